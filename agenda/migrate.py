@@ -19,7 +19,7 @@ def alembic_config(engine: Engine | None = None) -> Config:
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "heads") -> None:
     """Bring the database schema up to ``revision``. Safe to run on every start."""
     cfg = alembic_config(engine)
     with engine.begin() as conn:

@@ -193,6 +193,9 @@ class ForwardPlanItem(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)  # the clerk's order on the agenda
     due_override: Mapped[dt.datetime | None]                   # an extension granted by the clerk
     chasing_paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Items that came from the configuration file keep the key they were imported under, so a
+    # second import finds them again instead of adding them twice.
+    config_key: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[dt.datetime]
 
     meeting: Mapped[Meeting | None] = relationship(back_populates="items")

@@ -102,3 +102,9 @@ def data_dir(tmp_path: Path) -> Path:
     path = tmp_path / "data"
     path.mkdir()
     return path
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # CI sets this so that a missing LibreOffice fails the run instead of skipping its tests.
+    if os.environ.get("BOARDCLERK_REQUIRE_SOFFICE") == "1" and not shutil.which("soffice"):
+        raise pytest.UsageError("BOARDCLERK_REQUIRE_SOFFICE=1 but soffice is not on PATH")

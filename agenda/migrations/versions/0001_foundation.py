@@ -4,9 +4,8 @@ Revision ID: 0001
 Revises: 
 Create Date: 2026-11-23 10:39:12.767724
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0001'
 down_revision = None
@@ -107,6 +106,8 @@ def upgrade() -> None:
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('due_override', sa.DateTime(timezone=True), nullable=True),
     sa.Column('chasing_paused', sa.Boolean(), nullable=False),
+    sa.Column('config_key', sa.String(length=200), nullable=True),
+    sa.Column('procedural_key', sa.String(length=40), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['body_id'], ['bodies.id'], name=op.f('fk_forward_plan_items_body_id_bodies')),
     sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_forward_plan_items_meeting_id_meetings')),

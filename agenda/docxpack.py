@@ -1,0 +1,250 @@
+"""The DOCX working copy: the whole pack as one Word file a clerk can edit.
+
+Built with python-docx + docxcompose: the front matter, a contents page whose page numbers are
+``PAGEREF`` fields to an alphanumeric bookmark per item (Word and LibreOffice compute them
+from this file's own pagination), then each paper in its own section(s) with its stamp in the
+header, its page setup kept (landscape stays landscape, on A4) and its lists restarted. A PDF
+paper appears as a page saying where to find it in the published PDF pack. The merge applies
+the front document's styles, so this file paginates differently from the PDF pack: it is
+marked as the working copy and the PDF pack stays the document of record.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import docx
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.section import Section
+from docx.shared import Mm
+from docx.text.paragraph import Paragraph
+from docxcompose.composer import Composer
+
+from agenda.agenda_items import AgendaEntry
+from agenda.pdfpack import PageRanges, bookmark_name, is_withheld, stamp_text
+
+WORKING_COPY_NOTE = ("WORKING COPY. This Word file is for editing. The published PDF pack is the "
+                     "document of record; page numbers in the agenda refer to the PDF pack, "
+                     "page numbers on this page refer to this file.")
+_BOOKMARK_ID_BASE = 90_000
+
+
+@dataclass(frozen=True)
+class DocxPart:
+    """An agenda entry with a paper: its file (None when withheld) and the file's kind."""
+
+    entry: AgendaEntry
+    kind: str                      # "docx" | "pdf"
+    path: Path | None
+
+
+# --------------------------------------------------------------------------------------------
+# python-docx building blocks (see stack.md 3.1)
+
+
+def add_field(paragraph: Paragraph, instr: str, placeholder: str = "1") -> None:
+    """A complex field (PAGE, NUMPAGES, PAGEREF bm \\h) with ``placeholder`` as cached text."""
+    for kind, value in (("begin", None), ("instr", f" {instr} "), ("separate", None),
+                        ("text", placeholder), ("end", None)):
+        run = OxmlElement("w:r")
+        if kind == "instr":
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = value
+        elif kind == "text":
+            el = OxmlElement("w:t")
+            el.text = value
+        else:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        run.append(el)
+        paragraph._p.append(run)
+
+
+def add_bookmark(paragraph: Paragraph, name: str, bm_id: int) -> None:
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(bm_id))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(bm_id))
+    paragraph._p.insert(0, start)
+    paragraph._p.append(end)
+
+
+def clear_page_number_start(section: Section) -> None:
+    """Authors restart page numbering at 1; the pack numbers continuously."""
+    pg = section._sectPr.find(qn("w:pgNumType"))
+    if pg is not None and pg.get(qn("w:start")) is not None:
+        del pg.attrib[qn("w:start")]
+
+
+def set_a4(section: Section, *, landscape: bool | None = None) -> None:
+    """A4 keeping (or setting) the orientation; Letter-sized papers become A4."""
+    if landscape is None:
+        landscape = bool(section.page_width and section.page_height
+                         and section.page_width > section.page_height)
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Mm(210), Mm(297)
+
+
+def _copy_margins(target: Section, source: Section) -> None:
+    for attr in ("left_margin", "right_margin", "top_margin", "bottom_margin",
+                 "header_distance", "footer_distance", "gutter"):
+        value = getattr(source, attr)
+        if value is not None:
+            setattr(target, attr, value)
+
+
+def enable_update_fields_on_open(document: DocxDocument) -> None:
+    el = OxmlElement("w:updateFields")
+    el.set(qn("w:val"), "true")
+    document.settings.element.append(el)
+
+
+def _set_header(section: Section, text: str) -> None:
+    header = section.header
+    header.is_linked_to_previous = False
+    p = header.paragraphs[0]
+    p.text = text
+    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for run in p.runs:
+        run.bold = True
+
+
+def _set_footer_page_x_of_y(section: Section) -> None:
+    footer = section.footer
+    footer.is_linked_to_previous = False
+    p = footer.paragraphs[0]
+    p.text = ""
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.add_run("Page ")
+    add_field(p, "PAGE")
+    p.add_run(" of ")
+    add_field(p, "NUMPAGES")
+
+
+# --------------------------------------------------------------------------------------------
+# The pack
+
+
+def _contents(master: DocxDocument, parts: Sequence[DocxPart]) -> None:
+    master.add_paragraph("Contents of this working copy", style="Heading 1")
+    note = master.add_paragraph(WORKING_COPY_NOTE)
+    for run in note.runs:
+        run.italic = True
+    if not parts:
+        master.add_paragraph("There are no papers for this meeting.")
+        return
+    table = master.add_table(rows=1, cols=3)
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, ("Item", "Paper", "Page"), strict=True):
+        cell.text = text
+    for part in parts:
+        row = table.add_row().cells
+        row[0].text = part.entry.number
+        row[1].text = f"{part.entry.heading} ({stamp_text(part.entry)})"
+        p = row[2].paragraphs[0]
+        add_field(p, f"PAGEREF {bookmark_name(part.entry)} \\h", placeholder="?")
+
+
+def _stand_in(master: DocxDocument, part: DocxPart, *, private: bool,
+              pdf_page_ranges: PageRanges | None, bm_id: int) -> None:
+    """The page standing for a withheld exempt paper or a PDF paper."""
+    entry = part.entry
+    heading = master.add_paragraph(f"{entry.number}. {entry.heading}", style="Heading 1")
+    add_bookmark(heading, bookmark_name(entry), bm_id)
+    if is_withheld(entry, private=private):
+        master.add_paragraph("NOT FOR PUBLICATION").runs[0].bold = True
+        master.add_paragraph(
+            "This paper contains exempt information. It is not included in the public agenda "
+            "pack and will be considered in private, after the press and public have been "
+            "excluded.")
+        master.add_paragraph(
+            f"Reason: {entry.exempt_reason or 'The reason for exemption has not been recorded.'}")
+        return
+    where = "the published PDF pack"
+    if pdf_page_ranges and entry.key in pdf_page_ranges:
+        first, last = pdf_page_ranges[entry.key]
+        pages = f"page {first}" if first == last else f"pages {first}\u2013{last}"
+        where = f"{pages} of the published PDF pack"
+    master.add_paragraph(f"{stamp_text(entry)} is a PDF document: see {where}.")
+
+
+def _bookmark_first_paragraph(sub: DocxDocument, name: str, bm_id: int) -> None:
+    body = sub.element.body
+    first = body[0] if len(body) else None
+    if first is not None and first.tag == qn("w:p"):
+        add_bookmark(Paragraph(first, sub._body), name, bm_id)
+        return
+    # The paper opens with a table (or is empty): put the bookmark in a paragraph before it.
+    p = OxmlElement("w:p")
+    body.insert(0, p)
+    add_bookmark(Paragraph(p, sub._body), name, bm_id)
+
+
+def build_docx_pack(front_docx: bytes, parts: Sequence[DocxPart], *, private: bool, title: str,
+                    pdf_page_ranges: PageRanges | None = None) -> bytes:
+    """One Word file: front matter, contents with PAGEREF fields, then every paper."""
+    master = docx.Document(io.BytesIO(front_docx))
+    for section in master.sections:
+        set_a4(section)
+    front_sections = len(master.sections)
+
+    contents = master.add_section(WD_SECTION.NEW_PAGE)
+    set_a4(contents, landscape=False)
+    _contents(master, parts)
+
+    composer = Composer(master)
+    paper_sections: list[tuple[int, int, AgendaEntry]] = []
+    for n, part in enumerate(parts):
+        section = master.add_section(WD_SECTION.NEW_PAGE)
+        set_a4(section, landscape=False)          # a clone of the previous paper's last section
+        first = len(master.sections) - 1
+        bm_id = _BOOKMARK_ID_BASE + n
+        if is_withheld(part.entry, private=private) or part.kind != "docx" or part.path is None:
+            _stand_in(master, part, private=private, pdf_page_ranges=pdf_page_ranges,
+                      bm_id=bm_id)
+        else:
+            sub = docx.Document(str(part.path))
+            _bookmark_first_paragraph(sub, bookmark_name(part.entry), bm_id)
+            composer.append(sub)
+            # docxcompose drops the paper's last sectPr: carry its page setup over.
+            last = sub.sections[-1]
+            set_a4(master.sections[-1], landscape=bool(last.page_width and last.page_height
+                                                       and last.page_width > last.page_height))
+            _copy_margins(master.sections[-1], last)
+        paper_sections.append((first, len(master.sections), part.entry))
+
+    sections = master.sections
+    for section in sections:
+        clear_page_number_start(section)
+    for index in range(front_sections, len(sections)):
+        set_a4(sections[index])
+    _set_header(sections[front_sections], "")
+    _set_footer_page_x_of_y(sections[front_sections])
+    for first, end, entry in paper_sections:
+        for index in range(first, end):
+            _set_header(sections[index], stamp_text(entry))
+            # Inner sections of a paper inherit the pack's footer, not the author's.
+            sections[index].footer.is_linked_to_previous = True
+
+    props = master.core_properties
+    props.title = f"{title} (working copy)"
+    props.subject = "Agenda pack: working copy"
+    props.keywords = "working copy"
+    props.comments = WORKING_COPY_NOTE
+    enable_update_fields_on_open(master)
+    out = io.BytesIO()
+    composer.save(out)
+    return out.getvalue()

@@ -1,0 +1,226 @@
+"""The published PDF pack: front matter and agenda, then every paper stamped and numbered.
+
+Page numbers are running sums of the papers' page counts, so the page ranges printed in the
+agenda are exact by construction. Printed numbers start at 1 on the first paper (the front
+sheet is unnumbered, as in the Leicester City packs); page labels make a viewer show the same
+numbers. An exempt paper in the public pack is replaced by a one-page placeholder giving the
+exemption reason: its file is never opened for the public pack, so none of its text can leak.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfgen import canvas
+
+from agenda.agenda_items import AgendaEntry
+from agenda.errors import BoardclerkError
+
+PageRanges = dict[str, tuple[int, int]]
+# Builds the front matter (frontsheet + agenda) as PDF bytes for the given page ranges; None
+# asks for placeholders (used only to learn its length when the front itself is numbered).
+FrontBuilder = Callable[[PageRanges | None], bytes]
+
+STAMP_FONT = ("Helvetica-Bold", 11)
+FOOTER_FONT = ("Helvetica", 9)
+
+
+@dataclass(frozen=True)
+class PackPart:
+    """One agenda entry with a paper, and the PDF of that paper (None: not available here)."""
+
+    entry: AgendaEntry
+    pdf: Path | None
+
+
+@dataclass(frozen=True)
+class PdfPack:
+    data: bytes
+    page_ranges: PageRanges        # entry key -> (first, last) printed page number
+    front_pages: int
+    total_pages: int               # every page of the file, front included
+
+
+def stamp_text(entry: AgendaEntry) -> str:
+    return entry.stamp or f"Agenda Item {entry.number}"
+
+
+def bookmark_title(entry: AgendaEntry) -> str:
+    """What the outline shows: the same words the agenda shows (exempt entries come from the
+    public agenda already reduced to what may be published)."""
+    return f"{entry.number}. {entry.heading} ({stamp_text(entry)})"
+
+
+def bookmark_name(entry: AgendaEntry) -> str:
+    """An alphanumeric name for links and Word bookmarks: LibreOffice hex-escapes others."""
+    name = "".join(c for c in entry.key.upper() if c.isalnum()) or "ITEM"
+    return name if name[0].isalpha() else f"ITEM{name}"
+
+
+def is_withheld(entry: AgendaEntry, *, private: bool) -> bool:
+    return entry.exempt and not private
+
+
+def placeholder_pdf(entry: AgendaEntry) -> bytes:
+    """The single public page standing in for an exempt paper."""
+    buf = io.BytesIO()
+    width, height = A4
+    c = canvas.Canvas(buf, pagesize=A4)
+    c.setTitle("Exempt information")
+    y = height - 130
+    c.setFont("Helvetica-Bold", 16)
+    for line in simpleSplit(f"{entry.number}. {entry.heading}", "Helvetica-Bold", 16, width - 144):
+        c.drawString(72, y, line)
+        y -= 22
+    y -= 16
+    c.setFont("Helvetica-Bold", 13)
+    c.drawString(72, y, "NOT FOR PUBLICATION")
+    y -= 26
+    body = ("This paper contains exempt information. It is not included in the public agenda "
+            "pack and will be considered in private, after the press and public have been "
+            "excluded.")
+    reason = entry.exempt_reason or "The reason for exemption has not been recorded."
+    c.setFont("Helvetica", 11)
+    for text in (body, f"Reason: {reason}"):
+        for line in simpleSplit(text, "Helvetica", 11, width - 144):
+            c.drawString(72, y, line)
+            y -= 15
+        y -= 10
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _page_count(data: bytes) -> int:
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
+def compute_page_ranges(counts: Sequence[tuple[str, int]], first: int = 1) -> PageRanges:
+    """Running sums: (key, pages) in pack order -> key -> (first page, last page)."""
+    ranges: PageRanges = {}
+    page = first
+    for key, pages in counts:
+        ranges[key] = (page, page + pages - 1)
+        page += pages
+    return ranges
+
+
+def _front_matter(front: FrontBuilder, counts: list[tuple[str, int]], *,
+                  number_front: bool) -> tuple[bytes, PageRanges]:
+    """Render the front matter with the real page ranges. When the front pages are numbered
+    too, the ranges depend on its length: render once with placeholders to learn it, then
+    with the numbers, and again if the numbers made it grow (bounded)."""
+    if not number_front:
+        ranges = compute_page_ranges(counts)
+        return front(ranges), ranges
+    front_pages = _page_count(front(None))
+    for _ in range(4):
+        ranges = compute_page_ranges(counts, first=front_pages + 1)
+        data = front(ranges)
+        pages = _page_count(data)
+        if pages == front_pages:
+            return data, ranges
+        front_pages = pages
+    raise BoardclerkError("The agenda's length would not settle while adding page numbers.")
+
+
+def _stamps(sizes: Sequence[tuple[float, float]], headers: Sequence[str],
+            footers: Sequence[str]) -> PdfReader:
+    """One reportlab page per paper page, each the size of the page it will be laid on."""
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    for (w, h), header, footer in zip(sizes, headers, footers, strict=True):
+        c.setPageSize((w, h))
+        font, size = STAMP_FONT
+        text_w = c.stringWidth(header, font, size)
+        c.setFillColorRGB(1, 1, 1)   # a white patch keeps the stamp legible over the paper
+        c.rect(w - 36 - text_w - 4, h - 34, text_w + 8, size + 8, stroke=0, fill=1)
+        c.setFillColorRGB(0, 0, 0)
+        c.setFont(font, size)
+        c.drawRightString(w - 36, h - 30, header)
+        font, size = FOOTER_FONT
+        fw = c.stringWidth(footer, font, size)
+        c.setFillColorRGB(1, 1, 1)
+        c.rect(w / 2 - fw / 2 - 4, 14, fw + 8, size + 6, stroke=0, fill=1)
+        c.setFillColorRGB(0, 0, 0)
+        c.setFont(font, size)
+        c.drawCentredString(w / 2, 18, footer)
+        c.showPage()
+    c.save()
+    buf.seek(0)
+    return PdfReader(buf)
+
+
+def build_pdf_pack(front: FrontBuilder, parts: Sequence[PackPart], *, private: bool,
+                   title: str, page_of_total: bool = False,
+                   number_front: bool = False) -> PdfPack:
+    """Assemble the pack. ``parts`` are the agenda entries with papers, in agenda order.
+
+    Exempt entries become placeholders unless ``private``. ``page_of_total`` prints "Page n of
+    N" instead of "Page n". ``number_front`` numbers the front matter too (pages then start at
+    1 on the front sheet)."""
+    readers: list[PdfReader] = []
+    for part in parts:
+        if is_withheld(part.entry, private=private) or part.pdf is None:
+            if not is_withheld(part.entry, private=private):
+                raise BoardclerkError(f"No PDF was given for {stamp_text(part.entry)}.")
+            readers.append(PdfReader(io.BytesIO(placeholder_pdf(part.entry))))
+        else:
+            readers.append(PdfReader(part.pdf))
+    counts = [(p.entry.key, len(r.pages)) for p, r in zip(parts, readers, strict=True)]
+    front_data, ranges = _front_matter(front, counts, number_front=number_front)
+    front_reader = PdfReader(io.BytesIO(front_data))
+    front_pages = len(front_reader.pages)
+
+    writer = PdfWriter()
+    writer.append(front_reader, import_outline=False)
+    writer.add_outline_item("Agenda", 0)
+    page_entries: list[AgendaEntry] = []
+    for part, reader in zip(parts, readers, strict=True):
+        start = len(writer.pages)
+        writer.append(reader, import_outline=False)
+        writer.add_outline_item(bookmark_title(part.entry), start)
+        writer.add_named_destination(bookmark_name(part.entry), start)
+        page_entries += [part.entry] * len(reader.pages)
+
+    paper_pages = writer.pages[front_pages:]
+    offset = front_pages if number_front else 0
+    last_number = offset + len(paper_pages)
+    sizes, headers, footers = [], [], []
+    for i, (page, entry) in enumerate(zip(paper_pages, page_entries, strict=True)):
+        page.transfer_rotation_to_content()   # /Rotate pages: keep the stamp upright
+        box = page.cropbox
+        sizes.append((float(box.width), float(box.height)))
+        headers.append(stamp_text(entry))
+        n = offset + i + 1
+        footers.append(f"Page {n} of {last_number}" if page_of_total else f"Page {n}")
+    if paper_pages:
+        stamps = _stamps(sizes, headers, footers)
+        for page, stamp in zip(paper_pages, stamps.pages, strict=True):
+            box = page.cropbox
+            _overlay(page, stamp, float(box.left), float(box.bottom))
+
+    if number_front:
+        writer.set_page_label(0, len(writer.pages) - 1, style="/D", start=1)
+    else:
+        writer.set_page_label(0, front_pages - 1, style="/r", start=1)
+        if paper_pages:
+            writer.set_page_label(front_pages, len(writer.pages) - 1, style="/D", start=1)
+    writer.add_metadata({"/Title": title, "/Producer": "boardclerk", "/Creator": "boardclerk"})
+    writer.page_mode = "/UseOutlines"
+    out = io.BytesIO()
+    writer.write(out)
+    return PdfPack(out.getvalue(), ranges, front_pages, len(writer.pages))
+
+
+def _overlay(page: PageObject, stamp: PageObject, x0: float, y0: float) -> None:
+    if x0 or y0:
+        page.merge_transformed_page(stamp, Transformation().translate(x0, y0))
+    else:
+        page.merge_page(stamp)

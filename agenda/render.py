@@ -1,0 +1,373 @@
+"""Turning papers into PDF pages: Word papers through LibreOffice, PDF papers checked as they are.
+
+LibreOffice is slow to start (≈1.3 s) and refuses to share a profile between two running
+instances, so each worker process converts many documents per ``soffice`` call, on profile
+directories of its own (``lo_profile_<pid>_<slot>``) guarded by a lock. Renders are cached by
+the paper's sha256 under ``BOARDCLERK_DATA_DIR/render-cache/<sha>.pdf``: rebuilding a pack after
+one late paper renders only that paper.
+
+Every failure is a :class:`RenderFailed` (a :class:`PaperRejected`) whose message names the
+paper through the label the caller gave ("Agenda Item 5 'Better Care Fund' by Jane Smith").
+"""
+
+from __future__ import annotations
+
+import fcntl
+import io
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+import docx
+from pypdf import PdfReader, PdfWriter
+from pypdf import PasswordType
+
+from agenda.errors import PaperRejected
+from agenda.filestore import data_dir
+
+DEFAULT_TIMEOUT = 120.0
+
+
+class RenderFailed(PaperRejected):
+    """A paper could not be turned into PDF pages. ``label`` names the paper."""
+
+    def __init__(self, message: str, *, label: str, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.label = label
+
+
+@dataclass
+class RenderStats:
+    """Counts kept by this module so tests and benchmarks can see what really ran."""
+
+    soffice_calls: int = 0
+    documents_rendered: int = 0
+    cache_hits: int = 0
+
+
+stats = RenderStats()
+_stats_lock = threading.Lock()
+
+
+def reset_stats() -> None:
+    with _stats_lock:
+        stats.soffice_calls = stats.documents_rendered = stats.cache_hits = 0
+
+
+@dataclass(frozen=True)
+class PaperFile:
+    """One paper to turn into PDF pages: its bytes on disk, its kind, and how to name it."""
+
+    sha256: str
+    kind: str                      # "docx" | "pdf"
+    path: Path
+    label: str                     # used in error messages: item, title and author
+
+
+def render_timeout() -> float:
+    raw = os.environ.get("BOARDCLERK_RENDER_TIMEOUT")
+    return float(raw) if raw else DEFAULT_TIMEOUT
+
+
+def render_workers() -> int:
+    raw = os.environ.get("BOARDCLERK_RENDER_WORKERS")
+    return max(1, int(raw)) if raw else max(1, min(2, os.cpu_count() or 1))
+
+
+def default_cache_dir() -> Path:
+    return data_dir() / "render-cache"
+
+
+# --------------------------------------------------------------------------------------------
+# LibreOffice
+
+
+_slot_locks: dict[int, threading.Lock] = {}
+_slot_locks_guard = threading.Lock()
+
+
+@contextmanager
+def _profile(slot: int) -> Iterator[Path]:
+    """A LibreOffice profile directory owned by this process, locked for one ``soffice`` run.
+
+    Two instances on one profile lose documents (one exits 1 and writes nothing), so the lock
+    is both a thread lock (threads of this process) and a file lock (a forked child, say)."""
+    with _slot_locks_guard:
+        lock = _slot_locks.setdefault(slot, threading.Lock())
+    root = Path(tempfile.gettempdir()) / "boardclerk-lo"
+    root.mkdir(exist_ok=True)
+    profile = root / f"lo_profile_{os.getpid()}_{slot}"
+    with lock, open(root / f"lo_profile_{os.getpid()}_{slot}.lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield profile
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _soffice_command(profile: Path, out_dir: Path, inputs: Sequence[Path]) -> list[str]:
+    return [
+        shutil.which("soffice") or "soffice",
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless", "--norestore", "--nolockcheck", "--nodefault", "--nologo",
+        "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, inputs),
+    ]
+
+
+def _run_soffice(inputs: Sequence[Path], out_dir: Path, labels: Sequence[str], *,
+                 timeout: float, slot: int) -> None:
+    """One ``soffice`` call converting ``inputs`` in order into ``out_dir``.
+
+    The time limit is per document: the clock restarts whenever a new PDF appears, so a big
+    batch is not cut short, and a document that hangs is found as the first one without
+    output. Raises :class:`RenderFailed` naming that document."""
+    expected = [out_dir / (p.stem + ".pdf") for p in inputs]
+    with _profile(slot) as profile:
+        with _stats_lock:
+            stats.soffice_calls += 1
+        proc = subprocess.Popen(
+            _soffice_command(profile, out_dir, inputs), stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        done, deadline = 0, time.monotonic() + timeout
+        try:
+            while proc.poll() is None:
+                now_done = sum(1 for p in expected if p.exists())
+                if now_done > done:
+                    done, deadline = now_done, time.monotonic() + timeout
+                if time.monotonic() > deadline:
+                    _kill(proc)
+                    culprit = next(i for i, p in enumerate(expected) if not p.exists())
+                    raise RenderFailed(
+                        f"{labels[culprit]} could not be converted to PDF: LibreOffice took "
+                        f"longer than {timeout:g} seconds.",
+                        label=labels[culprit],
+                        hint="ask the author for a simpler file, or a PDF")
+                time.sleep(0.05)
+        finally:
+            if proc.poll() is None:
+                _kill(proc)
+            if proc.stderr:
+                proc.stderr.close()
+    for path, label in zip(expected, labels, strict=True):
+        if not path.exists():
+            raise RenderFailed(
+                f"{label} could not be converted to PDF: LibreOffice produced no output.",
+                label=label, hint="ask the author to re-save it in Word, or send a PDF")
+    with _stats_lock:
+        stats.documents_rendered += len(inputs)
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    # soffice forks soffice.bin: kill the whole process group, not just the launcher.
+    with suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+def _split(paths: Sequence[Path], parts: int) -> list[list[int]]:
+    """Indexes of ``paths`` shared between ``parts`` batches of similar total size, each kept in
+    input order (biggest first onto the lightest batch)."""
+    buckets: list[list[int]] = [[] for _ in range(parts)]
+    loads = [0] * parts
+    for i in sorted(range(len(paths)), key=lambda i: -paths[i].stat().st_size):
+        b = loads.index(min(loads))
+        buckets[b].append(i)
+        loads[b] += paths[i].stat().st_size + 20_000   # + a fixed cost per document
+    return [sorted(b) for b in buckets if b]
+
+
+def convert_to_pdf(inputs: Sequence[Path], out_dir: Path, *, labels: Sequence[str] | None = None,
+                   timeout: float | None = None, workers: int | None = None) -> list[Path]:
+    """Convert Word files to PDF with LibreOffice: as few ``soffice`` calls as possible, run on
+    up to ``workers`` profiles at once. Returns the PDF paths in input order, each checked
+    (exists, opens, has pages). Input stems must be distinct."""
+    if not inputs:
+        return []
+    labels = list(labels) if labels is not None else [p.name for p in inputs]
+    timeout = render_timeout() if timeout is None else timeout
+    workers = render_workers() if workers is None else workers
+    out_dir.mkdir(parents=True, exist_ok=True)
+    batches = _split(inputs, min(workers, len(inputs)))
+
+    def run(slot: int, batch: list[int]) -> None:
+        _run_soffice([inputs[i] for i in batch], out_dir, [labels[i] for i in batch],
+                     timeout=timeout, slot=slot)
+
+    if len(batches) == 1:
+        run(0, batches[0])
+    else:
+        with ThreadPoolExecutor(len(batches)) as pool:
+            for future in [pool.submit(run, slot, b) for slot, b in enumerate(batches)]:
+                future.result()
+    outputs = [out_dir / (p.stem + ".pdf") for p in inputs]
+    for path, label in zip(outputs, labels, strict=True):
+        check_rendered_pdf(path, label)
+    return outputs
+
+
+def check_rendered_pdf(path: Path, label: str) -> int:
+    """The page count of a PDF LibreOffice wrote; refuses an empty or unreadable one."""
+    try:
+        pages = len(PdfReader(path).pages)
+    except Exception as exc:  # pypdf raises many types for broken files
+        raise RenderFailed(f"{label} could not be converted to PDF: the output is unreadable.",
+                           label=label) from exc
+    if pages < 1:
+        raise RenderFailed(f"{label} could not be converted to PDF: the output has no pages.",
+                           label=label)
+    return pages
+
+
+# --------------------------------------------------------------------------------------------
+# Preparing papers
+
+
+def strip_headers_footers(data: bytes, label: str) -> bytes:
+    """The Word paper without its own headers and footers, which would clash with the pack's
+    stamp and page numbers. Refuses files python-docx cannot open (a corrupt or empty .docx
+    would otherwise be imported by LibreOffice as plain text and 'render' fine)."""
+    if not data:
+        raise RenderFailed(f"{label} is an empty file.", label=label,
+                           hint="ask the author to send the paper again")
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises many types for broken files
+        raise RenderFailed(f"{label} is not a readable Word document.", label=label,
+                           hint="ask the author to re-save it in Word, or send a PDF") from exc
+    for section in document.sections:
+        for part in (section.header, section.first_page_header, section.even_page_header,
+                     section.footer, section.first_page_footer, section.even_page_footer):
+            if not part.is_linked_to_previous:
+                part.is_linked_to_previous = True
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def open_pdf_paper(path: Path, label: str) -> tuple[PdfReader, bool]:
+    """Open a submitted PDF. Owner-password-only PDFs (printing or copying restricted) open
+    with the empty password; a PDF that needs a password to read is refused. Returns the reader
+    and whether it was encrypted."""
+    if not path.exists() or path.stat().st_size == 0:
+        raise RenderFailed(f"{label} is an empty file.", label=label,
+                           hint="ask the author to send the paper again")
+    try:
+        reader = PdfReader(path)
+        encrypted = reader.is_encrypted
+        if encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
+            raise RenderFailed(
+                f"{label} is a PDF protected by a password, so it cannot go into the pack.",
+                label=label, hint="ask the author to send it without a password")
+        pages = reader.pages
+        if len(pages) < 1:
+            raise RenderFailed(f"{label} is a PDF with no pages.", label=label)
+        for page in pages:
+            _ = page.mediabox, page.get("/Contents")
+    except RenderFailed:
+        raise
+    except Exception as exc:
+        raise RenderFailed(f"{label} is a damaged PDF that cannot be read.", label=label,
+                           hint="ask the author to export it again") from exc
+    return reader, encrypted
+
+
+# --------------------------------------------------------------------------------------------
+# The cache
+
+
+class RenderCache:
+    """Rendered PDFs by the sha256 of the submitted file. Writes are atomic (temp + rename), so
+    concurrent builds of different meetings can share it."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = root if root is not None else default_cache_dir()
+
+    def path(self, sha256: str) -> Path:
+        return self.root / f"{sha256}.pdf"
+
+    def get(self, sha256: str) -> Path | None:
+        path = self.path(sha256)
+        return path if path.exists() else None
+
+    def put_file(self, sha256: str, source: Path) -> Path:
+        self.root.mkdir(parents=True, exist_ok=True)
+        target = self.path(sha256)
+        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
+        os.close(fd)
+        try:
+            shutil.copyfile(source, tmp)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return target
+
+
+def render_papers(papers: Sequence[PaperFile], *, cache: RenderCache | None = None,
+                  timeout: float | None = None, workers: int | None = None) -> dict[str, Path]:
+    """PDF files for ``papers``, keyed by sha256: Word papers rendered (stripped of their own
+    headers and footers) in one batch with cache misses only; PDF papers checked and, when
+    owner-password protected, stored decrypted. Raises :class:`RenderFailed` naming the first
+    bad paper; nothing is cached for a batch that failed part-way except complete renders."""
+    cache = cache or RenderCache()
+    result: dict[str, Path] = {}
+    todo: dict[str, PaperFile] = {}
+    for paper in papers:
+        if paper.sha256 in result or paper.sha256 in todo:
+            continue
+        cached = cache.get(paper.sha256)
+        if cached is not None:
+            with _stats_lock:
+                stats.cache_hits += 1
+            result[paper.sha256] = cached
+        elif paper.kind == "pdf":
+            result[paper.sha256] = _prepare_pdf(paper, cache)
+        elif paper.kind == "docx":
+            todo[paper.sha256] = paper
+        else:
+            raise RenderFailed(f"{paper.label} is a '{paper.kind}' file; only Word and PDF "
+                               "papers can go into a pack.", label=paper.label)
+    if todo:
+        with tempfile.TemporaryDirectory(prefix="boardclerk-render-") as tmp:
+            work = Path(tmp)
+            inputs = []
+            for sha, paper in todo.items():
+                source = work / f"{sha}.docx"
+                source.write_bytes(strip_headers_footers(_read(paper), paper.label))
+                inputs.append(source)
+            outputs = convert_to_pdf(inputs, work / "out", labels=[p.label for p in todo.values()],
+                                     timeout=timeout, workers=workers)
+            for sha, output in zip(todo, outputs, strict=True):
+                result[sha] = cache.put_file(sha, output)
+    return result
+
+
+def _read(paper: PaperFile) -> bytes:
+    try:
+        return paper.path.read_bytes()
+    except FileNotFoundError as exc:
+        raise RenderFailed(f"{paper.label} is missing from the file store.",
+                           label=paper.label) from exc
+
+
+def _prepare_pdf(paper: PaperFile, cache: RenderCache) -> Path:
+    reader, encrypted = open_pdf_paper(paper.path, paper.label)
+    if not encrypted:
+        return paper.path
+    # Store a decrypted copy so the pack (and later rebuilds) never deal with the password.
+    writer = PdfWriter(clone_from=reader)
+    with tempfile.NamedTemporaryFile(suffix=".pdf", delete=False) as fh:
+        writer.write(fh)
+    try:
+        return cache.put_file(paper.sha256, Path(fh.name))
+    finally:
+        Path(fh.name).unlink(missing_ok=True)

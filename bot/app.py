@@ -1,0 +1,114 @@
+"""The Slack app: a Bolt app plus the Flask app that serves it over HTTP.
+
+``create_app`` builds both from settings, an engine and a file store; nothing is created at
+import time, so tests and benchmarks can point the app at a fake Slack and a temporary
+database. The same Bolt app serves Socket Mode (``bot.serve``).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, request
+from slack_bolt import App, BoltResponse
+from slack_bolt.adapter.flask import SlackRequestHandler
+from slack_bolt.authorization.authorize import InstallationStoreAuthorize
+from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_sdk import WebClient
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from sqlalchemy import Engine, text
+
+from agenda.clock import Clock
+from agenda.filestore import FileStore
+from agenda.jobs import first_delivery
+from bot.deps import Deps
+from bot.listeners import register_all
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+BOT_SCOPES = ["commands", "chat:write", "files:read", "files:write", "im:history", "im:write",
+              "users:read"]
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
+
+
+def installation_store(settings: Settings, engine: Engine) -> SQLAlchemyInstallationStore:
+    """Tokens of every workspace that installed the app (tables made by migration 0004)."""
+    assert settings.client_id
+    return SQLAlchemyInstallationStore(client_id=settings.client_id, engine=engine,
+                                       logger=logging.getLogger("boardclerk.oauth"))
+
+
+def _bolt_app(settings: Settings, engine: Engine) -> App:
+    common: dict[str, Any] = {
+        "signing_secret": settings.signing_secret or None,
+        # Socket Mode requests are not signed; HTTP requests always are.
+        "request_verification_enabled": bool(settings.signing_secret),
+        "name": "boardclerk",
+    }
+    if settings.oauth:
+        store = installation_store(settings, engine)
+        oauth = OAuthSettings(
+            client_id=settings.client_id, client_secret=settings.client_secret,
+            scopes=BOT_SCOPES, installation_store=store,
+            state_store=SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=engine),
+            install_path=INSTALL_PATH, redirect_uri_path=REDIRECT_PATH)
+        # cache_enabled: without it every request costs an auth.test round trip (stack.md 1.7).
+        authorize = InstallationStoreAuthorize(
+            client_id=settings.client_id, client_secret=settings.client_secret,
+            installation_store=store, cache_enabled=True)
+        app = App(client=WebClient(base_url=settings.api_url), oauth_settings=oauth,
+                  authorize=authorize, **common)
+        app.enable_token_revocation_listeners()   # app_uninstalled / tokens_revoked
+        return app
+    return App(client=WebClient(base_url=settings.api_url, token=settings.bot_token), **common)
+
+
+def create_app(settings: Settings, engine: Engine, store: FileStore, *,
+               clock: Clock | None = None) -> tuple[App, Flask]:
+    deps = Deps(settings=settings, engine=engine, store=store, clock=clock or Clock())
+    app = _bolt_app(settings, engine)
+
+    @app.middleware
+    def process_each_event_once(body: dict[str, Any], next: Any) -> Any:  # noqa: A002 - Bolt's name
+        # Slack re-sends an event it thinks was lost; the ledger's unique key lets one through.
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id and not first_delivery(engine, event_id, now=deps.now()):
+            return BoltResponse(status=200, body="")
+        return next()
+
+    register_all(app, deps)
+    return app, _flask_app(app, settings, engine)
+
+
+def _flask_app(app: App, settings: Settings, engine: Engine) -> Flask:
+    flask_app = Flask("boardclerk")
+    handler = SlackRequestHandler(app)
+
+    @flask_app.post("/slack/events")
+    def slack_events() -> Any:
+        return handler.handle(request)
+
+    @flask_app.get("/healthz")
+    def healthz() -> Response:
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception as err:  # noqa: BLE001 - any failure means "not healthy"
+            log.warning("health check failed: %s", type(err).__name__)
+            return Response("database unreachable\n", status=503, mimetype="text/plain")
+        return Response("ok\n", status=200, mimetype="text/plain")
+
+    if settings.oauth:
+        @flask_app.get(INSTALL_PATH)
+        def slack_install() -> Any:
+            return handler.handle(request)
+
+        @flask_app.get(REDIRECT_PATH)
+        def slack_oauth_redirect() -> Any:
+            return handler.handle(request)
+
+    return flask_app

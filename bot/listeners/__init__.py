@@ -1,0 +1,14 @@
+"""Bolt listeners. Each module registers one area of the Slack surface."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.deps import Deps
+
+
+def register_all(app: App, deps: Deps) -> None:
+    from bot.listeners import commands, home, plan, submit
+
+    for module in (commands, submit, plan, home):
+        module.register(app, deps)

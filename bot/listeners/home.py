@@ -1,0 +1,65 @@
+"""App Home: everyone's own items and deadlines; for clerks, each upcoming meeting's
+readiness with buttons to open the plan and queue the pack and minutes builds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from agenda.errors import BoardclerkError
+from agenda.permissions import Actor, is_author
+from agenda.plan import item_view
+from agenda.readiness import readiness_of, upcoming_meetings
+from bot.deps import Deps
+from bot.listeners.common import clerk_meetings, org_tz, queue_build
+from bot.slack import dm
+from bot.views import OwnItem, home_view
+
+BUILD_BUTTONS = {"home_build_pack": ("pack", False), "home_build_private_pack": ("pack", True),
+                 "home_build_minutes": ("minutes", False)}
+
+
+def home_for(deps: Deps, user: str) -> dict[str, Any]:
+    actor = Actor.slack(user)
+    now = deps.now()
+    with deps.session() as session:
+        tz = org_tz(session)
+        own = []
+        for meeting in upcoming_meetings(session, now=now, slack_id=user):
+            mine = [i for i in meeting.items if is_author(i, actor)]
+            if not mine:
+                continue
+            states = {r.item.id: r.state for r in readiness_of(session, meeting, now=now, viewer=actor).items}
+            own += [OwnItem(item_view(session, i, actor), states.get(i.id, i.status), meeting.body.name)
+                    for i in mine if i.id in states]
+        clerk = [readiness_of(session, m, now=now, viewer=actor)
+                 for m in clerk_meetings(session, user, now)]
+        return home_view(own=own, clerk=clerk, tz=tz)
+
+
+def register(app: App, deps: Deps) -> None:
+    def publish(event: dict[str, Any], client: WebClient) -> None:
+        if event.get("tab", "home") != "home":
+            return
+        client.views_publish(user_id=event["user"], view=home_for(deps, event["user"]))
+
+    app.event("app_home_opened")(publish)
+
+    def ack_build(ack: Ack) -> None:
+        ack()
+
+    def build(body: dict[str, Any], action: dict[str, Any], client: WebClient,
+              context: BoltContext) -> None:
+        user = body["user"]["id"]
+        what, private = BUILD_BUTTONS[action["action_id"]]
+        try:
+            text = queue_build(deps, what, action["value"], user=user, private=private,
+                               team_id=context.team_id)
+        except BoardclerkError as err:
+            text = f":x: {err}"
+        dm(client, user, text)
+
+    for action_id in BUILD_BUTTONS:
+        app.action(action_id)(ack=ack_build, lazy=[build])

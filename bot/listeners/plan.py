@@ -1,0 +1,186 @@
+"""The clerk's forward plan actions: add, move and withdraw items.
+
+The modal's ack function calls the service, so a refusal or a bad value shows inline in the
+modal; telling the authors happens after the ack.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from agenda.errors import BoardclerkError, InvalidInput
+from agenda.lookup import get_item, get_meeting
+from agenda.permissions import Actor, require_clerk
+from agenda.plan import (
+    AuthorRef,
+    ItemView,
+    add_item,
+    forward_plan,
+    item_view,
+    move_item,
+    withdraw_item,
+)
+from bot.deps import Deps
+from bot.listeners.common import clerk_meetings, meeting_options, open_view, org_tz
+from bot.slack import dm
+from bot.views import (
+    ADD_ITEM_CALLBACK,
+    MOVE_ITEM_CALLBACK,
+    WITHDRAW_ITEM_CALLBACK,
+    add_item_modal,
+    info_modal,
+    metadata_of,
+    modal,
+    move_item_modal,
+    moved_text,
+    named_author_text,
+    plan_blocks,
+    state_values,
+    withdraw_item_modal,
+    withdrawn_text,
+)
+
+
+def _ack(ack: Ack) -> None:
+    ack()
+
+
+def _block_for(err: BoardclerkError, blocks: dict[str, str]) -> str:
+    """Which field an error belongs to, so Slack shows it under that field."""
+    if isinstance(err, InvalidInput):
+        text = err.message.lower()
+        for word, field in (("title", "title"), ("exempt", "exempt_reason"), ("kind", "kind"),
+                            ("reason", "reason")):
+            if word in text and field in blocks:
+                return blocks[field]
+    return blocks["meeting"] if "meeting" in blocks else next(iter(blocks.values()))
+
+
+def register(app: App, deps: Deps) -> None:
+    def refuse(client: WebClient, body: dict[str, Any], err: BoardclerkError) -> None:
+        open_view(client, body, info_modal("Forward plan", f":x: {err}"))
+
+    # -- opening the modals ----------------------------------------------------------------
+
+    def open_add(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        user = body["user"]["id"]
+        try:
+            with deps.session() as session:
+                meeting = get_meeting(session, action["value"])
+                require_clerk(session, meeting.body, Actor.slack(user), "add items to its forward plan")
+                options = meeting_options(session, clerk_meetings(session, user, deps.now()))
+        except BoardclerkError as err:
+            refuse(client, body, err)
+            return
+        open_view(client, body, add_item_modal(options, meeting_ref=action["value"]))
+
+    app.action("plan_add_item")(ack=_ack, lazy=[open_add])
+
+    def open_item_menu(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        user = body["user"]["id"]
+        what, _, item_id = action["selected_option"]["value"].partition(":")
+        try:
+            with deps.session() as session:
+                item = get_item(session, item_id)
+                doing = "move items on its forward plan" if what == "move" else \
+                    "withdraw items from its forward plan"
+                require_clerk(session, item.body, Actor.slack(user), doing)
+                view = item_view(session, item, Actor.slack(user))
+                options = meeting_options(
+                    session, clerk_meetings(session, user, deps.now(), body_id=item.body_id))
+        except BoardclerkError as err:
+            refuse(client, body, err)
+            return
+        open_view(client, body, move_item_modal(view, options) if what == "move"
+                  else withdraw_item_modal(view))
+
+    app.action("plan_item_menu")(ack=_ack, lazy=[open_item_menu])
+
+    def open_plan(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        """App Home's "Forward plan" button: the body's plan in a modal."""
+        user = body["user"]["id"]
+        actor = Actor.slack(user)
+        with deps.session() as session:
+            meeting = get_meeting(session, action["value"])
+            plans = forward_plan(session, body_key=meeting.body.key, viewer=actor, now=deps.now())
+            clerk_of = {m.ref for m in clerk_meetings(session, user, deps.now(), body_id=meeting.body_id)}
+            blocks = plan_blocks(plans, clerk_of=clerk_of, tz=org_tz(session))[:100]
+        client.views_open(trigger_id=body["trigger_id"],
+                          view=modal("boardclerk_plan", "Forward plan", blocks, submit=None))
+
+    app.action("home_open_plan")(ack=_ack, lazy=[open_plan])
+
+    # -- submitting them -------------------------------------------------------------------
+
+    def tell(client: WebClient, users: tuple[str, ...], text: str, *, skip: str) -> None:
+        for author in users:
+            if author != skip:
+                dm(client, author, text)
+
+    def add(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        user = body["user"]["id"]
+        values = state_values(view)
+
+        def val(name: str) -> Any:
+            return values.get(name, (name, None))[1]
+
+        try:
+            with deps.session() as session:
+                item = add_item(
+                    session, actor=Actor.slack(user), meeting_ref=val("meeting") or "",
+                    title=val("title") or "", kind=val("kind") or "report", lead=val("lead"),
+                    authors=[AuthorRef(slack_id=u) for u in val("authors") or []],
+                    exempt="exempt" in (val("exempt") or []), exempt_reason=val("exempt_reason"),
+                    now=deps.now())
+                tz = org_tz(session)
+        except BoardclerkError as err:
+            blocks = {k: values[k][0] for k in ("meeting", "title", "kind", "exempt_reason") if k in values}
+            blocks.setdefault("meeting", "meeting")
+            ack(response_action="errors", errors={_block_for(err, blocks): str(err)})
+            return
+        ack()
+        tell(client, item.author_slack_ids, named_author_text(item, tz), skip=user)
+
+    app.view(ADD_ITEM_CALLBACK)(add)
+
+    def change(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient,
+               move: bool) -> None:
+        user = body["user"]["id"]
+        values = state_values(view)
+        item_id = metadata_of(view).get("item")
+        reason = (values.get("reason", ("reason", None))[1] or "").strip() or None
+        try:
+            with deps.session() as session:
+                before = get_item(session, item_id)
+                from_ref = before.meeting.ref if before.meeting else None
+                after: ItemView
+                if move:
+                    after = move_item(session, actor=Actor.slack(user), item_id=item_id,
+                                      to_meeting_ref=values.get("meeting", ("", ""))[1] or "",
+                                      reason=reason, now=deps.now())
+                else:
+                    after = withdraw_item(session, actor=Actor.slack(user), item_id=item_id,
+                                          reason=reason, now=deps.now())
+                tz = org_tz(session)
+        except BoardclerkError as err:
+            blocks = {k: values[k][0] for k in ("meeting", "reason") if k in values}
+            ack(response_action="errors", errors={_block_for(err, blocks or {"reason": "reason"}): str(err)})
+            return
+        ack()
+        if move:
+            tell(client, after.author_slack_ids, moved_text(after, from_ref, reason, tz), skip=user)
+        else:
+            after = ItemView(**{**after.__dict__, "meeting_ref": from_ref})
+            tell(client, after.author_slack_ids, withdrawn_text(after, reason), skip=user)
+
+    def move(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        change(ack, body, view, client, move=True)
+
+    def withdraw(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        change(ack, body, view, client, move=False)
+
+    app.view(MOVE_ITEM_CALLBACK)(move)
+    app.view(WITHDRAW_ITEM_CALLBACK)(withdraw)

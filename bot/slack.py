@@ -1,0 +1,56 @@
+"""Small helpers over the Slack Web API: direct messages and private file downloads."""
+
+from __future__ import annotations
+
+import logging
+import urllib.request
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+log = logging.getLogger(__name__)
+
+DOWNLOAD_TIMEOUT = 30
+
+
+class DownloadError(Exception):
+    """Slack would not hand over the file's bytes. The message is fit for the author."""
+
+
+def dm_channel(client: WebClient, user: str) -> str:
+    """The id of the bot's DM with ``user`` (``D…``): uploads need a conversation id."""
+    return client.conversations_open(users=user)["channel"]["id"]
+
+
+def dm(client: WebClient, user: str, text: str, blocks: list[dict[str, Any]] | None = None) -> bool:
+    """Send ``user`` a direct message. Logged, not raised, on failure: a DM that cannot be
+    delivered must not undo the work it reports."""
+    try:
+        channel = dm_channel(client, user)
+        client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+        return True
+    except SlackApiError as err:
+        log.warning("could not DM %s: %s", user, err.response.get("error"))
+        return False
+
+
+def download_private_file(url: str, token: str, *, limit: int | None = None) -> bytes:
+    """Fetch a file's bytes with the bot token. Slack answers a bad token or a missing
+    ``files:read`` scope with 200 and an HTML sign-in page, so check the content type."""
+    req = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    try:
+        with urllib.request.urlopen(req, timeout=DOWNLOAD_TIMEOUT) as resp:
+            if resp.headers.get_content_type() == "text/html":
+                raise DownloadError(
+                    "Slack did not let me download the file (the app may be missing the "
+                    "files:read permission). Please tell the clerk.")
+            data = resp.read(limit + 1) if limit else resp.read()
+    except OSError as err:
+        raise DownloadError(f"I could not download the file from Slack ({err}). Please try again.") from err
+    return data
+
+
+def file_of(client: WebClient, file_id: str) -> dict[str, Any]:
+    """A file object with its download URL (``file_shared`` events carry only the id)."""
+    return client.files_info(file=file_id)["file"]
