@@ -60,20 +60,16 @@ class Context:
 def ensure_schema(engine: Engine) -> None:
     """SQLite databases are brought up to date on first use, so the two README commands are
     all a new user needs. Shared servers are migrated on purpose, with 'boardclerk db upgrade'."""
+    from agenda.migrate import current_revision, head_revision
+
+    current, head = current_revision(engine), head_revision()
+    if current == head:
+        return
     if engine.dialect.name == "sqlite":
         upgrade(engine)
         return
-    from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
-
-    from agenda.migrate import alembic_config
-
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    with engine.connect() as conn:
-        current = MigrationContext.configure(conn).get_current_revision()
-    if current != head:
-        raise BoardclerkError(f"The database schema is at {current or 'nothing'}, not {head}.",
-                              hint="run 'boardclerk db upgrade'")
+    raise BoardclerkError(f"The database schema is at {current or 'nothing'}, not {head}.",
+                          hint="run 'boardclerk db upgrade'")
 
 
 class BoardclerkGroup(click.Group):
@@ -149,6 +145,8 @@ def import_(obj: Context, path: str | None) -> None:
         click.echo(f"  {line}")
     for line in report.kept:
         click.echo(f"  kept: {line}")
+    for line in report.warnings:
+        click.echo(f"warning: {line}", err=True)
 
 
 @main.group()
@@ -244,6 +242,13 @@ def render_readiness(ready: Any, tz: ZoneInfo) -> str:
         version = f" v{item.paper_version}" if item.paper_version else ""
         exempt = " [EXEMPT]" if item.exempt else ""
         lines.append(f"  #{item.id:<4} {row.state + version:<18} {item.title}{exempt}")
+    if ready.attendance is not None:
+        for apology in ready.attendance.apologies:
+            reason = f" ({apology.reason})" if apology.reason else ""
+            lines.append(f"  Apologies: {apology.name}{reason}")
+        for decl in ready.attendance.declarations:
+            lines.append(f"  Declaration: {decl.name}, {decl.item_title or 'general'}: "
+                         f"{decl.interest} ({decl.kind})")
     return "\n".join(lines)
 
 
@@ -347,7 +352,18 @@ def demo(out_dir: str) -> None:
 
 # --- commands of other features register here -----------------------------------------------
 # (one line each: main.add_command(<click command>))
+from agenda import cli_reminders  # noqa: E402, I001 (reminders feature)
+main.add_command(cli_reminders.calendar_cmd)
+main.add_command(cli_reminders.reminders_cmd)
+from agenda import cli_pack  # noqa: E402, I001 (agenda pack feature)
+main.add_command(cli_pack.pack)
+from agenda import cli_minutes  # noqa: E402, I001 (minutes feature)
+main.add_command(cli_minutes.minutes_cmd)
+main.add_command(cli_minutes.apologies_cmd)
+main.add_command(cli_minutes.declare_cmd)
+main.add_command(cli_minutes.approved_minutes_cmd)
+from agenda import cli_serve  # noqa: E402, I001 (Slack app)
+main.add_command(cli_serve.serve)
+main.add_command(cli_serve.web)
+main.add_command(cli_serve.worker)
 
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

@@ -260,7 +260,7 @@ def _person(node: Any, where: str, problems: _Problems, *, default_role: str) ->
 
 
 def _deadlines(node: Any, where: str, problems: _Problems,
-               validate_rule: Callable[[str], None] | None) -> dict[str, Any]:
+               validate_rule: Callable[..., None] | None) -> dict[str, Any]:
     if node is None:
         return {}
     if not isinstance(node, _Node):
@@ -276,7 +276,7 @@ def _deadlines(node: Any, where: str, problems: _Problems,
             if validate_rule is None:
                 continue
             try:
-                validate_rule(str(text))
+                validate_rule(str(text), key=key)
             except BoardclerkError as err:
                 problems.add(_line(node, key), f"deadline rule '{text}' ({key}) of {where}: "
                              f"{err.message}", err.hint)
@@ -318,7 +318,7 @@ def _meetings(node: Any, where: str, problems: _Problems) -> list[MeetingConfig]
 
 
 def _body(node: Any, problems: _Problems, styles: list[str] | None,
-          validate_rule: Callable[[str], None] | None) -> BodyConfig | None:
+          validate_rule: Callable[..., None] | None) -> BodyConfig | None:
     if not isinstance(node, _Node):
         problems.add(None, "each entry under 'bodies' should be a block")
         return None
@@ -441,7 +441,7 @@ def _item(node: Any, bodies: dict[str, BodyConfig], problems: _Problems) -> Item
 
 
 def parse_config(text: str, path: str = "boardclerk.yaml", *, styles: list[str] | None = None,
-                 validate_rule: Callable[[str], None] | None = None) -> BoardConfig:
+                 validate_rule: Callable[..., None] | None = None) -> BoardConfig:
     """Parse and validate configuration text; raise :class:`ConfigError` listing every problem."""
     problems = _Problems(path)
     try:
@@ -536,7 +536,7 @@ def _known_styles() -> list[str] | None:
     return style_names()
 
 
-def _rule_validator() -> Callable[[str], None] | None:
+def _rule_validator() -> Callable[..., None] | None:
     try:
         from agenda.deadlines import validate_rule
     except ImportError:  # pragma: no cover

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from agenda.errors import InvalidInput
@@ -80,8 +81,15 @@ def _anchor(text: str, word: str | None) -> Anchor | None:
 
 def parse_rule(text: str) -> Rule:
     """Parse one rule; raises :class:`InvalidInput` naming the accepted forms."""
-    if not isinstance(text, str) or not text.strip():
-        raise _bad(str(text), "it is empty")
+    if not isinstance(text, str):
+        raise _bad(str(text), "it is not text")
+    return _parse(text)
+
+
+@lru_cache(maxsize=1024)
+def _parse(text: str) -> Rule:
+    if not text.strip():
+        raise _bad(text, "it is empty")
     norm = " ".join(text.lower().replace("-", " ").split())
     match = _RELATIVE.match(norm)
     if match:

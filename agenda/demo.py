@@ -81,12 +81,28 @@ def run_demo(out: Path, *, echo: Echo = print, today: dt.date | None = None) -> 
         echo(render_readiness(meeting_readiness(session, meeting_ref, now=clock.now()), TZ))
 
     # --- later stages (reminders, pack, minutes) are added here, one call each ----------------
+    written["minutes"] = _demo_minutes(engine, store, meeting_ref, out, clock, echo)
 
     echo("")
     echo(f"Done. Files are in {out}/")
     engine.dispose()
     written["config"] = config_path
     return written
+
+
+def _demo_minutes(engine, store: LocalFileStore, meeting_ref: str, out: Path,  # type: ignore[no-untyped-def]
+                  clock: FixedClock, echo: Echo) -> Path:
+    """Members send apologies and declare an interest; the clerk builds the minutes skeleton."""
+    from agenda.minutes import demo_sample_attendance, demo_write_minutes
+
+    with transaction(engine) as session:
+        echo("")
+        echo("Apologies and declarations:")
+        for line in demo_sample_attendance(session, meeting_ref, now=clock.now()):
+            echo(f"  {line}")
+        path = demo_write_minutes(session, store, meeting_ref, out, now=clock.now())
+    echo(f"Minutes skeleton: {path}")
+    return path
 
 
 def _show_forward_plan(engine, echo: Echo) -> None:  # type: ignore[no-untyped-def]

@@ -26,6 +26,7 @@ from docx.section import Section
 from docx.shared import Mm
 from docx.text.paragraph import Paragraph
 from docxcompose.composer import Composer
+from docxcompose.utils import xpath
 
 from agenda.agenda_items import AgendaEntry
 from agenda.pdfpack import PageRanges, bookmark_name, is_withheld, stamp_text
@@ -134,6 +135,30 @@ def _set_footer_page_x_of_y(section: Section) -> None:
     add_field(p, "NUMPAGES")
 
 
+class _Composer(Composer):
+    """docxcompose's Composer, minus its slowest habit: ``add_styles`` lists every style of
+    the master (building a python-docx object per style) for each top-level element, even one
+    that uses no style or only styles it has already brought over from the same paper.
+    Skipping those made composing a 30-paper pack about 10x faster."""
+
+    def insert(self, index: int, doc: DocxDocument, remove_property_fields: bool = True) -> None:
+        self._styles_done: set[str] = set()
+        super().insert(index, doc, remove_property_fields=remove_property_fields)
+
+    def add_styles(self, doc: DocxDocument, element: object) -> None:
+        refs = xpath(element, ".//w:tblStyle|.//w:pStyle|.//w:rStyle")
+        used = {ref.val for ref in refs}
+        if not used.issubset(self._styles_done):
+            super().add_styles(doc, element)
+            self._styles_done |= used
+            return
+        # Styles already brought over for this document: only the id mapping remains to do.
+        for ref in refs:
+            mapped = self.mapped_style_id(ref.val)
+            if mapped is not None and mapped != ref.val:
+                ref.val = mapped
+
+
 # --------------------------------------------------------------------------------------------
 # The pack
 
@@ -146,15 +171,16 @@ def _contents(master: DocxDocument, parts: Sequence[DocxPart]) -> None:
     if not parts:
         master.add_paragraph("There are no papers for this meeting.")
         return
-    table = master.add_table(rows=1, cols=3)
+    table = master.add_table(rows=1, cols=4)
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, ("Item", "Paper", "Page"), strict=True):
+    for cell, text in zip(table.rows[0].cells, ("Item", "Title", "Paper", "Page"), strict=True):
         cell.text = text
     for part in parts:
         row = table.add_row().cells
         row[0].text = part.entry.number
-        row[1].text = f"{part.entry.heading} ({stamp_text(part.entry)})"
-        p = row[2].paragraphs[0]
+        row[1].text = part.entry.heading
+        row[2].text = stamp_text(part.entry)
+        p = row[3].paragraphs[0]
         add_field(p, f"PAGEREF {bookmark_name(part.entry)} \\h", placeholder="?")
 
 
@@ -205,7 +231,7 @@ def build_docx_pack(front_docx: bytes, parts: Sequence[DocxPart], *, private: bo
     set_a4(contents, landscape=False)
     _contents(master, parts)
 
-    composer = Composer(master)
+    composer = _Composer(master)
     paper_sections: list[tuple[int, int, AgendaEntry]] = []
     for n, part in enumerate(parts):
         section = master.add_section(WD_SECTION.NEW_PAGE)

@@ -111,9 +111,9 @@ def _open_base(style: Style) -> DocxDocument:
     return doc
 
 
-def _fill_logo(doc: DocxDocument, organisation: str) -> None:
-    """Replace the template's "{organisation}" header placeholder; a clerk who put a logo there
-    instead has no token left and keeps their logo."""
+def _fill_logo(doc: DocxDocument, text: str) -> None:
+    """Replace the template's "{organisation}" header placeholder with the style's logo text; a
+    clerk who put a logo there instead has no token left and keeps their logo."""
     for section in doc.sections:
         for part in (section.header, section.first_page_header):
             if part.is_linked_to_previous:
@@ -121,7 +121,7 @@ def _fill_logo(doc: DocxDocument, organisation: str) -> None:
             for p in part.paragraphs:
                 for run in p.runs:
                     if LOGO_TOKEN in run.text:
-                        run.text = run.text.replace(LOGO_TOKEN, organisation)
+                        run.text = run.text.replace(LOGO_TOKEN, text)
 
 
 class _Writer:
@@ -279,7 +279,8 @@ def build_front_docx(agenda: Agenda, page_ranges: dict[str, tuple[int, int]] | N
     exemption reason only. A meeting with no papers still gets a complete agenda."""
     style = load_style(agenda.style)
     doc = _open_base(style)
-    _fill_logo(doc, agenda.organisation)
+    _fill_logo(doc, fill(style.frontsheet.logo_text, **_front_values(agenda, style))
+               or agenda.organisation)
     w = _Writer(doc)
     _write_front(w, agenda, style, private=private)
     w.page_break()

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from agenda import audit, reminders
 from agenda.config import BoardConfig, BodyConfig, ItemConfig, PersonConfig, load_config
+from agenda.deadlines import meeting_deadlines
 from agenda.models import (
     Body,
     ForwardPlanItem,
@@ -39,6 +40,7 @@ class ImportReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)     # differences left alone on purpose
+    warnings: list[str] = field(default_factory=list)  # e.g. a meeting on a bank holiday
 
     @property
     def changed(self) -> bool:
@@ -152,6 +154,7 @@ def _import_body(session: Session, org: Organisation, bc: BodyConfig, tz: ZoneIn
             session.add(meeting)
             session.flush()
             report.created.append(f"meeting {bc.id}:{mc.date}")
+            report.warnings.extend(_meeting_warnings(meeting, now))
             reminders.replan_meeting(session, meeting, now=now)
             continue
         changed = _set(meeting, values)
@@ -160,8 +163,22 @@ def _import_body(session: Session, org: Organisation, bc: BodyConfig, tz: ZoneIn
             changed.append("status")
         if changed:
             report.updated.append(f"meeting {bc.id}:{mc.date} ({', '.join(changed)})")
+            report.warnings.extend(_meeting_warnings(meeting, now))
             reminders.replan_meeting(session, meeting, now=now)
     return body
+
+
+def _meeting_warnings(meeting: Meeting, now: dt.datetime) -> list[str]:
+    """What the clerk should hear about a new or changed meeting: it falls on a bank holiday,
+    or it was added so late that its deadlines have already passed."""
+    if meeting.status == "cancelled" or meeting.starts_at <= now:
+        return []
+    deadlines = meeting_deadlines(meeting)
+    found = list(deadlines.warnings)
+    if deadlines.papers_due < now:
+        found.append(f"Papers for {meeting.ref} were due {deadlines.papers_due:%-d %B %Y}, "
+                     "before today: reminders that can still go out are planned.")
+    return [f"{meeting.ref}: {w}" if not w.startswith(meeting.ref) else w for w in found]
 
 
 def _import_item(session: Session, body: Body, ic: ItemConfig, now: dt.datetime,

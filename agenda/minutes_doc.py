@@ -12,10 +12,12 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
 from agenda.agenda_items import Agenda, AgendaEntry, MemberLine
@@ -206,7 +208,7 @@ def _lead(lead: str | None) -> str:
     """The lead as the subject of a sentence: "The Director of Public Health", "Ruth Tennant"."""
     if not lead:
         return "[the presenter]"
-    first = lead.split()[0].lower()
+    first = lead.split()[0].lower().strip(",.")
     return f"The {lead}" if first in _ROLE_WORDS else lead
 
 
@@ -249,6 +251,14 @@ def resolutions(recommendations: Sequence[str], style: MinutesStyle) -> list[str
 
 # -- the document ------------------------------------------------------------------------
 
+def _drop_theme_fonts(style: Any) -> None:
+    # The default template's heading styles name theme fonts, which win over font.name.
+    fonts = style.element.rPr.rFonts if style.element.rPr is not None else None
+    if fonts is not None:
+        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(attr), None)
+
+
 class _Writer:
     def __init__(self, style: MinutesStyle) -> None:
         self.style = style
@@ -260,12 +270,15 @@ class _Writer:
         normal = self.doc.styles["Normal"]
         normal.font.name = "Arial"
         normal.font.size = Pt(11)
+        normal.paragraph_format.space_after = Pt(4)
         for name in ("Title", "Heading 2"):
             heading = self.doc.styles[name]
             heading.font.name = "Arial"
             heading.font.color.rgb = RGBColor(0, 0, 0)
             heading.font.size = Pt(14 if name == "Title" else 11)
             heading.font.bold = True
+            heading.paragraph_format.space_before = Pt(10 if name == "Heading 2" else 0)
+            _drop_theme_fonts(heading)
 
     def para(self, text: str = "", *, bold: bool = False, italic: bool = False,
              indent: float | None = None, style: str | None = None,
@@ -326,7 +339,8 @@ def _with_title(fmt: str, name: str, title: str | None, on_behalf_of: str | None
     return line
 
 
-def _default_attendance(agenda: Agenda, apologies: Sequence[ApologyLine]) -> Attendance:
+def default_attendance(agenda: Agenda, apologies: Sequence[ApologyLine]) -> Attendance:
+    """Every member who sent no apologies is present; the clerk is in attendance."""
     away = {a.name.casefold() for a in apologies}
     present = tuple(m for m in agenda.members
                     if m.role != "clerk" and m.name.casefold() not in away)
@@ -449,7 +463,7 @@ def build_minutes_docx(
 
     for line in style.heading:
         w.para(line.format(**fields), style="Title")
-    _write_attendance(w, attendance or _default_attendance(agenda, apologies), apologies)
+    _write_attendance(w, attendance or default_attendance(agenda, apologies), apologies)
     if style.separator:
         w.para(style.separator, align=WD_ALIGN_PARAGRAPH.CENTER)
 
@@ -485,7 +499,8 @@ def _write_procedural(w: _Writer, agenda: Agenda, role: str, fields: dict[str, s
     if spec is None:
         w.para(PLACEHOLDER, italic=True)
         return
-    for line in spec.text:
+    quiet = role == "apologies" and not apologies and style.apologies != "attendance"
+    for line in () if quiet else spec.text:   # "received from:-" needs someone to follow it
         w.para(line.format(**fields))
     if role == "apologies" and style.apologies != "attendance":
         for a in apologies:

@@ -93,8 +93,7 @@ def _lock_body(session: Session, body: Body) -> Body:
     # Two clerks building two meetings' minutes at once must not take the same numbers:
     # PostgreSQL locks the body row; SQLite already serialises writers (BEGIN IMMEDIATE).
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(Body.id).where(Body.id == body.id).with_for_update())
-    session.refresh(body)
+        session.refresh(body, with_for_update=True)   # and re-read the high-water mark
     return body
 
 

@@ -196,6 +196,9 @@ class ForwardPlanItem(Base):
     # Items that came from the configuration file keep the key they were imported under, so a
     # second import finds them again instead of adding them twice.
     config_key: Mapped[str | None] = mapped_column(String(200))
+    # Set when the item fills one of the house style's procedural entries instead of being
+    # substantive business, e.g. "minutes" for the approved minutes of the previous meeting.
+    procedural_key: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[dt.datetime]
 
     meeting: Mapped[Meeting | None] = relationship(back_populates="items")

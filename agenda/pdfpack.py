@@ -14,7 +14,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    PdfObject,
+)
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen import canvas
@@ -180,12 +189,12 @@ def build_pdf_pack(front: FrontBuilder, parts: Sequence[PackPart], *, private: b
 
     writer = PdfWriter()
     writer.append(front_reader, import_outline=False)
-    writer.add_outline_item("Agenda", 0)
+    writer.add_outline_item(title="Agenda", page_number=0)
     page_entries: list[AgendaEntry] = []
     for part, reader in zip(parts, readers, strict=True):
         start = len(writer.pages)
         writer.append(reader, import_outline=False)
-        writer.add_outline_item(bookmark_title(part.entry), start)
+        writer.add_outline_item(title=bookmark_title(part.entry), page_number=start)
         writer.add_named_destination(bookmark_name(part.entry), start)
         page_entries += [part.entry] * len(reader.pages)
 
@@ -194,7 +203,8 @@ def build_pdf_pack(front: FrontBuilder, parts: Sequence[PackPart], *, private: b
     last_number = offset + len(paper_pages)
     sizes, headers, footers = [], [], []
     for i, (page, entry) in enumerate(zip(paper_pages, page_entries, strict=True)):
-        page.transfer_rotation_to_content()   # /Rotate pages: keep the stamp upright
+        if page.rotation % 360:
+            page.transfer_rotation_to_content()   # /Rotate pages: keep the stamp upright
         box = page.cropbox
         sizes.append((float(box.width), float(box.height)))
         headers.append(stamp_text(entry))
@@ -202,9 +212,10 @@ def build_pdf_pack(front: FrontBuilder, parts: Sequence[PackPart], *, private: b
         footers.append(f"Page {n} of {last_number}" if page_of_total else f"Page {n}")
     if paper_pages:
         stamps = _stamps(sizes, headers, footers)
+        overlay = _Overlay(writer)
         for page, stamp in zip(paper_pages, stamps.pages, strict=True):
             box = page.cropbox
-            _overlay(page, stamp, float(box.left), float(box.bottom))
+            overlay.apply(page, stamp, float(box.left), float(box.bottom))
 
     if number_front:
         writer.set_page_label(0, len(writer.pages) - 1, style="/D", start=1)
@@ -219,8 +230,54 @@ def build_pdf_pack(front: FrontBuilder, parts: Sequence[PackPart], *, private: b
     return PdfPack(out.getvalue(), ranges, front_pages, len(writer.pages))
 
 
-def _overlay(page: PageObject, stamp: PageObject, x0: float, y0: float) -> None:
-    if x0 or y0:
-        page.merge_transformed_page(stamp, Transformation().translate(x0, y0))
-    else:
-        page.merge_page(stamp)
+class _Overlay:
+    """Lays a stamp page over a pack page as a Form XObject.
+
+    ``PageObject.merge_page`` parses and rewrites the whole content stream of the page (slow
+    on LibreOffice output: most of a 300-page build). Here the page's own streams are left
+    untouched: the contents become ``[q] + original streams + [Q, draw the stamp]``, which
+    also protects the stamp from any graphics state the paper leaves behind."""
+
+    def __init__(self, writer: PdfWriter) -> None:
+        self.writer = writer
+        self.save = self._stream(b"q\n")
+        self.calls: dict[tuple[float, float], IndirectObject] = {}
+
+    def _stream(self, data: bytes) -> IndirectObject:
+        stream = DecodedStreamObject()
+        stream.set_data(data)
+        return self.writer._add_object(stream)
+
+    def _form(self, stamp: PageObject) -> IndirectObject:
+        form = DecodedStreamObject()
+        form.set_data(stamp["/Contents"].get_object().get_data())
+        box = stamp.mediabox
+        form.update({
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject([FloatObject(0), FloatObject(0),
+                                              FloatObject(box.width), FloatObject(box.height)]),
+            NameObject("/Resources"): stamp["/Resources"].get_object().clone(self.writer),
+        })
+        return self.writer._add_object(form)
+
+    def apply(self, page: PageObject, stamp: PageObject, x0: float, y0: float) -> None:
+        if (x0, y0) not in self.calls:
+            self.calls[(x0, y0)] = self._stream(
+                f"Q\nq 1 0 0 1 {x0:g} {y0:g} cm /BcStamp Do Q\n".encode())
+        resources = DictionaryObject(page.get("/Resources", DictionaryObject()).get_object())
+        xobjects = DictionaryObject(resources.get("/XObject", DictionaryObject()).get_object())
+        xobjects[NameObject("/BcStamp")] = self._form(stamp)
+        resources[NameObject("/XObject")] = xobjects
+        page[NameObject("/Resources")] = resources
+        contents = page.get("/Contents")
+        streams: list[PdfObject] = []
+        if contents is not None:
+            resolved = contents.get_object()
+            if isinstance(resolved, ArrayObject):
+                streams = list(resolved)
+            else:
+                streams = [contents if isinstance(contents, IndirectObject)
+                           else self.writer._add_object(resolved)]
+        page[NameObject("/Contents")] = ArrayObject(
+            [self.save, *streams, self.calls[(x0, y0)]])

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from agenda.deadlines import item_due_at, meeting_deadlines
 from agenda.lookup import get_meeting
+from agenda.minutes import AttendanceSummary, attendance_summary
 from agenda.models import Body, ItemKind, ItemStatus, Meeting, MeetingStatus
 from agenda.permissions import Actor
 from agenda.plan import ItemView, item_view
@@ -38,6 +39,7 @@ class Readiness:
     papers_due: dt.datetime | None
     publication: dt.date | None
     items: tuple[ItemReadiness, ...]
+    attendance: AttendanceSummary | None = None    # apologies and declarations sent ahead
 
     def count(self, *states: str) -> int:
         return sum(1 for i in self.items if i.state in states)
@@ -85,7 +87,7 @@ def readiness_of(session: Session, meeting: Meeting, *, now: dt.datetime,
     return Readiness(meeting_ref=meeting.ref, body_name=meeting.body.name,
                      starts_at=meeting.starts_at, venue=meeting.venue, status=meeting.status,
                      papers_due=deadlines.papers_due, publication=deadlines.publication,
-                     items=tuple(items))
+                     items=tuple(items), attendance=attendance_summary(session, meeting))
 
 
 def meeting_readiness(session: Session, meeting_ref: str, *, now: dt.datetime,

@@ -35,7 +35,12 @@ class ReminderKind(enum.StrEnum):
     ESCALATION = "escalation"              # to the lead officer and the clerk: still missing
     CHAIR_DIGEST = "chair_digest"          # to the chair: papers in, outstanding, late
     CLERK_PUBLICATION = "clerk_publication"  # to the clerk: the pack must be published today
-    CLERK_NOTICE = "clerk_notice"          # to the clerk: something went wrong (recipient gone...)
+    CLERK_NOTICE = "clerk_notice"          # to the clerk: something went wrong, a request...
+    NOTICE = "notice"                      # to anyone else: e.g. an extension decided
+
+    @property
+    def is_notice(self) -> bool:
+        return self in (ReminderKind.CLERK_NOTICE, ReminderKind.NOTICE)
 
     @property
     def is_author(self) -> bool:
@@ -76,3 +81,26 @@ class Reminder(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)  # rule, text of notices...
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
+
+
+class ExtensionStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"     # replaced by a newer request for the same item
+
+
+class ExtensionRequest(Base):
+    """An author asks for more time for one item's paper; the clerk or chair decides."""
+
+    __tablename__ = "extension_requests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("forward_plan_items.id"), index=True)
+    requested_by: Mapped[str] = mapped_column(String(64))
+    until: Mapped[dt.datetime]                       # the new due time asked for
+    reason: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default=ExtensionStatus.PENDING.value)
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[dt.datetime | None]
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime]

@@ -28,8 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import docx
-from pypdf import PdfReader, PdfWriter
-from pypdf import PasswordType
+from pypdf import PasswordType, PdfReader, PdfWriter
 
 from agenda.errors import PaperRejected
 from agenda.filestore import data_dir

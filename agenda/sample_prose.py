@@ -239,7 +239,8 @@ SENTENCES = (
     "Engagement with {group} took place through {channel} between {month} and {month2}.",
     "Funding of £{amount} has been identified from existing budgets to {aim}.",
     "Performance is reviewed monthly by {body}, and exceptions are reported to this Board.",
-    "The latest figures show that {measure} remains higher in {area} than the regional average.",
+    "The latest figures show that the rate of {measure} remains higher in {area} than the "
+    "regional average.",
     "Staff time has been committed to the programme by {partner} until the end of {quarter}.",
     "A number of risks remain, in particular workforce capacity and the pace of recruitment.",
     "The programme is expected to {aim}, although the full benefits will not be seen until "
@@ -312,13 +313,13 @@ class Prose:
         self.meeting_date = meeting_date
         self.rng = rng
 
-    def sentence(self) -> str:
+    def sentence(self, template: str | None = None) -> str:
         rng = self.rng
         year = self.meeting_date.year - rng.randint(0, 1)
         partner, partner2 = rng.sample(PARTNERS, 2)
         month, month2 = sorted(rng.sample(range(12), 2))
         n = rng.randint(40, 900)
-        text = rng.choice(SENTENCES).format(
+        text = (template or rng.choice(SENTENCES)).format(
             subject=self.topic.subject, aim=rng.choice(self.topic.aims),
             measure=rng.choice(self.topic.measures), partner=partner,
             partner_cap=partner[0].upper() + partner[1:], partner2=partner2,
@@ -335,13 +336,8 @@ class Prose:
         return text[0].upper() + text[1:]
 
     def paragraph(self, sentences: tuple[int, int] = (2, 4)) -> str:
-        out: list[str] = []
-        want = self.rng.randint(*sentences)
-        while len(out) < want:
-            text = self.sentence()
-            if text[:25] not in (s[:25] for s in out):     # no template twice in a paragraph
-                out.append(text)
-        return " ".join(out)
+        templates = self.rng.sample(SENTENCES, self.rng.randint(*sentences))
+        return " ".join(self.sentence(t) for t in templates)
 
     def table_rows(self, rows: int) -> list[list[str]]:
         """A performance table: header row then ``rows`` measures."""

@@ -25,7 +25,9 @@ import functools
 import io
 import random
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -34,16 +36,17 @@ from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+from docx.table import _Cell
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
 from agenda.sample_prose import (
+    AUTHOR_ROLES,
     IMPACT_HEADINGS,
     ORGANISATIONS,
     SECTION_HEADINGS,
     TOPICS,
-    AUTHOR_ROLES,
     Prose,
     Topic,
     fill_topic_text,
@@ -144,7 +147,7 @@ TABLE_PT = 10.0
 LINE = 1.17             # line height / font size for Liberation Sans at single spacing
 SPACE_AFTER = 6.0
 MARGIN_MM = 25.4
-FILL = 0.86             # fill each page to this share of its height, then start a new page
+FILL = 0.9             # fill each page to this share of its height, then start a new page
 
 
 @dataclass
@@ -157,6 +160,7 @@ class Block:
     bold: bool = False
     break_before: bool = False
     landscape: bool = False
+    lettered: bool = False           # bullets that carry their own "a)" labels
 
 
 def _content_box(landscape_page: bool) -> tuple[float, float]:
@@ -165,6 +169,7 @@ def _content_box(landscape_page: bool) -> tuple[float, float]:
     return w - 2 * margin, h - 2 * margin
 
 
+@functools.lru_cache(maxsize=4096)
 def _lines(text: str, width: float, size: float, bold: bool = False) -> int:
     font = "Helvetica-Bold" if bold else "Helvetica"
     return max(1, len(simpleSplit(text, font, size, width)))
@@ -266,7 +271,7 @@ class _Paper:
         """Cover and opening sections; ``compact`` leaves out what a one-page paper can't hold."""
         r = self.report
         blocks = {"council-appendix": self._city_cover, "council-agenda-item": self._county_cover,
-                  "company-board": self._company_cover}[self.style]()
+                  "company-board": self._company_cover}[self.style](compact)
         num = self.numbers
         county = self.style == "council-agenda-item"
         if county or not compact:
@@ -281,13 +286,13 @@ class _Paper:
             blocks.append(num.heading("Recommendation" if len(r.recommendations) == 1
                                       else "Recommendations"))
             blocks.append(num.paragraph(f"It is recommended that the {self._board()}:"))
-            blocks.append(Block("bullets", items=_lettered(r.recommendations)))
+            blocks.append(Block("bullets", items=_lettered(r.recommendations), lettered=True))
             if not compact:
                 blocks.append(num.heading("Policy Framework and Previous Decisions"))
                 blocks.append(num.paragraph(self.prose.paragraph((2, 3))))
         blocks.append(num.heading("Background"))
-        if not compact:
-            blocks.append(num.paragraph(self.prose.paragraph()))
+        blocks.append(num.paragraph("The table below summarises the latest position." if compact
+                                    else self.prose.paragraph()))
         blocks.append(Block("table", text=f"Table 1: {self.topic.subject[0].upper()}"
                             f"{self.topic.subject[1:]} – key measures",
                             rows=self.prose.table_rows(3 if compact else self.rng.randint(3, 4)),
@@ -305,7 +310,7 @@ class _Paper:
         return [Block("para", "NOT FOR PUBLICATION", bold=True),
                 Block("para", f"This report is exempt: {self.report.exempt_reason}")]
 
-    def _city_cover(self) -> list[Block]:
+    def _city_cover(self, compact: bool) -> list[Block]:
         r = self.report
         d = r.meeting_date
         author_label = "Authors:" if ";" in r.author else "Author:"
@@ -324,7 +329,7 @@ class _Paper:
         blocks.append(Block("bullets", items=list(r.recommendations)))
         return blocks
 
-    def _county_cover(self) -> list[Block]:
+    def _county_cover(self, compact: bool) -> list[Block]:
         r = self.report
         lead = r.lead.upper()
         originator = lead if lead.startswith(("THE ", "LEICESTERSHIRE")) else f"THE {lead}"
@@ -335,7 +340,7 @@ class _Paper:
         ]
         return blocks + self._exempt_blocks()
 
-    def _company_cover(self) -> list[Block]:
+    def _company_cover(self, compact: bool) -> list[Block]:
         r = self.report
         decision = any(t.split()[0].lower() in ("approve", "agree", "endorse", "delegate")
                        for t in r.recommendations)
@@ -351,7 +356,8 @@ class _Paper:
             ["Purpose", "For decision" if decision else "For information"],
         ], widths=[0.3, 0.7]))
         blocks.append(Block("heading", "Executive summary"))
-        blocks += [Block("para", p) for p in r.executive_summary.split("\n\n")]
+        summary = r.executive_summary.split("\n\n")
+        blocks += [Block("para", p) for p in (summary[:1] if compact else summary)]
         blocks.append(Block("heading", "Recommendation"))
         blocks.append(Block("para", "The Board is recommended to:"))
         blocks.append(Block("bullets", items=list(r.recommendations)))
@@ -397,6 +403,8 @@ class _Paper:
                 blocks.append(Block("heading", "Circulation under the Local Issues Alert "
                                                "Procedure"))
                 blocks.append(Block("para", "The report is relevant to Leicestershire as a whole."))
+            if level >= 3:
+                return blocks + self._inline_appendix(appendix_inline)
             blocks.append(Block("heading", "Officer to Contact"))
             name, _, rest = self.report.author.split(";")[0].partition(", ")
             role = rest.split(", ")[0] or self.report.lead
@@ -411,6 +419,8 @@ class _Paper:
                 for heading, text in IMPACT_HEADINGS[: 2 if level == 0 else 1]:
                     blocks.append(Block("para", heading, bold=True))
                     blocks.append(num.paragraph(text))
+        elif level >= 3:
+            return blocks + self._inline_appendix(appendix_inline)
         else:
             blocks.append(num.heading("Financial, legal and other implications"))
             implications = (
@@ -419,14 +429,15 @@ class _Paper:
                 ("Legal implications", "The Board is meeting its statutory duty under the Health "
                  "and Social Care Act 2012."),
                 IMPACT_HEADINGS[0])
-            for heading, text in implications[: 3 - level]:
+            for heading, text in implications[: max(1, 3 - level)]:
                 blocks.append(num.paragraph(f"{heading}: {text}"))
             if level <= 1:
                 blocks.append(num.heading("Summary of appendices"))
                 blocks.append(num.paragraph(f"{appendix_title}."))
-        if appendix_inline:
-            blocks.append(self.appendix(rows=3, wide=False))
-        return blocks
+        return blocks + self._inline_appendix(appendix_inline, rows=3 if level < 2 else 2)
+
+    def _inline_appendix(self, inline: bool, rows: int = 2) -> list[Block]:
+        return [self.appendix(rows=rows, wide=False)] if inline else []
 
     def appendix(self, *, rows: int, wide: bool) -> Block:
         rng_state = self.prose.rng
@@ -461,7 +472,7 @@ class _Paper:
         for b in blocks:
             pag.place(b)
         level = 0
-        while level < 2:                         # the fullest ending that still fits
+        while level < 3:                         # the fullest ending that still fits
             trial_numbers = copy.copy(self.numbers)
             fits = pag.fits(self.tail(appendix_inline=inline, level=level), last_body_page)
             self.numbers.__dict__.update(trial_numbers.__dict__)
@@ -595,7 +606,9 @@ def _write(doc: DocxDocument, block: Block) -> None:
         p.paragraph_format.page_break_before = block.break_before or None
     elif block.kind == "bullets":
         for i, item in enumerate(block.items):
-            p = doc.add_paragraph(item, style="List Bullet")
+            p = doc.add_paragraph(item, style="Normal" if block.lettered else "List Bullet")
+            if block.lettered:
+                p.paragraph_format.left_indent = Mm(12)
             if i == 0:
                 p.paragraph_format.page_break_before = block.break_before or None
     elif block.kind in ("table", "fields", "appendix"):
@@ -623,9 +636,10 @@ def _table(doc: DocxDocument, block: Block) -> None:
     table = doc.add_table(rows=len(block.rows), cols=len(block.rows[0]))
     table.style = "Table Grid"
     table.autofit = False
-    for r, row in enumerate(block.rows):
-        for c, text in enumerate(row):
-            cell = table.cell(r, c)
+    # table.cell(r, c) rescans the whole grid on every call; walk the rows' XML once instead.
+    for r, (tr, row) in enumerate(zip(table._tbl.tr_lst, block.rows, strict=True)):
+        for c, (tc, text) in enumerate(zip(tr.tc_lst, row, strict=True)):
+            cell = _Cell(tc, table)
             cell.width = int(usable * block.widths[c])
             para = cell.paragraphs[0]
             para.paragraph_format.space_after = Pt(0)
@@ -702,7 +716,7 @@ def _pdf_block(canvas: Canvas, block: Block, x: float, y: float, width: float, *
             if not dry_run:
                 canvas.setFont(font, size)
                 canvas.drawString(x + indent, y, line)
-        if block.kind == "bullets" and not dry_run:
+        if block.kind == "bullets" and not block.lettered and not dry_run:
             canvas.drawString(x + 4, y + size * 1.2 * (len(simpleSplit(text, font, size,
                                                                         width - indent)) - 1),
                               "•")
@@ -785,26 +799,26 @@ def make_macro_docm() -> bytes:
                   {"word/vbaProject.bin": vba})
 
 
-def _encrypted(user_password: str, owner_password: str) -> bytes:
+def _encrypted(user_password: str, owner_password: str, algorithm: str = "RC4-128") -> bytes:
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(_small_pdf())))
-    # RC4-128 needs no optional crypto library, so this works on a bare install.
+    # RC4-128 is what older exporters write; AES-256 (what Word writes now) needs cryptography.
     writer.encrypt(user_password=user_password, owner_password=owner_password,
-                   algorithm="RC4-128")
+                   algorithm=algorithm)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
 
 
-def make_encrypted_pdf(user_password: str = "secret") -> bytes:
-    """A PDF that needs a password to open."""
-    return _encrypted(user_password, "owner-" + user_password)
+def make_encrypted_pdf(user_password: str = "secret", *, algorithm: str = "RC4-128") -> bytes:
+    """A PDF that needs a password to open. ``algorithm``: pypdf's, e.g. "AES-256"."""
+    return _encrypted(user_password, "owner-" + user_password, algorithm)
 
 
-def make_owner_only_pdf() -> bytes:
+def make_owner_only_pdf(*, algorithm: str = "RC4-128") -> bytes:
     """A PDF anyone can open (empty user password) with editing restricted by an owner password."""
-    return _encrypted("", "owner-secret")
+    return _encrypted("", "owner-secret", algorithm)
 
 
 def make_corrupt_docx() -> bytes:
@@ -822,16 +836,42 @@ def make_corrupt_pdf() -> bytes:
 def make_zip_bomb_docx(uncompressed_mb: int = 210) -> bytes:
     """A docx-looking zip whose media member inflates to ``uncompressed_mb`` MB of zeros.
 
-    The file itself stays around 200 KB (deflate packs zeros about 1000:1)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(_small_docx())) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    The file itself stays around 200 KB. The zeros are deflated once per MB and the pieces
+    repeated (each ends on a full flush, so they are independent), which takes milliseconds
+    instead of compressing 200 MB."""
+    members: list[tuple[str, bytes, int, int]] = []       # name, deflated, size, crc
+    with zipfile.ZipFile(io.BytesIO(_small_docx())) as src:
         for info in src.infolist():
-            dst.writestr(info.filename, src.read(info.filename))
-        chunk = b"\x00" * (1024 * 1024)
-        with dst.open("word/media/image1.bin", "w", force_zip64=True) as member:
-            for _ in range(uncompressed_mb):
-                member.write(chunk)
+            raw = src.read(info.filename)
+            comp = zlib.compressobj(6, zlib.DEFLATED, -15)
+            members.append((info.filename, comp.compress(raw) + comp.flush(), len(raw),
+                            zlib.crc32(raw)))
+    mb = b"\x00" * (1024 * 1024)
+    comp = zlib.compressobj(9, zlib.DEFLATED, -15)
+    piece = comp.compress(mb) + comp.flush(zlib.Z_FULL_FLUSH)
+    crc = 0
+    for _ in range(uncompressed_mb):
+        crc = zlib.crc32(mb, crc)
+    members.append(("word/media/image1.bin", piece * uncompressed_mb + comp.flush(),
+                    len(mb) * uncompressed_mb, crc))
+    return _zip_from_deflated(members)
+
+
+def _zip_from_deflated(members: list[tuple[str, bytes, int, int]]) -> bytes:
+    """A zip file (no zip64) from members that are already raw-deflated."""
+    out = io.BytesIO()
+    central = []
+    for name, data, size, crc in members:
+        offset = out.tell()
+        fname = name.encode()
+        fields = (20, 0, 8, 0, 0x21, crc, len(data), size, len(fname), 0)
+        out.write(struct.pack("<4s5HIIIHH", b"PK\x03\x04", *fields) + fname + data)
+        central.append(struct.pack("<4s6HIIIHHHHHII", b"PK\x01\x02", 20, *fields, 0, 0, 0, 0,
+                                   offset) + fname)
+    start = out.tell()
+    out.write(b"".join(central))
+    out.write(struct.pack("<4s4HIIH", b"PK\x05\x06", 0, 0, len(members), len(members),
+                          out.tell() - start, start, 0))
     return out.getvalue()
 
 

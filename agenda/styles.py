@@ -180,19 +180,28 @@ def lead_forms(lead: str) -> tuple[str, str]:
     """The lead as it opens a sentence and as it sits inside one.
 
     Roles take the article ("The Director of Public Health" / "the Director of Public Health");
-    named people ("David Sharp, Director, NHS England", "Dr Simon Freeman") do not."""
+    named people ("David Sharp, Director, NHS England", "Dr Simon Freeman") and organisations
+    ("Healthwatch Leicestershire") do not. A role is a lead whose first comma-separated part
+    holds a role word (Director, Officer, Chair ...)."""
     lead = " ".join(lead.split())
     if lead.lower().startswith("the "):
         role = lead[4:]
-    elif "," in lead or lead.split(" ", 1)[0].rstrip(".") in _PERSON_PREFIXES:
-        return lead, lead
-    else:
-        role = lead
-    return f"The {role}", f"the {role}"
+        return f"The {role}", f"the {role}"
+    first = lead.split(",", 1)[0].split()
+    is_role = any(w.strip("()'").lower() in _ROLE_WORDS for w in first)
+    if is_role and not (first and first[0].rstrip(".") in _PERSON_PREFIXES):
+        return f"The {lead}", f"the {lead}"
+    return lead, lead          # a person or an organisation: "Healthwatch Leicestershire"
 
 
 _PERSON_PREFIXES = frozenset({"Dr", "Professor", "Prof", "Councillor", "Cllr", "Mr", "Mrs",
                               "Ms", "Miss", "Sir", "Dame", "Lord", "Lady", "Baroness"})
+# Words that make "Managing Director, Leicester City CCG" a role ("The Managing Director, ...")
+# where "David Sharp, Director, NHS England" is a named person.
+_ROLE_WORDS = frozenset({"director", "officer", "chair", "chairman", "co-chair", "manager", "head",
+                         "chief", "executive", "secretary", "lead", "commissioner", "mayor",
+                         "president", "treasurer", "clerk", "leader", "member", "members",
+                         "board", "group", "team", "programme", "council", "consultant"})
 
 
 def fill(template: str, **values: str) -> str:

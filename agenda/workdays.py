@@ -47,9 +47,7 @@ class WorkCalendar:
         return _holidays(self.country, self.subdivision, day.year).get(day)
 
     def is_working_day(self, day: dt.date) -> bool:
-        if day.weekday() >= 5:
-            return False
-        return day not in self.closures and self.holiday_name(day) is None
+        return _is_working_day(self, day)
 
     def why_not_working(self, day: dt.date) -> str | None:
         """A reason a person would understand ("a Saturday", "Good Friday"), or None."""
@@ -106,6 +104,13 @@ class WorkCalendar:
             count += self.is_working_day(day)
             day += ONE_DAY
         return count
+
+
+@lru_cache(maxsize=65536)
+def _is_working_day(calendar: WorkCalendar, day: dt.date) -> bool:
+    if day.weekday() >= 5:
+        return False
+    return day not in calendar.closures and calendar.holiday_name(day) is None
 
 
 def _closure_dates(values: Iterable[Any]) -> frozenset[dt.date]:

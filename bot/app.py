@@ -8,6 +8,7 @@ database. The same Bolt app serves Socket Mode (``bot.serve``).
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from flask import Flask, Response, request
@@ -29,8 +30,9 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-BOT_SCOPES = ["commands", "chat:write", "files:read", "files:write", "im:history", "im:write",
-              "users:read"]
+# The same list as slack/manifest.yml (a test keeps them equal).
+BOT_SCOPES = ["commands", "chat:write", "files:read", "files:write", "im:history", "im:write"]
+LISTENER_THREADS = 32
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 
@@ -48,6 +50,10 @@ def _bolt_app(settings: Settings, engine: Engine) -> App:
         # Socket Mode requests are not signed; HTTP requests always are.
         "request_verification_enabled": bool(settings.signing_secret),
         "name": "boardclerk",
+        # Bolt's default pool has 5 threads shared by acks and lazy parts; 20 requests at
+        # once would queue acks behind slow lazy work (downloads, modal building).
+        "listener_executor": ThreadPoolExecutor(max_workers=LISTENER_THREADS,
+                                                thread_name_prefix="bolt"),
     }
     if settings.oauth:
         store = installation_store(settings, engine)
@@ -59,12 +65,22 @@ def _bolt_app(settings: Settings, engine: Engine) -> App:
         # cache_enabled: without it every request costs an auth.test round trip (stack.md 1.7).
         authorize = InstallationStoreAuthorize(
             client_id=settings.client_id, client_secret=settings.client_secret,
-            installation_store=store, cache_enabled=True)
+            installation_store=store, cache_enabled=True,
+            logger=logging.getLogger("boardclerk.oauth"))
         app = App(client=WebClient(base_url=settings.api_url), oauth_settings=oauth,
                   authorize=authorize, **common)
         app.enable_token_revocation_listeners()   # app_uninstalled / tokens_revoked
         return app
-    return App(client=WebClient(base_url=settings.api_url, token=settings.bot_token), **common)
+    app = App(client=WebClient(base_url=settings.api_url, token=settings.bot_token), **common)
+
+    def token_gone(event: dict[str, Any]) -> None:
+        # Single workspace: the token lives in the environment; someone has to replace it.
+        log.warning("Slack says the app was uninstalled or its token revoked (%s); "
+                    "SLACK_BOT_TOKEN no longer works", event.get("type"))
+
+    app.event("app_uninstalled")(token_gone)
+    app.event("tokens_revoked")(token_gone)
+    return app
 
 
 def create_app(settings: Settings, engine: Engine, store: FileStore, *,

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session
 
 from agenda.clock import Clock
@@ -16,18 +17,50 @@ from agenda.filestore import FileStore
 from bot.settings import Settings
 
 
+def read_engine_for(engine: Engine) -> Engine:
+    """An engine for read-only work. On SQLite the main engine opens every transaction with
+    BEGIN IMMEDIATE (the write lock), which would queue every Slack request behind every
+    other; reads need no lock in WAL mode, so they get their own plain connections."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    reader = create_engine(engine.url, connect_args={"timeout": 30, "check_same_thread": False})
+    event.listen(reader, "connect", _reader_pragmas)
+    return reader
+
+
+def _reader_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA query_only=ON")     # a read session that tries to write fails loudly
+    cur.close()
+
+
 @dataclass(frozen=True)
 class Deps:
     settings: Settings
     engine: Engine
     store: FileStore
     clock: Clock
+    read_engine: Engine = field(default=None)  # type: ignore[assignment] - set in __post_init__
+
+    def __post_init__(self) -> None:
+        if self.read_engine is None:
+            object.__setattr__(self, "read_engine", read_engine_for(self.engine))
 
     def now(self) -> dt.datetime:
         return self.clock.now()
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """One transaction per unit of work: Bolt runs listeners on several threads (#294)."""
+        """One unit of work that writes: Bolt runs listeners on several threads (#294)."""
         with transaction(self.engine) as session:
             yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A unit of work that only reads (views, permission checks)."""
+        with Session(self.read_engine, expire_on_commit=False) as session:
+            try:
+                yield session
+            finally:
+                session.rollback()

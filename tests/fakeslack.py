@@ -82,6 +82,8 @@ class FakeSlack:
     uploads: dict[str, dict[str, Any]] = field(default_factory=dict)
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     overrides: dict[str, list[_Override]] = field(default_factory=dict)
+    # False: downloads get Slack's HTML sign-in page, as when the app lacks files:read.
+    files_read_granted: bool = True
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -195,10 +197,16 @@ class FakeSlack:
                 self.uploads.setdefault(file_id, {})["data"] = raw
             return self._send(h, 200, {"Content-Type": "text/plain"}, b"OK - " + str(len(raw)).encode())
 
+        if path.startswith("/hooks/"):
+            # A command's response_url: the app's reply to the user who typed it.
+            body = json.loads(raw) if raw else {}
+            self._record(Call("response_url", headers, body, raw, token))
+            return self._send(h, 200, {"Content-Type": "text/plain"}, b"ok")
+
         if path.startswith("/files-pri/"):
             self._record(Call("download", headers, {"path": path}, raw, token))
             file_id = path.split("/")[2].split("-", 1)[1]
-            if token in self.valid_tokens and file_id in self.file_data:
+            if self.files_read_granted and token in self.valid_tokens and file_id in self.file_data:
                 return self._send(h, 200, {"Content-Type": "application/octet-stream"},
                                   self.file_data[file_id])
             # Real Slack answers a bad token with 200 and its HTML sign-in page.
@@ -357,6 +365,7 @@ class SlackSide:
 
     url: str
     team_id: str = TEAM_ID
+    hooks_url: str = "https://hooks.slack.test/"     # the fake's root + "hooks/" in tests
     secret: str = SIGNING_SECRET
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
@@ -364,16 +373,18 @@ class SlackSide:
                 channel: str = "C0GENERAL", **kw: Any) -> Response:
         form = {"token": "legacy", "team_id": self.team_id, "channel_id": channel,
                 "user_id": user, "user_name": user.lower(), "command": command, "text": text,
-                "response_url": "https://hooks.slack.test/commands/1",
+                "response_url": f"{self.hooks_url}commands/{next(self._ids)}",
                 "trigger_id": f"trig.{next(self._ids)}", "api_app_id": "A0TEST"}
+        kw.setdefault("secret", self.secret)
         return post_signed(self.url, urllib.parse.urlencode(form),
-                           "application/x-www-form-urlencoded", secret=self.secret, **kw)
+                           "application/x-www-form-urlencoded", **kw)
 
     def interact(self, payload: dict[str, Any], **kw: Any) -> Response:
         payload = {"team": {"id": self.team_id}, "api_app_id": "A0TEST",
                    "trigger_id": f"trig.{next(self._ids)}", **payload}
+        kw.setdefault("secret", self.secret)
         return post_signed(self.url, urllib.parse.urlencode({"payload": json.dumps(payload)}),
-                           "application/x-www-form-urlencoded", secret=self.secret, **kw)
+                           "application/x-www-form-urlencoded", **kw)
 
     def event(self, event: dict[str, Any], *, event_id: str | None = None,
               retry_num: int | None = None, **kw: Any) -> Response:
@@ -386,8 +397,8 @@ class SlackSide:
         if retry_num is not None:
             headers.update({"X-Slack-Retry-Num": str(retry_num),
                             "X-Slack-Retry-Reason": "http_timeout"})
-        return post_signed(self.url, json.dumps(body), "application/json", secret=self.secret,
-                           headers=headers, **kw)
+        kw.setdefault("secret", self.secret)
+        return post_signed(self.url, json.dumps(body), "application/json", headers=headers, **kw)
 
     # Interactions built from the views the app opened ---------------------------------------
 

@@ -16,7 +16,7 @@ from tests.boards import write_sample_config
 def run(tmp_path: Path, *args: str, db: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": db or f"sqlite:///{tmp_path}/bc.db",
            "BOARDCLERK_DATA_DIR": str(tmp_path / "data")}
-    return subprocess.run([sys.executable, "-m", "agenda.cli", *args], cwd=tmp_path, env=env,
+    return subprocess.run([sys.executable, "-m", "agenda", *args], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=120)
 
 

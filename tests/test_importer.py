@@ -84,3 +84,19 @@ def test_member_dropped_from_the_file_is_marked_as_left_not_deleted(engine, cloc
     with transaction(engine) as session:
         gone = session.scalar(select(Member).where(Member.name == "Karen Chouhan"))
         assert gone is not None and gone.active is False
+
+
+def test_meeting_on_a_bank_holiday_or_added_late_is_reported(engine, clock) -> None:  # type: ignore[no-untyped-def]
+    from agenda.config import parse_config
+    from agenda.styles import style_names
+    from tests.boards import sample_text
+
+    today = clock.now().date()
+    first, second, _ = [r.split(":")[1] for r in meeting_refs(today)]
+    text = sample_text(today).replace(first, "2027-12-28").replace(second, "2027-03-04")
+    config = parse_config(text, "board.yaml", styles=style_names())
+    with transaction(engine) as session:
+        report = import_config(session, config, now=clock.now())
+    joined = "\n".join(report.warnings)
+    assert "hwb:2027-12-28" in joined and "holiday" in joined.lower(), joined
+    assert "hwb:2027-03-04" in joined and "before today" in joined

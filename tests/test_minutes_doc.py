@@ -183,7 +183,7 @@ def test_city_skeleton_follows_the_city_minutes():
         "Sue Lock\tManaging Director, Leicester Clinical Commissioning Group"]
     decl = after(paras, "49. DECLARATIONS OF INTEREST", 2)
     assert decl[1] == ("Councillor Rory Palmer declared an Other Disclosable Interest in respect of "
-                       "item 4, Health, Wellbeing and Prevention Strategy: as a trustee of a local hospice.")
+                       "item 4, Health, Wellbeing and Prevention Strategy, as a trustee of a local hospice.")
     assert after(paras, "50. MINUTES OF THE PREVIOUS MEETING", 2) == [
         "RESOLVED: [DRAFT — to be confirmed]",
         "that the Minutes of the previous meeting of the Board held on 15 December 2016 be "
@@ -207,7 +207,7 @@ def test_city_skeleton_adds_an_apologies_minute_when_the_agenda_has_none():
     assert roles[:2] == ["apologies", "declarations"]
     paras, _ = read(build_minutes_docx(agenda, style, first_minute_number=42))
     assert "42. APOLOGIES FOR ABSENCE" in paras
-    assert after(paras, "42. APOLOGIES FOR ABSENCE", 2)[1] == "There were no apologies for absence."
+    assert after(paras, "42. APOLOGIES FOR ABSENCE", 1) == ["There were no apologies for absence."]
     assert "43. DECLARATIONS OF INTEREST" in paras
     assert after(paras, "43. DECLARATIONS OF INTEREST", 2)[1] == "No such declarations were made."
 

@@ -109,7 +109,7 @@ def test_only_named_authors_and_the_clerk_may_submit(engine, clock, board, store
     (make_macro_docm(), "budget.docm", "macro"),
     (make_encrypted_pdf(), "plan.pdf", "password"),
     (b"", "empty.docx", "empty"),
-    (b"GIF89a not a paper", "photo.docx", "not a Word document or PDF"),
+    (b"GIF89a not a paper", "photo.docx", "not a word document or pdf"),
 ])
 def test_bad_file_is_refused_and_the_previous_version_stays_current(  # type: ignore[no-untyped-def]
         engine, clock, board, store, data, name, message) -> None:

@@ -8,6 +8,7 @@ import importlib.util
 import shutil
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from docx import Document
@@ -17,6 +18,8 @@ from agenda.errors import ConfigError, NotFound
 from agenda.styles import ENV_TEMPLATES_DIR, load_style, style_names, styles_dir
 
 SHIPPED = ("council-appendix", "council-agenda-item", "company-board")
+
+LONDON = ZoneInfo("Europe/London")
 
 
 def test_the_three_house_styles_ship_with_the_product() -> None:
@@ -33,7 +36,7 @@ def test_city_style_follows_the_leicester_city_agenda() -> None:
     assert [p.key for p in city.opening] == ["apologies", "declarations", "minutes"]
     assert city.heading("Declarations of interest") == "DECLARATIONS OF INTEREST"
     assert city.papers.letters and city.papers.stamp == "Appendix {letter}"
-    when = dt.datetime(2014, 4, 3, 9, 30)
+    when = dt.datetime(2014, 4, 3, 9, 30, tzinfo=LONDON)
     assert city.format_date(when) == "THURSDAY, 3 APRIL 2014"
     assert city.format_time(when) == "9:30 am"
     assert city.frontsheet.summons.startswith("Members of the Board are summoned to attend")
@@ -46,7 +49,7 @@ def test_county_style_puts_the_minutes_first_and_stamps_agenda_item_numbers() ->
         "minutes", "urgent_items", "declarations", "position_statement"]
     assert county.heading("Urgent Items") == "Urgent Items."
     assert not county.papers.letters and county.papers.stamp == "Agenda Item {number}"
-    assert county.format_time(dt.datetime(2014, 11, 20, 14, 0)) == "2.00 pm"
+    assert county.format_time(dt.datetime(2014, 11, 20, 14, 0, tzinfo=LONDON)) == "2.00 pm"
 
 
 def test_company_board_style_letters_its_papers() -> None:

@@ -12,3 +12,6 @@ def register_all(app: App, deps: Deps) -> None:
 
     for module in (commands, submit, plan, home):
         module.register(app, deps)
+    from bot.listeners.minutes import register_minutes  # apologies, declarations (minutes feature)
+
+    register_minutes(app, deps)

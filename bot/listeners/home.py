@@ -24,7 +24,7 @@ BUILD_BUTTONS = {"home_build_pack": ("pack", False), "home_build_private_pack": 
 def home_for(deps: Deps, user: str) -> dict[str, Any]:
     actor = Actor.slack(user)
     now = deps.now()
-    with deps.session() as session:
+    with deps.read() as session:
         tz = org_tz(session)
         own = []
         for meeting in upcoming_meetings(session, now=now, slack_id=user):

@@ -68,7 +68,7 @@ def register(app: App, deps: Deps) -> None:
     def open_add(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         user = body["user"]["id"]
         try:
-            with deps.session() as session:
+            with deps.read() as session:
                 meeting = get_meeting(session, action["value"])
                 require_clerk(session, meeting.body, Actor.slack(user), "add items to its forward plan")
                 options = meeting_options(session, clerk_meetings(session, user, deps.now()))
@@ -83,7 +83,7 @@ def register(app: App, deps: Deps) -> None:
         user = body["user"]["id"]
         what, _, item_id = action["selected_option"]["value"].partition(":")
         try:
-            with deps.session() as session:
+            with deps.read() as session:
                 item = get_item(session, item_id)
                 doing = "move items on its forward plan" if what == "move" else \
                     "withdraw items from its forward plan"
@@ -103,7 +103,7 @@ def register(app: App, deps: Deps) -> None:
         """App Home's "Forward plan" button: the body's plan in a modal."""
         user = body["user"]["id"]
         actor = Actor.slack(user)
-        with deps.session() as session:
+        with deps.read() as session:
             meeting = get_meeting(session, action["value"])
             plans = forward_plan(session, body_key=meeting.body.key, viewer=actor, now=deps.now())
             clerk_of = {m.ref for m in clerk_meetings(session, user, deps.now(), body_id=meeting.body_id)}

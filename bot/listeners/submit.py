@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from agenda.errors import BoardclerkError
+from agenda.filecheck import max_paper_bytes
 from agenda.lookup import get_item
 from agenda.papers import submit_paper
 from agenda.permissions import Actor, require_can_submit
@@ -51,7 +52,7 @@ def _file_ref(file: dict[str, Any]) -> dict[str, Any]:
 def register(app: App, deps: Deps) -> None:
     def modal_for(user: str, *, file: dict[str, Any] | None = None, item_id: int | None = None,
                   meeting_ref: str | None = None) -> dict[str, Any]:
-        with deps.session() as session:
+        with deps.read() as session:
             choices = submit_choices(session, user, deps.now())
         if item_id is not None and meeting_ref is None:
             meeting_ref = next((c.ref for c in choices for i in c.items if i.id == item_id), None)
@@ -140,6 +141,9 @@ def register(app: App, deps: Deps) -> None:
 
     def save(body: dict[str, Any], view: dict[str, Any], client: WebClient,
              context: BoltContext) -> None:
+        # Bolt runs the lazy part even when the ack showed errors: the form stays open then.
+        if _field_errors(deps, body["user"]["id"], view):
+            return
         _save_submission(deps, body["user"]["id"], view, client, context.bot_token or "")
 
     app.view(SUBMIT_CALLBACK)(ack=validate, lazy=[save])
@@ -178,10 +182,14 @@ def _field_errors(deps: Deps, user: str, view: dict[str, Any]) -> dict[str, str]
     elif not str(file.get("name", "")).lower().endswith(PAPER_TYPES):
         errors[form["file_block"]] = (f"{file.get('name')} is not a Word (.docx) or PDF file. "
                                       "Save it as .docx or PDF and attach it again.")
+    elif int(file.get("size") or 0) > max_paper_bytes():
+        errors[form["file_block"]] = (f"{file.get('name')} is {int(file['size']) / 2**20:.1f} MB; "
+                                      f"papers can be at most {max_paper_bytes() / 2**20:.0f} MB. "
+                                      "Compress the images or split the appendices.")
     if form["title"] is None and form["title_block"] in (view.get("state") or {}).get("values", {}):
         errors[form["title_block"]] = "Give the paper a title."
     if form["item_id"] and form["item_block"] not in errors:
-        with deps.session() as session:
+        with deps.read() as session:
             try:
                 item = get_item(session, form["item_id"])
                 require_can_submit(session, item, Actor.slack(user))
@@ -203,7 +211,9 @@ def _save_submission(deps: Deps, user: str, view: dict[str, Any], client: WebCli
     try:
         if not file.get("url_private_download"):
             file = file_of(client, file["id"])      # a file preselected from a DM or message
-        data = download_private_file(file.get("url_private_download") or file["url_private"], token)
+        # Read at most one byte past the limit: enough for check_paper_file to refuse it.
+        data = download_private_file(file.get("url_private_download") or file["url_private"],
+                                     token, limit=max_paper_bytes())
         with deps.session() as session:
             receipt = submit_paper(
                 session, deps.store, actor=Actor.slack(user), item_id=form["item_id"],
@@ -229,7 +239,7 @@ def _tell_rejected(deps: Deps, client: WebClient, user: str, item_id: Any, file_
                    problem: str) -> None:
     title, version = None, None
     try:
-        with deps.session() as session:
+        with deps.read() as session:
             item = get_item(session, item_id)
             title = item.title
             version = item.current_paper.version if item.current_paper else None

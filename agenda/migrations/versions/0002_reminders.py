@@ -51,9 +51,31 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_reminders_recipient'), ['recipient'], unique=False)
         batch_op.create_index(batch_op.f('ix_reminders_supersede_key'), ['supersede_key'],
                               unique=False)
+    op.create_table(
+        'extension_requests',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('item_id', sa.Integer(), nullable=False),
+        sa.Column('requested_by', sa.String(length=64), nullable=False),
+        sa.Column('until', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('reason', sa.Text(), nullable=True),
+        sa.Column('status', sa.String(length=16), nullable=False),
+        sa.Column('decided_by', sa.String(length=64), nullable=True),
+        sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('decision_note', sa.Text(), nullable=True),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['item_id'], ['forward_plan_items.id'],
+                                name=op.f('fk_extension_requests_item_id_forward_plan_items')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_extension_requests')),
+    )
+    with op.batch_alter_table('extension_requests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_extension_requests_item_id'), ['item_id'],
+                              unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('extension_requests', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_extension_requests_item_id'))
+    op.drop_table('extension_requests')
     with op.batch_alter_table('reminders', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reminders_supersede_key'))
         batch_op.drop_index(batch_op.f('ix_reminders_recipient'))

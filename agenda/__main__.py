@@ -1,0 +1,6 @@
+"""`python -m agenda` runs the boardclerk command line."""
+
+from agenda.cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,133 @@
+"""Agenda pack build times: 30 papers (~300 pages, Word and PDF mixed, some landscape).
+
+Prints, in seconds:
+* floor   — LibreOffice alone converting the same Word papers (one soffice call);
+* cold    — the whole pack (PDF pack + DOCX working copy) with an empty render cache;
+* rebuild — the same after one Word paper changed (the others come from the cache);
+and the ratios cold/floor (target ≤ 1.3 on 2 cores) and rebuild (target < 5 s).
+
+Run: /work/venv/bin/python benchmarks/pack.py [--papers 30] [--pages 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import tempfile
+import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pypdf import PdfReader
+
+from agenda import render, samples
+from agenda.agenda_items import Agenda, AgendaEntry, AgendaPaper
+from agenda.filestore import LocalFileStore
+from agenda.frontsheet import build_front_docx
+from agenda.packs import assemble_pack
+from agenda.render import RenderCache, convert_to_pdf
+
+MEETING = dt.date(2027, 4, 1)
+
+
+def make_papers(store: LocalFileStore, count: int, pages: int) -> list[tuple[str, str, bytes]]:
+    """(kind, title, bytes): two Word papers for every PDF one; every fourth has a landscape
+    appendix or landscape page."""
+    reports = samples.sample_reports("Health and Wellbeing Board", MEETING, count, seed=1)
+    papers = []
+    for i, report in enumerate(reports):
+        landscape = i % 4 == 1
+        if i % 3 == 2:
+            data = samples.make_report_pdf(report, "council-appendix", pages=pages,
+                                           landscape_pages=1 if landscape else 0, seed=i)
+            papers.append(("pdf", report.title, data))
+        else:
+            data = samples.make_report_docx(report, "council-appendix", pages=pages,
+                                            landscape_appendix=landscape, seed=i)
+            papers.append(("docx", report.title, data))
+    return papers
+
+
+def make_agenda(store: LocalFileStore, papers: list[tuple[str, str, bytes]]) -> Agenda:
+    entries = [AgendaEntry(key="proc:apologies", number="1", heading="APOLOGIES FOR ABSENCE",
+                           description="", procedural=True)]
+    for i, (kind, title, data) in enumerate(papers):
+        letter = chr(ord("A") + i) if i < 26 else "Z" + chr(ord("A") + i - 26)
+        paper = AgendaPaper(paper_id=i + 1, version=1, sha256=store.put(data), file_kind=kind,
+                            file_name=f"paper{i}.{kind}", title=title, presenter=None,
+                            authors=f"Author {i}", executive_summary=None, recommendations=(),
+                            on_time=True)
+        entries.append(AgendaEntry(
+            key=f"item:{i + 1}", number=str(i + 2), heading=title.upper(),
+            description=f"The Director to submit a report on {title}.", procedural=False,
+            item_id=i + 1, kind="report", letter=letter, stamp=f"Appendix {letter}",
+            paper=paper))
+    return Agenda(meeting_id=1, meeting_ref="hwb:2027-04-01", organisation="Leicester City Council",
+                  body_name="Health and Wellbeing Board", style="council-appendix",
+                  starts_at=dt.datetime(2027, 4, 1, 9, 30, tzinfo=ZoneInfo("Europe/London")),
+                  venue="City Hall", clerk=None, clerk_email=None, members=(),
+                  entries=tuple(entries))
+
+
+def build(agenda: Agenda, store: LocalFileStore, cache: RenderCache,
+          formats: tuple[str, ...]) -> tuple[float, int]:
+    paths = {e.paper.sha256: store.path(e.paper.sha256) for e in agenda.papers if e.paper}
+    start = time.perf_counter()
+    pack = assemble_pack(agenda, paths, private=False, formats=formats,
+                         front_docx=lambda r: build_front_docx(agenda, r, private=False),
+                         title="Benchmark pack", cache=cache)
+    return time.perf_counter() - start, pack.pdf_pages or 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--papers", type=int, default=30)
+    parser.add_argument("--pages", type=int, default=10)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="bench-pack-") as tmp:
+        root = Path(tmp)
+        store = LocalFileStore(root / "store")
+        papers = make_papers(store, args.papers, args.pages)
+        agenda = make_agenda(store, papers)
+        words = [root / f"w{i}.docx" for i, p in enumerate(papers) if p[0] == "docx"]
+        for path, (_, _, data) in zip(words, [p for p in papers if p[0] == "docx"], strict=True):
+            path.write_bytes(data)
+
+        # Warm LibreOffice's profiles so first-start costs are not counted anywhere.
+        convert_to_pdf(words[:2], root / "warm", workers=2)
+
+        start = time.perf_counter()
+        floor_pdfs = convert_to_pdf(words, root / "floor", workers=1)
+        floor = time.perf_counter() - start
+        word_pages = sum(len(PdfReader(p).pages) for p in floor_pdfs)
+
+        render.reset_stats()
+        cold, pages = build(agenda, store, RenderCache(root / "cache"), ("pdf", "docx"))
+        cold_calls = render.stats.soffice_calls
+        cold_pdf_only, _ = build(agenda, store, RenderCache(root / "cache-pdf"), ("pdf",))
+
+        # One Word paper changes: a new version with different bytes.
+        changed = next(i for i, p in enumerate(papers) if p[0] == "docx")
+        report = samples.sample_reports("Health and Wellbeing Board", MEETING, 30, seed=1)[changed]
+        papers[changed] = ("docx", papers[changed][1],
+                           samples.make_report_docx(report, "council-appendix",
+                                                    pages=args.pages, seed=99))
+        agenda = make_agenda(store, papers)
+        render.reset_stats()
+        rebuild, _ = build(agenda, store, RenderCache(root / "cache"), ("pdf", "docx"))
+        rebuild_rendered = render.stats.documents_rendered
+
+    print(f"papers: {len(papers)} ({len(words)} Word, {len(papers) - len(words)} PDF); "
+          f"pack: {pages} pages ({word_pages} from Word papers)")
+    print(f"floor   (LibreOffice alone, {len(words)} Word papers, 1 call): {floor:6.2f} s")
+    print(f"cold    (PDF pack + DOCX working copy, {cold_calls} soffice calls): {cold:6.2f} s"
+          f"   ratio {cold / floor:.2f}x floor (target <= 1.3)")
+    print(f"cold    (PDF pack only):                         {cold_pdf_only:6.2f} s"
+          f"   ratio {cold_pdf_only / floor:.2f}x floor")
+    print(f"rebuild (one Word paper changed, {rebuild_rendered} documents rendered): "
+          f"{rebuild:6.2f} s   (target < 5 s)")
+
+
+if __name__ == "__main__":
+    main()

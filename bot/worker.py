@@ -1,0 +1,202 @@
+"""The worker: runs queued jobs (pack and minutes builds) and the reminder tick.
+
+Jobs are claimed from the database (:mod:`agenda.jobs`), so any number of workers may run.
+Built files go to the clerk who asked, by direct message only: a private (Part B) pack must
+never land in a channel.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import Engine, select
+
+from agenda import jobs
+from agenda.clock import Clock
+from agenda.db import transaction
+from agenda.errors import BoardclerkError
+from agenda.filestore import FileStore
+from agenda.job_store import slack_bots
+from agenda.permissions import Actor
+from bot.app import installation_store
+from bot.notifier import SlackNotifier
+from bot.settings import Settings
+from bot.slack import dm, dm_channel
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 2.0
+ClientFor = Callable[[str | None], WebClient]
+
+
+def clients(settings: Settings, engine: Engine) -> ClientFor:
+    """A Web API client for a workspace: the env token, or the installed one (OAuth)."""
+    if not settings.oauth:
+        client = WebClient(base_url=settings.api_url, token=settings.bot_token)
+        return lambda _team_id: client
+    store = installation_store(settings, engine)
+
+    def for_team(team_id: str | None) -> WebClient:
+        if team_id is None:     # reminders carry no workspace: the latest installation's
+            with engine.connect() as conn:
+                token = conn.scalar(select(slack_bots.c.bot_token)
+                                    .where(slack_bots.c.client_id == settings.client_id)
+                                    .order_by(slack_bots.c.installed_at.desc()).limit(1))
+        else:
+            bot = store.find_bot(enterprise_id=None, team_id=team_id)
+            token = bot.bot_token if bot else None
+        if not token:
+            raise RuntimeError(f"no installation for workspace {team_id or '(any)'}")
+        return WebClient(base_url=settings.api_url, token=token)
+
+    return for_team
+
+
+class JobRunner:
+    def __init__(self, engine: Engine, store: FileStore, client_for: ClientFor, *,
+                 clock: Clock, owner: str | None = None) -> None:
+        self.engine, self.store, self.client_for, self.clock = engine, store, client_for, clock
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+        self.handlers: dict[str, Callable[[dict[str, Any], WebClient], str]] = {
+            "build_pack": self._build_pack, "build_minutes": self._build_minutes}
+
+    def run_once(self) -> int:
+        """Claim and run due jobs until none are left; return how many ran."""
+        ran = 0
+        while claimed := jobs.claim(self.engine, self.owner, now=self.clock.now()):
+            for job in claimed:
+                self._run(job)
+                ran += 1
+        return ran
+
+    def run(self, stop_event: threading.Event, interval: float = POLL_SECONDS) -> None:
+        while not stop_event.is_set():
+            try:
+                self.run_once()
+            except Exception:  # noqa: BLE001 - a bad poll must not stop the worker
+                log.exception("job poll failed; trying again")
+            stop_event.wait(interval)
+
+    def _run(self, job: jobs.ClaimedJob) -> None:
+        payload = job.payload
+        user = payload.get("user")
+        client = self.client_for(payload.get("team_id"))
+        try:
+            handler = self.handlers.get(job.kind)
+            if handler is None:
+                raise BoardclerkError(f"I do not know how to do '{job.kind}' yet.")
+            summary = handler(payload, client)
+        except BoardclerkError as err:      # the user's problem: say so, don't retry
+            jobs.fail(self.engine, job.id, self.owner, now=self.clock.now(), error=str(err))
+            if user:
+                dm(client, user, f":x: {err}")
+            return
+        except Exception as err:  # noqa: BLE001 - retried; the clerk hears if it keeps failing
+            log.exception("job %s (%s) failed", job.id, job.kind)
+            last = job.attempts >= jobs.MAX_ATTEMPTS
+            jobs.fail(self.engine, job.id, self.owner, now=self.clock.now(),
+                      error=f"{type(err).__name__}: {err}", retry=not last)
+            if last and user:
+                dm(client, user,
+                   f":x: Building the {_what(job.kind)} for `{payload.get('meeting')}` failed "
+                   "after several attempts. The details are in the server log.")
+            return
+        jobs.complete(self.engine, job.id, self.owner, now=self.clock.now(),
+                      result={"summary": summary})
+
+    def _build_pack(self, payload: dict[str, Any], client: WebClient) -> str:
+        try:
+            from agenda.packs import build_pack
+        except ImportError:
+            raise BoardclerkError("Building agenda packs is not available yet in this version "
+                                  "of boardclerk.") from None
+        private = bool(payload.get("private"))
+        with transaction(self.engine) as session:
+            result = build_pack(session, self.store, payload["meeting"], private=private,
+                                now=self.clock.now(), actor=Actor.slack(payload["user"]))
+        files = [(out.path, out.file_name) for out in result.outputs.values()]
+        label = "private (Part B) agenda pack" if private else "agenda pack"
+        note = f"The {label} for `{result.meeting_ref}`."
+        if private:
+            note += " It contains exempt information: do not forward it outside the board."
+        self._upload(client, payload["user"], files, note)
+        return f"{label}: " + ", ".join(name for _, name in files)
+
+    def _build_minutes(self, payload: dict[str, Any], client: WebClient) -> str:
+        try:
+            from agenda.minutes import build_minutes
+        except ImportError:
+            raise BoardclerkError("Drafting minutes is not available yet in this version of "
+                                  "boardclerk.") from None
+        with transaction(self.engine) as session:
+            result = build_minutes(session, self.store, payload["meeting"],
+                                   actor=Actor.slack(payload["user"]), now=self.clock.now())
+        self._upload(client, payload["user"], [(result.path, result.file_name)],
+                     f"The draft minutes for `{result.meeting_ref}` "
+                     f"(minutes {result.first_number}–{result.last_number}).")
+        return result.file_name
+
+    @staticmethod
+    def _upload(client: WebClient, user: str, files: list[tuple[Path, str]], comment: str) -> None:
+        # files_upload_v2 needs a conversation id, not a user id: open the DM first.
+        try:
+            channel = dm_channel(client, user)
+            client.files_upload_v2(
+                channel=channel, initial_comment=comment,
+                file_uploads=[{"file": str(path), "filename": name, "title": name}
+                              for path, name in files])
+        except SlackApiError as err:
+            raise RuntimeError(f"upload failed: {err.response.get('error')}") from err
+
+
+def _what(kind: str) -> str:
+    return {"build_pack": "agenda pack", "build_minutes": "draft minutes"}.get(kind, kind)
+
+
+def run_bot_worker(settings: Settings, engine: Engine, store: FileStore, *, clock: Clock,
+                   stop_event: threading.Event, poll: float = POLL_SECONDS) -> None:
+    """Jobs and reminders until ``stop_event`` is set (``boardclerk worker``)."""
+    client_for = clients(settings, engine)
+    runner = JobRunner(engine, store, client_for, clock=clock)
+    threads = [threading.Thread(target=runner.run, args=(stop_event, poll), name="jobs", daemon=True)]
+    reminders = _reminder_thread(settings, engine, client_for, clock, stop_event)
+    if reminders is not None:
+        threads.append(reminders)
+    for t in threads:
+        t.start()
+    stop_event.wait()
+    for t in threads:
+        t.join(timeout=30)
+
+
+def _reminder_thread(settings: Settings, engine: Engine, client_for: ClientFor, clock: Clock,
+                     stop_event: threading.Event) -> threading.Thread | None:
+    try:
+        from agenda.worker import run_worker
+    except ImportError:
+        log.warning("reminders are not available in this version; running jobs only")
+        return None
+    if settings.oauth:
+        log.warning("reminders use the first installed workspace's token in OAuth mode")
+    notifier = SlackNotifier(client_for(None)) if not settings.oauth else _LazyNotifier(client_for)
+    return threading.Thread(target=run_worker, args=(engine, notifier),
+                            kwargs={"clock": clock, "stop_event": stop_event},
+                            name="reminders", daemon=True)
+
+
+class _LazyNotifier:
+    """OAuth mode: the workspace is installed after the worker starts, so look it up per send."""
+
+    def __init__(self, client_for: ClientFor) -> None:
+        self.client_for = client_for
+
+    def send(self, recipient_slack_id: str, text: str, *, reminder_id: int) -> None:
+        SlackNotifier(self.client_for(None)).send(recipient_slack_id, text, reminder_id=reminder_id)

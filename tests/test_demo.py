@@ -1,0 +1,29 @@
+"""`boardclerk demo`: the one command that shows the whole product working."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+
+def test_demo_prints_the_readiness_of_the_sample_meeting(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    result = subprocess.run([sys.executable, "-m", "agenda", "demo", "--out", str(out)],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    assert "Forward plan:" in text and "Better Care Fund Plan" in text
+    assert "Readiness:" in text
+    assert "4 of 5 papers received, 1 outstanding" in text
+    assert "LATE" in text                    # the Winter Plan comes in a day late
+    assert (out / "boardclerk.yaml").exists() and (out / "boardclerk-demo.db").exists()
+
+
+def test_demo_is_the_same_whatever_the_day(tmp_path: Path) -> None:
+    from agenda.demo import run_demo
+
+    lines: list[str] = []
+    run_demo(tmp_path / "a", echo=lines.append, today=dt.date(2027, 12, 20))  # over Christmas
+    assert any("4 of 5 papers received" in line for line in lines)
