@@ -260,10 +260,11 @@ def render_readiness(ready: Any, tz: ZoneInfo) -> str:
 @click.option("--presenter", default=None)
 @click.option("--summary", "executive_summary", default=None)
 @click.option("--recommendation", "recommendations", multiple=True)
+@click.option("--late-reason", default=None, help="Why the paper is late (if it is).")
 @pass_context
 def submit(obj: Context, meeting: str, item: str, file: str, title: str | None,
            presenter: str | None, executive_summary: str | None,
-           recommendations: tuple[str, ...]) -> None:
+           recommendations: tuple[str, ...], late_reason: str | None) -> None:
     """File a paper received by other means (e-mail, post) for ITEM of MEETING, as the clerk."""
     from agenda.errors import InvalidInput
     from agenda.lookup import get_item, get_meeting
@@ -279,8 +280,8 @@ def submit(obj: Context, meeting: str, item: str, file: str, title: str | None,
         receipt = submit_paper(session, obj.store, actor=obj.actor, item_id=found.id,
                                file_name=path.name, data=path.read_bytes(), title=title,
                                presenter=presenter, executive_summary=executive_summary,
-                               recommendations=list(recommendations), now=obj.clock.now(),
-                               source="cli")
+                               recommendations=list(recommendations), late_reason=late_reason,
+                               now=obj.clock.now(), source="cli")
         click.echo(receipt.summary(str(local_tz(session))))
 
 

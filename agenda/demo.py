@@ -81,6 +81,8 @@ def run_demo(out: Path, *, echo: Echo = print, today: dt.date | None = None) -> 
         echo(render_readiness(meeting_readiness(session, meeting_ref, now=clock.now()), TZ))
 
     # --- later stages (reminders, pack, minutes) are added here, one call each ----------------
+    from agenda.reminder_timeline import demo_reminders  # noqa: I001 (reminders feature)
+    demo_reminders(engine, meeting_ref, now=clock.now(), echo=echo)
     written["minutes"] = _demo_minutes(engine, store, meeting_ref, out, clock, echo)
 
     echo("")
@@ -162,8 +164,9 @@ def submit_sample_papers(engine, store: LocalFileStore, meeting_ref: str,  # typ
                                    data=data, title=title, presenter=report.presenter,
                                    authors=report.author,
                                    executive_summary=report.executive_summary,
-                                   recommendations=report.recommendations, now=clock.now(),
-                                   source="demo")
+                                   recommendations=report.recommendations,
+                                   late_reason="waiting for this winter's NHS activity data"
+                                   if late else None, now=clock.now(), source="demo")
         echo(f"  {receipt.summary(str(TZ))}")
     clock.set(due + dt.timedelta(days=2))
 

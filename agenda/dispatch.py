@@ -125,7 +125,7 @@ def _fenced(session: Session, rid: int, owner: str, **values: object) -> bool:
 
 def tell_clerk(session: Session, r: Reminder, reason: str, now: dt.datetime) -> None:
     """A notice to the body's clerk(s) that reminder ``r`` could not be delivered."""
-    if ReminderKind(r.kind).is_notice:
+    if r.kind in (ReminderKind.CLERK_NOTICE.value, ReminderKind.NOTICE.value):
         return                                        # never chase a notice with a notice
     body = session.get(Body, r.body_id)
     text = (f"I could not send a {r.kind.replace('_', ' ')} reminder to <@{r.recipient}>: "
@@ -155,6 +155,7 @@ class _Prepared:
     attempts: int
     text: str | None
     reason: str | None
+    broken: bool = False         # the message could not be written (a bug or bad data)
 
 
 def _prepare(engine: Engine, ids: list[int], now: dt.datetime) -> list[_Prepared]:
@@ -175,8 +176,15 @@ def _prepare(engine: Engine, ids: list[int], now: dt.datetime) -> list[_Prepared
             papers = set(s.scalars(select(Paper.item_id).where(Paper.item_id.in_(item_ids))))
         out = []
         for r in rows:
-            text, reason = compose(s, r, now=now, items_with_papers=papers)
-            out.append(_Prepared(r.id, r.recipient, r.attempts, text, reason))
+            try:
+                text, reason = compose(s, r, now=now, items_with_papers=papers)
+                out.append(_Prepared(r.id, r.recipient, r.attempts, text, reason))
+            except Exception as err:  # noqa: BLE001 - one bad row must not stop the batch
+                log.exception("could not write reminder %s", r.id)
+                s.rollback()           # a failed statement spoils the transaction: start afresh
+                out.append(_Prepared(r.id, r.recipient, r.attempts, None,
+                                     f"could not write the message ({type(err).__name__})",
+                                     broken=True))
         s.rollback()
     return out
 
@@ -186,6 +194,12 @@ def _deliver(s: Session, notifier: Notifier, p: _Prepared, owner: str, now: dt.d
     """Send one claimed reminder and record the outcome (each in its own short transaction).
     Returns seconds to back off if Slack rate-limited us."""
     rid, attempts = p.id, p.attempts
+    if p.broken:
+        if _fenced(s, rid, owner, status=FAILED, last_error=p.reason, updated_at=now):
+            tell_clerk(s, s.get(Reminder, rid), str(p.reason), now)
+        s.commit()
+        stats.failed += 1
+        return None
     if p.text is None:
         _fenced(s, rid, owner, status=CANCELLED, note=f"not sent: {p.reason}", updated_at=now)
         s.commit()

@@ -272,6 +272,9 @@ class Paper(Base):
     submitted_at: Mapped[dt.datetime]
     due_at: Mapped[dt.datetime | None]                         # the deadline in force at the time
     on_time: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Report templates ask a late author to say why (the chair decides whether a late item
+    # is taken); kept with the version it explains.
+    late_reason: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(16), default="slack")  # slack | cli | demo | email
 
     item: Mapped[ForwardPlanItem] = relationship(back_populates="papers")

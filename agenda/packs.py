@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from agenda import audit
 from agenda.agenda_items import Agenda, AgendaEntry
-from agenda.docxpack import DocxPart, build_docx_pack
+from agenda.docxpack import DocxPackBuilder, DocxPart
 from agenda.errors import BoardclerkError, InvalidInput
 from agenda.filestore import FileStore
 from agenda.lookup import get_meeting
@@ -46,7 +46,7 @@ from agenda.pdfpack import (
     stamp_text,
 )
 from agenda.permissions import Actor, require_clerk
-from agenda.render import PaperFile, RenderCache, convert_to_pdf, render_papers
+from agenda.render import PaperFile, RenderCache, render_document, render_papers
 
 FORMATS = ("pdf", "docx")
 # build_agenda(session, meeting, *, private) -> Agenda   (agenda.numbering)
@@ -120,43 +120,38 @@ def assemble_pack(agenda: Agenda, paper_paths: Mapping[str, Path], *, private: b
     error messages when the paper row names none."""
     formats = _check_formats(formats)
     entries = agenda.papers
-    shown = [e for e in entries if not is_withheld(e, private=private)]
     labels = {e.key: paper_label(e, (authors or {}).get(e.key)) for e in entries}
-    pdfs = render_papers(
-        [PaperFile(e.paper.sha256, e.paper.file_kind, _path(paper_paths, e, labels), labels[e.key])
-         for e in shown if e.paper is not None], cache=cache)
-
-    parts = [PackPart(e, None if is_withheld(e, private=private) else pdfs[e.paper.sha256])
-             for e in entries if e.paper is not None]
-    counts = [(p.entry.key, 1 if p.pdf is None else len(PdfReader(p.pdf).pages)) for p in parts]
-    ranges = compute_page_ranges(counts)
-    front = front_docx(ranges)
-
-    with tempfile.TemporaryDirectory(prefix="boardclerk-pack-") as tmp, \
-            ThreadPoolExecutor(1) as pool:
-        # The Word copy needs no LibreOffice: compose it while the front matter renders.
-        docx_job = pool.submit(
-            build_docx_pack, front,
-            [DocxPart(e, e.paper.file_kind, None if is_withheld(e, private=private)
-                      else _path(paper_paths, e, labels))
+    withheld = {e.key for e in entries if is_withheld(e, private=private)}
+    with ThreadPoolExecutor(1) as pool:
+        # The Word copy needs no LibreOffice: compose it (behind a front with placeholder
+        # page numbers) while the papers render; the real front is swapped in at the end.
+        composing = pool.submit(
+            DocxPackBuilder, front_docx(None),
+            [DocxPart(e, e.paper.file_kind,
+                      None if e.key in withheld else _path(paper_paths, e, labels))
              for e in entries if e.paper is not None],
-            private=private, title=title, pdf_page_ranges=ranges) if "docx" in formats else None
-        pdf = None
-        pages = None
+            private=private, title=title) if "docx" in formats else None
+        pdfs = render_papers(
+            [PaperFile(e.paper.sha256, e.paper.file_kind, _path(paper_paths, e, labels),
+                       labels[e.key])
+             for e in entries if e.paper is not None and e.key not in withheld], cache=cache)
+        parts = [PackPart(e, None if e.key in withheld else pdfs[e.paper.sha256])
+                 for e in entries if e.paper is not None]
+        counts = [(p.entry.key, 1 if p.pdf is None else len(PdfReader(p.pdf).pages))
+                  for p in parts]
+        ranges = compute_page_ranges(counts)
+        front = front_docx(ranges)
+        pdf = pages = None
         if "pdf" in formats:
-            work = Path(tmp)
-            (work / "front.docx").write_bytes(front)
-            [front_pdf] = convert_to_pdf([work / "front.docx"], work / "out",
-                                         labels=["The agenda front sheet"], workers=1)
-            front_pdf_bytes = front_pdf.read_bytes()
+            front_pdf = render_document(front, label="The agenda front sheet", cache=cache)
 
             def front_for(r: PageRanges | None) -> bytes:
                 assert r == ranges
-                return front_pdf_bytes
+                return front_pdf.read_bytes()
 
             pack = build_pdf_pack(front_for, parts, private=private, title=title)
             pdf, pages = pack.data, pack.total_pages
-        word = docx_job.result() if docx_job is not None else None
+        word = composing.result().finish(front, ranges) if composing is not None else None
     return AssembledPack(pdf=pdf, docx=word, page_ranges=ranges, pdf_pages=pages)
 
 

@@ -41,6 +41,7 @@ class Receipt:
     on_time: bool
     exempt: bool
     clerk_slack_ids: tuple[str, ...]   # whom to flag a late paper to
+    late_reason: str | None = None
 
     def summary(self, tz: str = "Europe/London") -> str:
         from zoneinfo import ZoneInfo
@@ -74,8 +75,8 @@ def submit_paper(session: Session, store: FileStore, *, actor: Actor, item_id: i
                  presenter: str | None = None, authors: str | None = None,
                  executive_summary: str | None = None,
                  recommendations: list[str] | tuple[str, ...] | str | None = None,
-                 exempt_reason: str | None = None, now: dt.datetime,
-                 source: str = "slack") -> Receipt:
+                 exempt_reason: str | None = None, late_reason: str | None = None,
+                 now: dt.datetime, source: str = "slack") -> Receipt:
     """File a paper for a forward plan item. Authors named on the item may submit; so may the
     body's clerk (for papers received by e-mail or post)."""
     item = get_item(session, item_id)
@@ -101,7 +102,7 @@ def submit_paper(session: Session, store: FileStore, *, actor: Actor, item_id: i
                   exempt_reason=reason, file_name=file_name, file_kind=checked.kind,
                   file_size=len(data), sha256=digest, pages=checked.pages,
                   submitted_by=actor.id, submitted_at=now, due_at=due, on_time=on_time,
-                  source=source)
+                  late_reason=None if on_time else _clean(late_reason), source=source)
     session.add(paper)
     session.flush()
     audit.record(session, actor=actor, action="paper.submit", at=now,
@@ -116,7 +117,7 @@ def submit_paper(session: Session, store: FileStore, *, actor: Actor, item_id: i
                    meeting_ref=meeting.ref, body_name=item.body.name, version=version,
                    file_name=file_name, file_kind=checked.kind, sha256=digest, submitted_at=now,
                    due_at=due, on_time=on_time, exempt=item.exempt,
-                   clerk_slack_ids=tuple(s for s in clerks if s))
+                   clerk_slack_ids=tuple(s for s in clerks if s), late_reason=paper.late_reason)
 
 
 def paper_history(session: Session, item_id: int | str) -> list[Paper]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session
 
 from agenda.clock import as_utc
@@ -101,19 +101,43 @@ def demo_reminder_timeline(session: Session, meeting: Meeting, *, now: dt.dateti
                                                       statuses=(ReminderStatus.PENDING.value,))]),
             Reminder.due_at < meeting.starts_at)
         .order_by(Reminder.due_at, Reminder.kind, Reminder.recipient))
+    rows = list(rows)
     names = _names(session, meeting)
-    count = 0
-    echo(f"Reminders to go out before {meeting.ref}:")
+    now = as_utc(now)
+    # What is already due goes out at the next tick, but only the latest per person and
+    # subject: the dispatcher drops the older ones it overtakes (see dispatch.supersede_stale).
+    latest_due: dict[str, dt.datetime] = {}
     for r in rows:
-        when = max(as_utc(r.due_at), as_utc(now))
-        text = render(session, r, now=when)
+        if r.supersede_key and as_utc(r.due_at) <= now:
+            latest_due[r.supersede_key] = max(latest_due.get(r.supersede_key, r.due_at), r.due_at)
+    count = 0
+    echo(f"Reminders to go out before {meeting.ref} (it is now "
+         f"{now.astimezone(tz):%a %d %b %H:%M}):")
+    for r in rows:
+        who = names.get(r.recipient, r.recipient)
+        head = (f"  {as_utc(r.due_at).astimezone(tz):%a %d %b %H:%M}  → {who} "
+                f"({KIND_LABEL.get(r.kind, r.kind)})")
+        if r.supersede_key and as_utc(r.due_at) < latest_due.get(r.supersede_key, r.due_at):
+            echo(f"{head}: overdue and overtaken by a later one, so not sent")
+            continue
+        text = render(session, r, now=max(as_utc(r.due_at), now))
         if text is None:
             continue
-        who = names.get(r.recipient, r.recipient)
-        echo(f"  {as_utc(r.due_at).astimezone(tz):%a %d %b %H:%M}  → {who} "
-             f"({KIND_LABEL.get(r.kind, r.kind)})")
+        late = "  [overdue: goes at the next tick]" if as_utc(r.due_at) <= now else ""
+        echo(head + late)
         echo(f"      {text}")
         count += 1
     if not count:
         echo("  (none)")
     return count
+
+
+def demo_reminders(engine: Engine, meeting_ref: str, *, now: dt.datetime,
+                   echo: Callable[[str], None]) -> int:
+    """The demo's reminders step: the reminder timeline of the sample meeting."""
+    from agenda.lookup import get_meeting
+
+    with Session(engine) as session:
+        echo("")
+        return demo_reminder_timeline(session, get_meeting(session, meeting_ref), now=now,
+                                      out=echo)

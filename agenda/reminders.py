@@ -50,7 +50,6 @@ from agenda.reminder_store import KIND_GROUP, Reminder, ReminderKind, ReminderSt
 from agenda.workdays import calendar_for
 
 SEND_TIME = dt.time(9, 30)   # a sensible local hour: after people arrive, before meetings start
-MEETING_KINDS = (ReminderKind.CHAIR_DIGEST.value, ReminderKind.CLERK_PUBLICATION.value)
 LIVE = (ReminderStatus.PENDING.value,)
 NOTICE_KINDS = (ReminderKind.CLERK_NOTICE.value, ReminderKind.NOTICE.value)
 
@@ -321,6 +320,7 @@ def replan_meeting(session: Session, meeting: Meeting, *, now: dt.datetime) -> P
     _insert(session, inserts)
     if result.skipped_past:
         result.messages.append(_skipped_message(meeting, result.skipped_past))
+    result.messages.extend(planner.deadlines.warnings)     # e.g. a meeting on a bank holiday
     # Rows of items that have since left this meeting: re-plan those items where they are now.
     for item_id in list(by_item):
         other = session.get(ForwardPlanItem, item_id)

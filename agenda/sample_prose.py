@@ -44,7 +44,8 @@ TOPICS: tuple[Topic, ...] = (
         ("approve the Better Care Fund plan for submission to NHS England on {deadline}",
          "note the national conditions and the metrics set out in section 4",
          "delegate final sign-off of the planning template to the Chair and the Director of "
-         "Adult Social Care"),
+         "Adult Social Care",
+         "receive quarterly performance reports on the Better Care Fund metrics"),
     ),
     Topic(
         "Joint Health and Wellbeing Strategy Refresh",
@@ -80,7 +81,8 @@ TOPICS: tuple[Topic, ...] = (
          "flu vaccine uptake in people aged 65+", "patients with no criteria to reside"),
         ("note the system winter plan and the risks set out in section 5",
          "support the communications campaign described in paragraph 3.4",
-         "receive a post-winter review at its meeting in {month_later}"),
+         "receive a post-winter review at its meeting in {month_later}",
+         "ask partners to confirm their escalation contacts for the Christmas period"),
     ),
     Topic(
         "Child Poverty Strategy",

@@ -70,7 +70,7 @@ class SampleReport:
     """What a report author types on the cover of a paper."""
 
     title: str
-    author: str                      # "Name, Job title, Organisation"
+    author: str                      # "Name, Job title, Organisation"; "; " between several
     presenter: str                   # "Name, Job title"
     lead: str                        # job title of the lead officer
     executive_summary: str           # paragraphs separated by blank lines
@@ -323,7 +323,8 @@ class _Paper:
             [author_label, r.author.replace("; ", "\n")],
         ], widths=[0.36, 0.64]))
         blocks.append(Block("para", "EXECUTIVE SUMMARY:", bold=True))
-        blocks += [Block("para", p) for p in r.executive_summary.split("\n\n")]
+        summary = r.executive_summary.split("\n\n")
+        blocks += [Block("para", p) for p in (summary[:1] if compact else summary)]
         blocks.append(Block("para", "RECOMMENDATIONS:", bold=True))
         blocks.append(Block("para", f"The {self._board()} is requested to:"))
         blocks.append(Block("bullets", items=list(r.recommendations)))
@@ -442,10 +443,8 @@ class _Paper:
     def appendix(self, *, rows: int, wide: bool) -> Block:
         rng_state = self.prose.rng
         self.prose.rng = random.Random(f"appendix-{self.report.title}-{self.seed}")
-        widths = [0.06, 0.27, 0.12, 0.14, 0.08, 0.08, 0.15, 0.1, 0.0] if wide else \
+        widths = [0.04, 0.23, 0.11, 0.14, 0.08, 0.10, 0.15, 0.09, 0.06] if wide else \
             [0.08, 0.44, 0.2, 0.14, 0.14]
-        if wide:
-            widths[-1] = 1 - sum(widths)
         block = Block("appendix", text="Appendix 1 – Action plan",
                       rows=self.prose.action_rows(rows, wide=wide), widths=widths, landscape=wide)
         self.prose.rng = rng_state
@@ -571,10 +570,10 @@ def _set_up(doc: DocxDocument, report: SampleReport) -> None:
     normal.paragraph_format.space_after = Pt(SPACE_AFTER)
     normal.paragraph_format.space_before = Pt(0)
     normal.paragraph_format.line_spacing = 1.0
-    for name, size in (("Heading 1", 13.0), ("Heading 2", 12.0), ("Title", 12.0)):
+    for name, size in (("Heading 1", 13.0), ("Heading 2", 12.0)):
         style = doc.styles[name]
         _set_font(style, FONT, size, bold=True)
-        style.paragraph_format.space_before = Pt(12 if name != "Title" else 0)
+        style.paragraph_format.space_before = Pt(12)
         style.paragraph_format.space_after = Pt(6)
         style.paragraph_format.line_spacing = 1.0
     props = doc.core_properties
@@ -731,17 +730,18 @@ def _pdf_table(canvas: Canvas, block: Block, x: float, y: float, width: float, *
         y = _pdf_block(canvas, Block("heading" if block.kind == "appendix" else "para",
                                      block.text), x, y, width, dry_run=dry_run)
     for r, row in enumerate(block.rows):
-        cells = [simpleSplit(text, "Helvetica-Bold" if r == 0 else "Helvetica", size,
-                             width * share - 6) for text, share in zip(row, block.widths,
-                                                                     strict=True)]
-        height = max(len(c) for c in cells) * size * 1.2 + 4
+        fonts = [("Helvetica-Bold" if (c == 0 if block.kind == "fields" else r == 0)
+                  else "Helvetica") for c in range(len(row))]
+        cells = [simpleSplit(text, font, size, width * share - 6)
+                 for text, share, font in zip(row, block.widths, fonts, strict=True)]
+        height = max(len(c) for c in cells) * size * 1.2 + 5
         if not dry_run:
             cx = x
-            for lines, share in zip(cells, block.widths, strict=True):
+            for lines, share, font in zip(cells, block.widths, fonts, strict=True):
                 canvas.rect(cx, y - height, width * share, height)
-                canvas.setFont("Helvetica-Bold" if r == 0 else "Helvetica", size)
+                canvas.setFont(font, size)
                 for i, line in enumerate(lines):
-                    canvas.drawString(cx + 3, y - (i + 1) * size * 1.2, line)
+                    canvas.drawString(cx + 3, y - 2 - size - i * size * 1.2, line)
                 cx += width * share
         y -= height
     return y - 8

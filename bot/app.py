@@ -17,6 +17,7 @@ from slack_bolt.adapter.flask import SlackRequestHandler
 from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine, text
@@ -44,6 +45,15 @@ def installation_store(settings: Settings, engine: Engine) -> SQLAlchemyInstalla
                                        logger=logging.getLogger("boardclerk.oauth"))
 
 
+def _client(settings: Settings, token: str | None) -> WebClient:
+    """The app's Web API client. Bolt copies it (base URL, retry handlers) for each request.
+    A person is waiting on these calls, so a 429 is waited out once or twice here; the
+    reminder worker has its own client that reports 429 instead (it pauses the whole tick)."""
+    client = WebClient(base_url=settings.api_url, token=token)
+    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
+    return client
+
+
 def _bolt_app(settings: Settings, engine: Engine) -> App:
     common: dict[str, Any] = {
         "signing_secret": settings.signing_secret or None,
@@ -67,11 +77,11 @@ def _bolt_app(settings: Settings, engine: Engine) -> App:
             client_id=settings.client_id, client_secret=settings.client_secret,
             installation_store=store, cache_enabled=True,
             logger=logging.getLogger("boardclerk.oauth"))
-        app = App(client=WebClient(base_url=settings.api_url), oauth_settings=oauth,
+        app = App(client=_client(settings, None), oauth_settings=oauth,
                   authorize=authorize, **common)
         app.enable_token_revocation_listeners()   # app_uninstalled / tokens_revoked
         return app
-    app = App(client=WebClient(base_url=settings.api_url, token=settings.bot_token), **common)
+    app = App(client=_client(settings, settings.bot_token), **common)
 
     def token_gone(event: dict[str, Any]) -> None:
         # Single workspace: the token lives in the environment; someone has to replace it.

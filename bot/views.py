@@ -265,10 +265,8 @@ def rejection_text(problem: str, *, file_name: str | None, item_title: str | Non
                    current_version: int | None) -> str:
     what = f"*{escape(file_name)}*" if file_name else "your file"
     for_item = f" for *{escape(item_title)}*" if item_title else ""
-    kept = (f"Version {current_version} is still the current paper."
-            if current_version else "Nothing has been stored.")
-    return (f":x: I could not accept {what}{for_item}: {escape(problem)}\n"
-            f"Nothing was stored. {kept}")
+    kept = f" Version {current_version} is still the current paper." if current_version else ""
+    return f":x: I could not accept {what}{for_item}: {escape(problem)}\nNothing was stored.{kept}"
 
 
 def file_offer(file: dict[str, Any]) -> tuple[str, list[Block]]:
@@ -328,6 +326,9 @@ def _capped(blocks: list[Block], more: str, limit: int = MESSAGE_BLOCK_LIMIT) ->
 
 def add_item_modal(meetings: Sequence[tuple[str, str]], *, meeting_ref: str | None = None) -> dict[str, Any]:
     """The clerk's form for a new forward plan item. ``meetings``: (ref, label)."""
+    if not meetings:     # Slack refuses a select with no options
+        return info_modal("Add an item", "There is no upcoming meeting of a body you clerk to "
+                          "add an item to. Add the meeting to the configuration first.")
     blocks: list[Block] = [
         {"type": "input", "block_id": "meeting", "label": plain("Meeting"),
          "element": static_select("meeting", [option(label, ref) for ref, label in meetings],

@@ -7,6 +7,7 @@ never land in a channel.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import socket
@@ -34,6 +35,8 @@ from bot.slack import dm, dm_channel
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 2.0
+PRUNE_EVERY = dt.timedelta(hours=1)
+KEEP_DELIVERY_IDS = dt.timedelta(days=1)
 ClientFor = Callable[[str | None], WebClient]
 
 
@@ -78,9 +81,15 @@ class JobRunner:
         return ran
 
     def run(self, stop_event: threading.Event, interval: float = POLL_SECONDS) -> None:
+        last_prune = None
         while not stop_event.is_set():
             try:
                 self.run_once()
+                now = self.clock.now()
+                if last_prune is None or now - last_prune > PRUNE_EVERY:
+                    # Slack stops retrying an event within minutes; a day of ids is plenty.
+                    jobs.prune_deliveries(self.engine, before=now - KEEP_DELIVERY_IDS)
+                    last_prune = now
             except Exception:  # noqa: BLE001 - a bad poll must not stop the worker
                 log.exception("job poll failed; trying again")
             stop_event.wait(interval)

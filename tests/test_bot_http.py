@@ -102,3 +102,22 @@ def test_an_event_retried_by_slack_is_processed_once(bot) -> None:
     assert len(bot.fake.calls_to("views.publish")) == 1
     with bot.session() as s:
         assert s.scalar(select(func.count()).select_from(ProcessedEvent)) == 1
+
+
+def test_settings_come_from_the_environment_and_say_what_is_missing() -> None:
+    from bot.settings import Settings, SettingsError
+
+    settings = Settings.from_env({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s",
+                                  "SLACK_API_URL": "https://slack-gov.com/api", "PORT": "8080"})
+    assert settings.api_url == "https://slack-gov.com/api/"     # the slash slack_sdk needs
+    assert settings.port == 8080 and not settings.oauth and not settings.socket_mode
+    assert Settings.from_env({"SLACK_BOT_TOKEN": "x", "SLACK_SIGNING_SECRET": "s"}).api_url == \
+        "https://slack.com/api/"
+    with pytest.raises(SettingsError, match="SLACK_SIGNING_SECRET"):
+        Settings.from_env({"SLACK_BOT_TOKEN": "xoxb-1"})
+    with pytest.raises(SettingsError, match="SLACK_BOT_TOKEN"):
+        Settings.from_env({"SLACK_SIGNING_SECRET": "s"})
+    oauth = Settings.from_env({"SLACK_SIGNING_SECRET": "s", "SLACK_CLIENT_ID": "1.2",
+                               "SLACK_CLIENT_SECRET": "c"})
+    assert oauth.oauth
+    assert Settings.from_env({"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "x"}).socket_mode

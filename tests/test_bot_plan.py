@@ -88,7 +88,8 @@ def test_someone_who_is_not_the_clerk_cannot_add_items(bot: Bot) -> None:
     state = values(meeting=("select", bot.meetings[0]), title="Sneaky item", kind=("select", "report"))
     from bot.views import add_item_modal
 
-    errors = bot.slack.submit_view(PUBLIC_HEALTH, add_item_modal([]), state).json()["errors"]
+    forged = add_item_modal([(bot.meetings[0], bot.meetings[0])])
+    errors = bot.slack.submit_view(PUBLIC_HEALTH, forged, state).json()["errors"]
     assert "Only the clerk" in errors["meeting"]
     with bot.session() as s:
         assert s.scalar(select(ForwardPlanItem).where(ForwardPlanItem.title == "Sneaky item")) is None

@@ -192,3 +192,18 @@ def test_nothing_is_sent_for_a_meeting_that_is_cancelled_or_over(engine, kind):
     slack = MemoryNotifier()
     dispatch_all_due(engine, slack, clock=clock)
     assert slack.sent == []
+
+
+def test_a_reminder_that_cannot_be_written_fails_alone_and_the_clerk_is_told(engine):
+    ids = _plan(engine)
+    with Session(engine) as s, s.begin():      # corrupt one row: its kind is unknown
+        bad = s.scalar(select(Reminder).where(Reminder.item_id == ids["item"])
+                       .order_by(Reminder.due_at).limit(1))
+        bad.kind = "mystery"
+    slack = MemoryNotifier()
+    clock = FixedClock(_at(12, 10))          # the broken author reminder and the digest are due
+    stats = dispatch_all_due(engine, slack, clock=clock)
+    assert (stats.failed, stats.sent) == (1, 1)
+    dispatch_all_due(engine, slack, clock=clock)
+    assert [to for to, _, _ in slack.sent] == ["U0CHAIR01", "U0CLERK01"]
+    assert "could not write the message (ValueError)" in slack.sent[-1][1]

@@ -82,8 +82,10 @@ def test_paper_after_the_deadline_is_accepted_and_marked_late(engine, clock, boa
     winter = item_of(engine, "Winter Plan")
     with transaction(engine) as session:
         due = item_due_at(session.get(ForwardPlanItem, winter))
-    receipt = submit(engine, store, "U0AUTH002", winter, a_docx(), due + dt.timedelta(minutes=1))
+    receipt = submit(engine, store, "U0AUTH002", winter, a_docx(), due + dt.timedelta(minutes=1),
+                     late_reason="Waiting for the NHS winter data")
     assert not receipt.on_time
+    assert receipt.late_reason == "Waiting for the NHS winter data"
     assert receipt.clerk_slack_ids == (CLERK,)
     assert "LATE" in receipt.summary()
 

@@ -182,3 +182,13 @@ def test_custom_rules_from_the_body_are_used(sqlite_engine):
         replan_meeting(s, m, now=NOW)
         kinds = sorted({r.kind for r in _rows(s, status="pending")})
         assert kinds == ["author_due", "chair_digest", "clerk_publication", "escalation"]
+
+
+def test_a_meeting_on_a_bank_holiday_is_reported_when_planned(sqlite_engine):
+    with Session(sqlite_engine) as s:
+        b = f.body(s, f.organisation(s))
+        m = f.meeting(s, b, D(2027, 5, 31))            # Spring bank holiday
+        f.item(s, m)
+        result = replan_meeting(s, m, now=NOW)
+        assert any("public holiday (Spring Bank Holiday)" in msg for msg in result.messages)
+        assert result.added > 0

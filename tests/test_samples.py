@@ -128,7 +128,9 @@ def test_landscape_appendix_is_a_wide_table_in_its_own_landscape_section() -> No
     first, last = doc.sections[0], doc.sections[-1]
     assert first.orientation == WD_ORIENT.PORTRAIT and first.page_width < first.page_height
     assert last.orientation == WD_ORIENT.LANDSCAPE and last.page_width > last.page_height
-    assert len(doc.tables[-1].columns) >= 8
+    header = [cell.text for cell in doc.tables[-1].rows[0].cells]
+    assert header[:3] == ["Ref", "Action", "Lead"] and header[-1] == "RAG"
+    assert all(col.width and col.width > Mm(8) for col in doc.tables[-1].columns)
 
 
 def test_exempt_report_is_marked_not_for_publication() -> None:
@@ -175,6 +177,7 @@ def test_pdf_report_has_exactly_the_pages_asked_for(style: str, pages: int,
     assert wide == [False] * (pages - landscape_pages) + [True] * landscape_pages
     first = reader.pages[0].extract_text()
     assert (report.title.upper() if style == "council-agenda-item" else report.title) in first
+    assert COVER_FIELDS[style][1] in first
     assert reader.metadata is not None and reader.metadata.title == report.title
 
 

@@ -18,7 +18,7 @@ from agenda.permissions import Actor
 from agenda.plan import forward_plan
 from agenda.readiness import meeting_readiness, upcoming_meetings
 from bot.deps import Deps
-from bot.listeners.common import clerk_meetings, org_tz, queue_build, submit_choices
+from bot.listeners.common import clerk_meetings, org_tz, queue_build, slow, submit_choices
 from bot.views import HELP, plan_blocks, status_blocks, submit_modal
 
 COMMAND = "/boardclerk"
@@ -44,6 +44,7 @@ def register(app: App, deps: Deps) -> None:
         else:
             ack(text=f"I don't know `{sub}`.\n\n{HELP}")
 
+    @slow
     def work(command: dict[str, Any], client: WebClient, respond: Respond,
              context: BoltContext) -> None:
         sub, args, user = _sub(command), _words(command)[1:], command["user_id"]

@@ -3,7 +3,10 @@ module only gathers what a view needs and queues jobs."""
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from slack_sdk import WebClient
 from sqlalchemy import select
@@ -19,6 +22,22 @@ from bot.deps import Deps
 from bot.views import MeetingChoice, meeting_label
 
 DEFAULT_TZ = "Europe/London"
+# Work done after the ack (building views, downloads, replies) may use at most this many
+# threads at once. Under a burst the rest wait on the semaphore instead of competing for the
+# interpreter lock with the ack functions of newer requests, which must answer within 3 s.
+SLOW_WORK_THREADS = 2
+_slow_work = threading.BoundedSemaphore(SLOW_WORK_THREADS)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def slow(func: F) -> F:
+    """Mark a lazy listener (or an event handler): run it under the slow-work limit. Bolt
+    reads the wrapped function's parameter names, so the signature is kept."""
+    @functools.wraps(func)
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        with _slow_work:
+            return func(*args, **kwargs)
+    return bounded  # type: ignore[return-value]
 BUILD_KINDS = {"pack": "build_pack", "minutes": "build_minutes"}
 
 

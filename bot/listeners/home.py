@@ -13,7 +13,7 @@ from agenda.permissions import Actor, is_author
 from agenda.plan import item_view
 from agenda.readiness import readiness_of, upcoming_meetings
 from bot.deps import Deps
-from bot.listeners.common import clerk_meetings, org_tz, queue_build
+from bot.listeners.common import clerk_meetings, org_tz, queue_build, slow
 from bot.slack import dm
 from bot.views import OwnItem, home_view
 
@@ -40,6 +40,7 @@ def home_for(deps: Deps, user: str) -> dict[str, Any]:
 
 
 def register(app: App, deps: Deps) -> None:
+    @slow
     def publish(event: dict[str, Any], client: WebClient) -> None:
         if event.get("tab", "home") != "home":
             return
@@ -50,6 +51,7 @@ def register(app: App, deps: Deps) -> None:
     def ack_build(ack: Ack) -> None:
         ack()
 
+    @slow
     def build(body: dict[str, Any], action: dict[str, Any], client: WebClient,
               context: BoltContext) -> None:
         user = body["user"]["id"]

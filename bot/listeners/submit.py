@@ -20,7 +20,7 @@ from agenda.lookup import get_item
 from agenda.papers import submit_paper
 from agenda.permissions import Actor, require_can_submit
 from bot.deps import Deps
-from bot.listeners.common import org_tz, submit_choices
+from bot.listeners.common import org_tz, slow, submit_choices
 from bot.slack import DownloadError, dm, download_private_file, file_of
 from bot.views import (
     SUBMIT_CALLBACK,
@@ -60,11 +60,13 @@ def register(app: App, deps: Deps) -> None:
 
     # -- ways in ---------------------------------------------------------------------------
 
+    @slow
     def from_shortcut(body: dict[str, Any], client: WebClient) -> None:
         client.views_open(trigger_id=body["trigger_id"], view=modal_for(body["user"]["id"]))
 
     app.shortcut(SUBMIT_CALLBACK)(ack=_ack, lazy=[from_shortcut])
 
+    @slow
     def from_message(body: dict[str, Any], client: WebClient) -> None:
         files = (body.get("message") or {}).get("files") or []
         if not files:
@@ -76,6 +78,7 @@ def register(app: App, deps: Deps) -> None:
 
     app.shortcut(MESSAGE_SHORTCUT)(ack=_ack, lazy=[from_message])
 
+    @slow
     def from_dm_button(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         try:
             file = file_of(client, action["value"])
@@ -88,12 +91,14 @@ def register(app: App, deps: Deps) -> None:
 
     app.action("submit_file")(ack=_ack, lazy=[from_dm_button])
 
+    @slow
     def from_home(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         client.views_open(trigger_id=body["trigger_id"],
                           view=modal_for(body["user"]["id"], item_id=int(action["value"])))
 
     app.action("home_submit")(ack=_ack, lazy=[from_home])
 
+    @slow
     def offer_dm_file(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         # file_shared fires for every file the bot can see, including the packs it uploads.
         channel = event.get("channel_id") or ""
@@ -111,6 +116,7 @@ def register(app: App, deps: Deps) -> None:
 
     # -- inside the modal ------------------------------------------------------------------
 
+    @slow
     def change_meeting(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         view = body["view"]
         meta = metadata_of(view)
@@ -120,6 +126,7 @@ def register(app: App, deps: Deps) -> None:
 
     app.action("submit_meeting")(ack=_ack, lazy=[change_meeting])
 
+    @slow
     def change_item(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         view = body["view"]
         meta = metadata_of(view)
@@ -139,6 +146,7 @@ def register(app: App, deps: Deps) -> None:
         else:
             ack()
 
+    @slow
     def save(body: dict[str, Any], view: dict[str, Any], client: WebClient,
              context: BoltContext) -> None:
         # Bolt runs the lazy part even when the ack showed errors: the form stays open then.

@@ -167,6 +167,7 @@ def upgrade() -> None:
     sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('due_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('on_time', sa.Boolean(), nullable=False),
+    sa.Column('late_reason', sa.Text(), nullable=True),
     sa.Column('source', sa.String(length=16), nullable=False),
     sa.ForeignKeyConstraint(['item_id'], ['forward_plan_items.id'], name=op.f('fk_papers_item_id_forward_plan_items')),
     sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_papers_meeting_id_meetings')),
