@@ -308,6 +308,8 @@ def add_item_cmd(obj: Context, meeting: str, title: str, kind: str, lead: str | 
                         lead=lead, authors=refs, exempt=bool(exempt_reason),
                         exempt_reason=exempt_reason, now=obj.clock.now())
     click.echo(f"Added #{view.id} '{view.title}' to {view.meeting_ref}.")
+    for note in view.notes:
+        click.echo(f"note: {note}", err=True)
 
 
 @main.command("move-item")
@@ -323,6 +325,8 @@ def move_item_cmd(obj: Context, item: str, meeting: str, reason: str | None) -> 
         view = move_item(session, actor=obj.actor, item_id=item, to_meeting_ref=meeting,
                          reason=reason, now=obj.clock.now())
     click.echo(f"Moved #{view.id} '{view.title}' to {view.meeting_ref}.")
+    for note in view.notes:
+        click.echo(f"note: {note}", err=True)
 
 
 @main.command("withdraw-item")
@@ -337,6 +341,8 @@ def withdraw_item_cmd(obj: Context, item: str, reason: str | None) -> None:
         view = withdraw_item(session, actor=obj.actor, item_id=item, reason=reason,
                              now=obj.clock.now())
     click.echo(f"Withdrew #{view.id} '{view.title}'.")
+    for note in view.notes:
+        click.echo(f"note: {note}", err=True)
 
 
 # --- the demo -------------------------------------------------------------------------------

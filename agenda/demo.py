@@ -83,6 +83,8 @@ def run_demo(out: Path, *, echo: Echo = print, today: dt.date | None = None) -> 
     # --- later stages (reminders, pack, minutes) are added here, one call each ----------------
     from agenda.reminder_timeline import demo_reminders  # noqa: I001 (reminders feature)
     demo_reminders(engine, meeting_ref, now=clock.now(), echo=echo)
+    from agenda.packs import demo_packs  # noqa: I001 (agenda pack feature)
+    written.update(demo_packs(engine, store, meeting_ref, out, now=clock.now(), echo=echo))
     written["minutes"] = _demo_minutes(engine, store, meeting_ref, out, clock, echo)
 
     echo("")
@@ -125,7 +127,7 @@ def submit_sample_papers(engine, store: LocalFileStore, meeting_ref: str,  # typ
     from agenda.deadlines import item_due_at
     from agenda.lookup import get_meeting
     from agenda.papers import submit_paper
-    from agenda.samples import SampleReport, make_report_docx, make_report_pdf, sample_reports
+    from agenda.samples import make_report_docx, make_report_pdf, sample_report_for
 
     with transaction(engine) as session:
         meeting = get_meeting(session, meeting_ref)
@@ -137,7 +139,6 @@ def submit_sample_papers(engine, store: LocalFileStore, meeting_ref: str,  # typ
         body_name, meeting_day = meeting.body.name, meeting.date
     if due is None:
         return
-    prose = sample_reports(body_name, meeting_day, len(plan), seed=7)
     echo("")
     echo("Submissions:")
     for n, (item_id, title, lead, exempt_reason, authors) in enumerate(plan):
@@ -147,11 +148,8 @@ def submit_sample_papers(engine, store: LocalFileStore, meeting_ref: str,  # typ
         # Papers arrive over the days before the deadline; the Winter Plan comes in a day late.
         late = n == 3
         clock.set(due + (dt.timedelta(days=1) if late else -dt.timedelta(days=6 - n)))
-        base = prose[n]
-        report = SampleReport(title=title, author=base.author, presenter=lead or base.presenter,
-                              lead=lead or base.lead, executive_summary=base.executive_summary,
-                              recommendations=base.recommendations, meeting_date=meeting_day,
-                              body_name=body_name, exempt_reason=exempt_reason)
+        report = sample_report_for(title, body_name, meeting_day, lead=lead,
+                                   exempt_reason=exempt_reason, seed=n)
         if n == 1:
             data, name = make_report_pdf(report, style, pages=4, landscape_pages=1, seed=n), \
                 f"{_slug(title)}.pdf"

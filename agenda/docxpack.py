@@ -12,7 +12,10 @@ marked as the working copy and the PDF pack stays the document of record.
 from __future__ import annotations
 
 import io
+import subprocess
+import tempfile
 from collections.abc import Sequence
+from copy import deepcopy
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,15 +23,18 @@ import docx
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.image.image import Image as DocxImage
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.section import Section
 from docx.shared import Mm
+from docx.styles import BabelFish
 from docx.text.paragraph import Paragraph
 from docxcompose.composer import Composer
 from docxcompose.utils import xpath
 
 from agenda.agenda_items import AgendaEntry
+from agenda.errors import BoardclerkError
 from agenda.pdfpack import PageRanges, bookmark_name, is_withheld, stamp_text
 
 WORKING_COPY_NOTE = ("WORKING COPY. This Word file is for editing. The published PDF pack is the "
@@ -44,6 +50,7 @@ class DocxPart:
     entry: AgendaEntry
     kind: str                      # "docx" | "pdf"
     path: Path | None
+    label: str | None = None       # names the paper (item, title, author) in error messages
 
 
 # --------------------------------------------------------------------------------------------
@@ -147,7 +154,7 @@ _SHAPE_TAG = f"{{{_NS['v']}}}imagedata"
 
 
 class _Composer(Composer):
-    """docxcompose's Composer, made fast enough for a 30-paper pack (23 s -> 3 s).
+    """docxcompose's Composer, made fast enough for a 30-paper pack (23 s -> about 1.3 s).
 
     For every top-level element of every paper, docxcompose runs a dozen XPath queries and
     lists all the master's styles (a python-docx object per style), mostly to find nothing.
@@ -203,20 +210,62 @@ class _Composer(Composer):
         if {qn("w:headerReference"), qn("w:footerReference")} & self._scan(element)[0]:
             super().remove_header_and_footer_references(doc, element)
 
+    def _create_style_id_mapping(self, doc) -> None:  # type: ignore[no-untyped-def]
+        # As docxcompose, mapping style ids through style names, read straight from the XML.
+        self._style_id2name = {st.styleId: BabelFish.internal2ui(st.name_val)
+                               for st in doc.styles.element.style_lst if st.name_val}
+        self._style_name2id = {BabelFish.internal2ui(st.name_val): st.styleId
+                               for st in self.doc.styles.element.style_lst if st.name_val}
+        self._our_style_ids = {st.styleId for st in self.doc.styles.element.style_lst}
+
+    def add_linked_styles(self, doc, element) -> None:  # type: ignore[no-untyped-def]
+        super().add_linked_styles(doc, element)
+        self._our_style_ids = {st.styleId for st in self.doc.styles.element.style_lst}
+
     def add_styles(self, doc, element) -> None:  # type: ignore[no-untyped-def]
+        """docxcompose's ``add_styles`` for ``preserve_styles=False``, with the master's style
+        ids kept in a set instead of listed afresh for every element and style."""
         if not _STYLE_TAGS & self._scan(element)[0]:
             return
         refs = xpath(element, ".//w:tblStyle|.//w:pStyle|.//w:rStyle")
-        used = {ref.val for ref in refs}
-        if not used.issubset(self._styles_done):
-            super().add_styles(doc, element)
-            self._styles_done |= used
+        for style_id in dict.fromkeys(ref.val for ref in refs):
+            our_style_id = self.mapped_style_id(style_id)
+            if style_id not in self._styles_done:
+                self._styles_done.add(style_id)
+                if our_style_id not in self._our_style_ids:
+                    style_element = doc.styles.element.get_by_id(style_id)
+                    if style_element is not None:
+                        style_element = deepcopy(style_element)
+                        self.doc.styles.element.append(style_element)
+                        self._our_style_ids.add(style_element.styleId)
+                        self.add_numberings(doc, style_element)
+                        self.add_linked_styles(doc, style_element)
+                else:
+                    self._map_style_numbering(doc, style_id, our_style_id)
+            if our_style_id != style_id and our_style_id is not None:
+                for ref in refs:
+                    if ref.val == style_id:
+                        ref.val = our_style_id
+
+    def _map_style_numbering(self, doc, style_id: str, our_style_id: str) -> None:  # type: ignore[no-untyped-def]
+        # A style both documents have: map the paper's list definition onto ours, so lists
+        # in that style are not given a second abstract numbering (as docxcompose does).
+        style_element = doc.styles.element.get_by_id(style_id)
+        if style_element is None:
             return
-        # Styles already brought over for this paper: only the id mapping remains to do.
-        for ref in refs:
-            mapped = self.mapped_style_id(ref.val)
-            if mapped is not None and mapped != ref.val:
-                ref.val = mapped
+        num_ids = xpath(style_element, ".//w:numId/@w:val")
+        if not num_ids:
+            return
+        anum_ids = xpath(doc.part.numbering_part.element,
+                         f'.//w:num[@w:numId="{num_ids[0]}"]/w:abstractNumId/@w:val')
+        ours = self.doc.styles.element.get_by_id(our_style_id)
+        our_num_ids = xpath(ours, ".//w:numId/@w:val") if ours is not None else []
+        if not anum_ids or not our_num_ids:
+            return
+        our_anum_ids = xpath(self.numbering_part().element,
+                             f'.//w:num[@w:numId="{our_num_ids[0]}"]/w:abstractNumId/@w:val')
+        if our_anum_ids:
+            self.anum_id_mapping[int(anum_ids[0])] = int(our_anum_ids[0])
 
     # Renumbering ids walks the whole document; once at the end (renumber_all) is enough.
     def renumber_bookmarks(self) -> None:
@@ -285,6 +334,42 @@ def _where(entry: AgendaEntry, pdf_page_ranges: PageRanges | None) -> str:
     return f"{stamp_text(entry)} is a PDF document: see {where}."
 
 
+def _last_section(master: DocxDocument) -> Section:
+    return Section(master.element.body.sectPr, master.part)
+
+
+def _page_images(master: DocxDocument, part: DocxPart, *, bm_id: int, dpi: int = 110) -> int:
+    """A PDF paper as one picture per page (pdftoppm), each page in a section of its own
+    orientation, so the working copy shows the whole pack. Returns the sections added."""
+    assert part.path is not None
+    with tempfile.TemporaryDirectory(prefix="boardclerk-pages-") as tmp:
+        try:
+            subprocess.run(["pdftoppm", "-jpeg", "-jpegopt", "quality=80", "-r", str(dpi),
+                            str(part.path), str(Path(tmp) / "page")],
+                           check=True, capture_output=True, timeout=120)
+        except (subprocess.SubprocessError, OSError):
+            _stand_in(master, part, private=True, bm_id=bm_id)   # fall back to a pointer page
+            return 0
+        images = sorted(Path(tmp).glob("page-*.jpg"), key=lambda p: int(p.stem.split("-")[-1]))
+        for number, image in enumerate(images):
+            picture = DocxImage.from_file(str(image))
+            aspect = picture.px_height / picture.px_width
+            wide = aspect < 1
+            section = _last_section(master) if number == 0 else master.add_section(
+                WD_SECTION.NEW_PAGE)
+            set_a4(section, landscape=wide)
+            for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+                setattr(section, side, Mm(15))
+            section.header_distance = section.footer_distance = Mm(6)
+            paragraph = master.add_paragraph()
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            room_w, room_h = section.page_width - Mm(30), section.page_height - Mm(42)
+            paragraph.add_run().add_picture(str(image), width=int(min(room_w, room_h / aspect)))
+            if number == 0:
+                add_bookmark(paragraph, bookmark_name(part.entry), bm_id)
+        return max(len(images) - 1, 0)
+
+
 def _bookmark_first_paragraph(sub: DocxDocument, name: str, bm_id: int) -> None:
     body = sub.element.body
     first = body[0] if len(body) else None
@@ -304,10 +389,11 @@ class DocxPackBuilder:
     matter, writes the PDF pack's page ranges into the PDF papers' stand-in pages and saves."""
 
     def __init__(self, front_docx: bytes, parts: Sequence[DocxPart], *, private: bool,
-                 title: str) -> None:
+                 title: str, pdf_images: bool = False) -> None:
         self.title = title
         self.front_docx = front_docx
         self.parts = parts
+        self.pdf_images = pdf_images
         self.private = private
         master = docx.Document(io.BytesIO(front_docx))
         self.master = master
@@ -324,25 +410,40 @@ class DocxPackBuilder:
         self.composer = composer
         self.where: dict[str, tuple[AgendaEntry, Paragraph]] = {}
         paper_sections: list[tuple[int, int, AgendaEntry]] = []
+        # Counted as we go: master.sections re-scans the whole body on every use.
+        count = len(master.sections)
         for n, part in enumerate(parts):
             section = master.add_section(WD_SECTION.NEW_PAGE)
             set_a4(section, landscape=False)      # a clone of the previous paper's last section
-            first = len(master.sections) - 1
+            first, count = count, count + 1
             bm_id = _BOOKMARK_ID_BASE + n
-            if is_withheld(part.entry, private=private) or part.kind != "docx" or part.path is None:
+            if (pdf_images and part.kind == "pdf" and part.path is not None
+                    and not is_withheld(part.entry, private=private)):
+                count += _page_images(master, part, bm_id=bm_id)
+            elif (is_withheld(part.entry, private=private) or part.kind != "docx"
+                    or part.path is None):
                 paragraph = _stand_in(master, part, private=private, bm_id=bm_id)
                 if paragraph is not None:
                     self.where[part.entry.key] = (part.entry, paragraph)
             else:
-                sub = docx.Document(str(part.path))
-                _bookmark_first_paragraph(sub, bookmark_name(part.entry), bm_id)
-                composer.append(sub)
+                try:
+                    sub = docx.Document(str(part.path))
+                    _bookmark_first_paragraph(sub, bookmark_name(part.entry), bm_id)
+                    composer.append(sub)
+                except Exception as exc:  # python-docx / docxcompose on an odd file
+                    label = part.label or f"{stamp_text(part.entry)} '{part.entry.heading}'"
+                    raise BoardclerkError(
+                        f"{label} could not be merged into the Word working copy.",
+                        hint="build the PDF pack only (--format pdf), or ask the author to "
+                             "re-save the paper in Word") from exc
                 # docxcompose drops the paper's last sectPr: carry its page setup over.
-                last = sub.sections[-1]
-                set_a4(master.sections[-1], landscape=bool(
+                subsections = sub.sections
+                count += len(subsections) - 1
+                last = subsections[-1]
+                set_a4(_last_section(master), landscape=bool(
                     last.page_width and last.page_height and last.page_width > last.page_height))
-                _copy_margins(master.sections[-1], last)
-            paper_sections.append((first, len(master.sections), part.entry))
+                _copy_margins(_last_section(master), last)
+            paper_sections.append((first, count, part.entry))
         composer.renumber_all()
 
         sections = master.sections
@@ -365,7 +466,7 @@ class DocxPackBuilder:
                 and not self._swap_front(front_docx):
             # A front matter of another shape (other images, say): compose again behind it.
             self.__init__(front_docx, self.parts, private=self.private,  # type: ignore[misc]
-                          title=self.title)
+                          title=self.title, pdf_images=self.pdf_images)
         for entry, paragraph in self.where.values():
             paragraph.text = _where(entry, pdf_page_ranges)
         props = self.master.core_properties
@@ -405,7 +506,9 @@ def _content_elements(document: DocxDocument) -> list:  # type: ignore[type-arg]
 
 
 def build_docx_pack(front_docx: bytes, parts: Sequence[DocxPart], *, private: bool, title: str,
-                    pdf_page_ranges: PageRanges | None = None) -> bytes:
-    """One Word file: front matter, contents with PAGEREF fields, then every paper."""
-    return DocxPackBuilder(front_docx, parts, private=private, title=title).finish(
-        None, pdf_page_ranges)
+                    pdf_page_ranges: PageRanges | None = None, pdf_images: bool = False) -> bytes:
+    """One Word file: front matter, contents with PAGEREF fields, then every paper. PDF papers
+    appear as a page pointing to the PDF pack, or with ``pdf_images`` as pictures of their
+    pages."""
+    return DocxPackBuilder(front_docx, parts, private=private, title=title,
+                           pdf_images=pdf_images).finish(None, pdf_page_ranges)

@@ -42,6 +42,10 @@ class ImportReport:
     kept: list[str] = field(default_factory=list)     # differences left alone on purpose
     warnings: list[str] = field(default_factory=list)  # e.g. a meeting on a bank holiday
 
+    def warn(self, messages: list[str]) -> None:
+        """Add messages for the clerk, once each (several items may report the same thing)."""
+        self.warnings.extend(m for m in messages if m not in self.warnings)
+
     @property
     def changed(self) -> bool:
         return bool(self.created or self.updated)
@@ -154,8 +158,8 @@ def _import_body(session: Session, org: Organisation, bc: BodyConfig, tz: ZoneIn
             session.add(meeting)
             session.flush()
             report.created.append(f"meeting {bc.id}:{mc.date}")
-            report.warnings.extend(_meeting_warnings(meeting, now))
-            reminders.replan_meeting(session, meeting, now=now)
+            report.warn(_meeting_warnings(meeting, now))
+            report.warn(_about(meeting, reminders.replan_meeting(session, meeting, now=now).messages))
             continue
         changed = _set(meeting, values)
         if mc.status == "cancelled" and meeting.status != "cancelled":
@@ -163,22 +167,25 @@ def _import_body(session: Session, org: Organisation, bc: BodyConfig, tz: ZoneIn
             changed.append("status")
         if changed:
             report.updated.append(f"meeting {bc.id}:{mc.date} ({', '.join(changed)})")
-            report.warnings.extend(_meeting_warnings(meeting, now))
-            reminders.replan_meeting(session, meeting, now=now)
+            report.warn(_meeting_warnings(meeting, now))
+            report.warn(_about(meeting, reminders.replan_meeting(session, meeting, now=now).messages))
     return body
 
 
+def _about(meeting: Meeting, messages: list[str]) -> list[str]:
+    return [m if meeting.ref in m else f"{meeting.ref}: {m}" for m in messages]
+
+
 def _meeting_warnings(meeting: Meeting, now: dt.datetime) -> list[str]:
-    """What the clerk should hear about a new or changed meeting: it falls on a bank holiday,
-    or it was added so late that its deadlines have already passed."""
+    """A meeting added so late that its papers were due before today. (A meeting on a bank
+    holiday, and reminders skipped, come from the reminder planner's messages.)"""
     if meeting.status == "cancelled" or meeting.starts_at <= now:
         return []
-    deadlines = meeting_deadlines(meeting)
-    found = list(deadlines.warnings)
-    if deadlines.papers_due < now:
-        found.append(f"Papers for {meeting.ref} were due {deadlines.papers_due:%-d %B %Y}, "
-                     "before today: reminders that can still go out are planned.")
-    return [f"{meeting.ref}: {w}" if not w.startswith(meeting.ref) else w for w in found]
+    due = meeting_deadlines(meeting).papers_due
+    if due >= now:
+        return []
+    return [f"Papers for {meeting.ref} were due {due:%-d %B %Y}, before today: reminders "
+            "that can still go out are planned."]
 
 
 def _import_item(session: Session, body: Body, ic: ItemConfig, now: dt.datetime,
@@ -202,6 +209,8 @@ def _import_item(session: Session, body: Body, ic: ItemConfig, now: dt.datetime,
         session.add(ItemMove(item_id=item.id, action="planned", to_meeting_id=meeting.id,
                              actor=IMPORTER, at=now))
         report.created.append(label)
+        # Item-level planner notes repeat the meeting's ("reminders skipped: too late"), which
+        # the report already carries once per meeting.
         reminders.replan_item(session, item, now=now)
         return
     changed = _set(item, values)

@@ -25,15 +25,15 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import docx
-from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from agenda import audit
 from agenda.agenda_items import Agenda, AgendaEntry
+from agenda.db import transaction
 from agenda.docxpack import DocxPackBuilder, DocxPart
 from agenda.errors import BoardclerkError, InvalidInput
-from agenda.filestore import FileStore
+from agenda.filestore import FileStore, LocalFileStore
 from agenda.lookup import get_meeting
 from agenda.models import ForwardPlanItem, Meeting
 from agenda.pack_store import Pack, PackKind, PackPaper
@@ -43,6 +43,7 @@ from agenda.pdfpack import (
     build_pdf_pack,
     compute_page_ranges,
     is_withheld,
+    open_parts,
     stamp_text,
 )
 from agenda.permissions import Actor, require_clerk
@@ -112,12 +113,15 @@ def paper_label(entry: AgendaEntry, author: str | None = None) -> str:
 def assemble_pack(agenda: Agenda, paper_paths: Mapping[str, Path], *, private: bool,
                   formats: Sequence[str], front_docx: Callable[[PageRanges | None], bytes],
                   title: str, authors: Mapping[str, str] | None = None,
-                  cache: RenderCache | None = None) -> AssembledPack:
+                  cache: RenderCache | None = None, pdf_images: bool = False) -> AssembledPack:
     """Build the requested formats of the pack for ``agenda``.
 
     ``paper_paths`` maps each paper's sha256 to its file. ``front_docx(page_ranges)`` returns
     the frontsheet + agenda Word document. ``authors`` maps entry keys to author names for
-    error messages when the paper row names none."""
+    error messages when the paper row names none. ``pdf_images`` shows PDF papers in the
+    Word copy as pictures of their pages instead of a page pointing to the PDF pack. The
+    papers are rendered (or taken from the cache) even for a Word-only build: the agenda's
+    page references are those of the PDF pack, the document of record."""
     formats = _check_formats(formats)
     entries = agenda.papers
     labels = {e.key: paper_label(e, (authors or {}).get(e.key)) for e in entries}
@@ -128,17 +132,17 @@ def assemble_pack(agenda: Agenda, paper_paths: Mapping[str, Path], *, private: b
         composing = pool.submit(
             DocxPackBuilder, front_docx(None),
             [DocxPart(e, e.paper.file_kind,
-                      None if e.key in withheld else _path(paper_paths, e, labels))
+                      None if e.key in withheld else _path(paper_paths, e, labels), labels[e.key])
              for e in entries if e.paper is not None],
-            private=private, title=title) if "docx" in formats else None
+            private=private, title=title, pdf_images=pdf_images) if "docx" in formats else None
         pdfs = render_papers(
             [PaperFile(e.paper.sha256, e.paper.file_kind, _path(paper_paths, e, labels),
                        labels[e.key])
              for e in entries if e.paper is not None and e.key not in withheld], cache=cache)
         parts = [PackPart(e, None if e.key in withheld else pdfs[e.paper.sha256])
                  for e in entries if e.paper is not None]
-        counts = [(p.entry.key, 1 if p.pdf is None else len(PdfReader(p.pdf).pages))
-                  for p in parts]
+        readers = open_parts(parts, private=private)
+        counts = [(p.entry.key, len(r.pages)) for p, r in zip(parts, readers, strict=True)]
         ranges = compute_page_ranges(counts)
         front = front_docx(ranges)
         pdf = pages = None
@@ -149,7 +153,8 @@ def assemble_pack(agenda: Agenda, paper_paths: Mapping[str, Path], *, private: b
                 assert r == ranges
                 return front_pdf.read_bytes()
 
-            pack = build_pdf_pack(front_for, parts, private=private, title=title)
+            pack = build_pdf_pack(front_for, parts, private=private, title=title,
+                                  readers=readers)
             pdf, pages = pack.data, pack.total_pages
         word = composing.result().finish(front, ranges) if composing is not None else None
     return AssembledPack(pdf=pdf, docx=word, page_ranges=ranges, pdf_pages=pages)
@@ -215,7 +220,7 @@ def build_pack(session: Session, store: FileStore, meeting_ref: str, *, private:
                formats: Sequence[str] = FORMATS, now: dt.datetime, actor: Actor,
                agenda_builder: AgendaBuilder | None = None,
                front_builder: FrontBuilder | None = None,
-               cache: RenderCache | None = None) -> PackResult:
+               cache: RenderCache | None = None, pdf_images: bool = False) -> PackResult:
     """Build, store and record the agenda pack of ``meeting_ref`` (clerk only)."""
     meeting = get_meeting(session, meeting_ref)
     require_clerk(session, meeting.body, actor, "build the agenda pack")
@@ -223,7 +228,7 @@ def build_pack(session: Session, store: FileStore, meeting_ref: str, *, private:
     kind = PackKind.PRIVATE if private else PackKind.PUBLIC
     return _build_and_record(session, store, meeting, agenda, kind=kind, private=private,
                              formats=formats, now=now, actor=actor, note=None,
-                             front_builder=front_builder, cache=cache)
+                             front_builder=front_builder, cache=cache, pdf_images=pdf_images)
 
 
 def build_supplementary_pack(session: Session, store: FileStore, meeting_ref: str, *,
@@ -276,16 +281,18 @@ def _with_note(front: bytes, note: str | None) -> bytes:
 def _build_and_record(session: Session, store: FileStore, meeting: Meeting, agenda: Agenda, *,
                       kind: str, private: bool, formats: Sequence[str], now: dt.datetime,
                       actor: Actor, note: str | None, front_builder: FrontBuilder | None,
-                      cache: RenderCache | None) -> PackResult:
+                      cache: RenderCache | None, pdf_images: bool = False) -> PackResult:
     formats = _check_formats(formats)
     front = front_builder or _default_front_builder()
+    if cache is None and isinstance(store, LocalFileStore):
+        cache = RenderCache(store.root / "render-cache")   # = BOARDCLERK_DATA_DIR/render-cache
     paths = {e.paper.sha256: store.path(e.paper.sha256) for e in agenda.papers
              if e.paper is not None}
     built = assemble_pack(
         agenda, paths, private=private, formats=formats,
         front_docx=lambda ranges: _with_note(front(agenda, ranges, private=private), note),
         title=_title(agenda, meeting, kind=kind, private=private),
-        authors=_authors_by_entry(session, agenda), cache=cache)
+        authors=_authors_by_entry(session, agenda), cache=cache, pdf_images=pdf_images)
 
     # Every format built: now store the files and record them.
     included = tuple(
@@ -337,6 +344,27 @@ def write_outputs(result: PackResult, out_dir: Path) -> list[Path]:
     return written
 
 
+def demo_packs(engine: Engine, store: FileStore, meeting_ref: str, out_dir: Path, *,
+               now: dt.datetime, echo: Callable[[str], None] = print) -> dict[str, Path]:
+    """The demo's pack step: build the packs in one transaction and say what was written."""
+    with transaction(engine) as session:
+        paths = demo_write_packs(session, store, meeting_ref, out_dir, now=now)
+        ranges = session.scalars(
+            select(PackPaper).join(Pack).where(Pack.format == "pdf", Pack.private.is_(False))
+            .order_by(Pack.id.desc(), PackPaper.id)).all()
+    echo("")
+    echo("Agenda pack:")
+    for path in paths:
+        echo(f"  {path}")
+    latest = [r for r in ranges if r.pack_id == ranges[0].pack_id] if ranges else []
+    for row in latest:
+        pages = (f"page {row.first_page}" if row.first_page == row.last_page
+                 else f"pages {row.first_page}-{row.last_page}")
+        echo(f"  {row.stamp}: {pages}" + (" (exempt: placeholder in the public pack)"
+                                          if row.withheld else ""))
+    return {path.name: path for path in paths}
+
+
 def demo_write_packs(session: Session, store: FileStore, meeting_ref: str, out_dir: Path, *,
                      now: dt.datetime) -> list[Path]:
     """For ``boardclerk demo``: the public PDF pack with its DOCX working copy, and the private
@@ -351,6 +379,6 @@ def demo_write_packs(session: Session, store: FileStore, meeting_ref: str, out_d
 
 __all__ = [
     "AssembledPack", "IncludedPaper", "PackOutput", "PackResult", "assemble_pack", "build_pack",
-    "build_supplementary_pack", "demo_write_packs", "pack_file_name", "paper_label",
+    "build_supplementary_pack", "demo_packs", "demo_write_packs", "pack_file_name", "paper_label",
     "write_outputs",
 ]

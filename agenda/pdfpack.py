@@ -166,14 +166,8 @@ def _stamps(sizes: Sequence[tuple[float, float]], headers: Sequence[str],
     return PdfReader(buf)
 
 
-def build_pdf_pack(front: FrontBuilder, parts: Sequence[PackPart], *, private: bool,
-                   title: str, page_of_total: bool = False,
-                   number_front: bool = False) -> PdfPack:
-    """Assemble the pack. ``parts`` are the agenda entries with papers, in agenda order.
-
-    Exempt entries become placeholders unless ``private``. ``page_of_total`` prints "Page n of
-    N" instead of "Page n". ``number_front`` numbers the front matter too (pages then start at
-    1 on the front sheet)."""
+def open_parts(parts: Sequence[PackPart], *, private: bool) -> list[PdfReader]:
+    """A reader per part: the paper's PDF, or the placeholder of a withheld exempt paper."""
     readers: list[PdfReader] = []
     for part in parts:
         if is_withheld(part.entry, private=private) or part.pdf is None:
@@ -182,6 +176,19 @@ def build_pdf_pack(front: FrontBuilder, parts: Sequence[PackPart], *, private: b
             readers.append(PdfReader(io.BytesIO(placeholder_pdf(part.entry))))
         else:
             readers.append(PdfReader(part.pdf))
+    return readers
+
+
+def build_pdf_pack(front: FrontBuilder, parts: Sequence[PackPart], *, private: bool,
+                   title: str, page_of_total: bool = False, number_front: bool = False,
+                   readers: Sequence[PdfReader] | None = None) -> PdfPack:
+    """Assemble the pack. ``parts`` are the agenda entries with papers, in agenda order
+    (``readers``, from :func:`open_parts`, saves opening them again).
+
+    Exempt entries become placeholders unless ``private``. ``page_of_total`` prints "Page n of
+    N" instead of "Page n". ``number_front`` numbers the front matter too (pages then start at
+    1 on the front sheet)."""
+    readers = list(readers) if readers is not None else open_parts(parts, private=private)
     counts = [(p.entry.key, len(r.pages)) for p, r in zip(parts, readers, strict=True)]
     front_data, ranges = _front_matter(front, counts, number_front=number_front)
     front_reader = PdfReader(io.BytesIO(front_data))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -49,6 +49,7 @@ class ItemView:
     due_at: dt.datetime | None
     paper_version: int | None
     paper_on_time: bool | None
+    notes: tuple[str, ...] = ()       # for the clerk, e.g. reminders that could not be planned
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,12 @@ def item_view(session: Session, item: ForwardPlanItem, viewer: Actor | None = No
         status=item.status, meeting_ref=item.meeting.ref if item.meeting else None,
         due_at=item_due_at(item), paper_version=paper.version if paper else None,
         paper_on_time=paper.on_time if paper else None)
+
+
+def _replanned(session: Session, item: ForwardPlanItem, now: dt.datetime) -> ItemView:
+    """Re-plan the item's reminders in this transaction; pass on what the clerk should know."""
+    result = reminders.replan_item(session, item, now=now)
+    return replace(item_view(session, item), notes=tuple(result.messages))
 
 
 def _open_meeting(meeting: Meeting, now: dt.datetime, doing: str) -> None:
@@ -120,8 +127,7 @@ def add_item(session: Session, *, actor: Actor, meeting_ref: str, title: str,
                  meeting=meeting.ref, title=title)
     session.flush()
     session.refresh(item)
-    reminders.replan_item(session, item, now=now)
-    return item_view(session, item)
+    return _replanned(session, item, now)
 
 
 def move_item(session: Session, *, actor: Actor, item_id: int | str, to_meeting_ref: str,
@@ -151,8 +157,7 @@ def move_item(session: Session, *, actor: Actor, item_id: int | str, to_meeting_
                  organisation_id=item.body.organisation_id, subject=f"item:{item.id}",
                  from_meeting=source.ref if source else None, to_meeting=target.ref, reason=reason)
     session.flush()
-    reminders.replan_item(session, item, now=now)
-    return item_view(session, item)
+    return _replanned(session, item, now)
 
 
 def withdraw_item(session: Session, *, actor: Actor, item_id: int | str,
@@ -169,8 +174,7 @@ def withdraw_item(session: Session, *, actor: Actor, item_id: int | str,
                  organisation_id=item.body.organisation_id, subject=f"item:{item.id}",
                  reason=reason)
     session.flush()
-    reminders.replan_item(session, item, now=now)
-    return item_view(session, item)
+    return _replanned(session, item, now)
 
 
 def reorder_items(session: Session, *, actor: Actor, meeting_ref: str, item_ids: list[int],

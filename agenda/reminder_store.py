@@ -70,7 +70,8 @@ class Reminder(Base):
     body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id"), index=True)
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), index=True)
     item_id: Mapped[int | None] = mapped_column(ForeignKey("forward_plan_items.id"), index=True)
-    due_at: Mapped[dt.datetime]
+    planned_at: Mapped[dt.datetime]        # when it is meant to go; fixed by planning
+    due_at: Mapped[dt.datetime]            # when it may next be tried (moves on retry/429)
     status: Mapped[str] = mapped_column(String(16), default=ReminderStatus.PENDING.value)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     lease_owner: Mapped[str | None] = mapped_column(String(64))

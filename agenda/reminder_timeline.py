@@ -28,7 +28,7 @@ KIND_LABEL = {
 @dataclass(frozen=True)
 class TimelineEntry:
     reminder_id: int
-    due_at: dt.datetime
+    planned_at: dt.datetime    # when it was meant to go
     recipient: str
     recipient_name: str
     kind: str
@@ -38,7 +38,7 @@ class TimelineEntry:
     note: str | None           # why cancelled/superseded, or the last error
 
     def line(self, tz: ZoneInfo) -> str:
-        when = as_utc(self.due_at).astimezone(tz)
+        when = as_utc(self.planned_at).astimezone(tz)
         what = KIND_LABEL.get(self.kind, self.kind)
         about = f" — {self.item_title}" if self.item_title else ""
         why = f" ({self.note})" if self.note else ""
@@ -67,7 +67,7 @@ def reminder_timeline(session: Session, meeting: Meeting, *,
     scope = Reminder.meeting_id == meeting.id
     if item_ids:
         scope = or_(scope, Reminder.item_id.in_(item_ids))
-    query = select(Reminder).where(scope).order_by(Reminder.due_at, Reminder.kind,
+    query = select(Reminder).where(scope).order_by(Reminder.planned_at, Reminder.kind,
                                                    Reminder.recipient)
     if statuses:
         query = query.where(Reminder.status.in_(statuses))
@@ -80,7 +80,7 @@ def reminder_timeline(session: Session, meeting: Meeting, *,
             titles[r.item_id] = item.title if item else "?"
         name = names.get(r.recipient)
         out.append(TimelineEntry(
-            reminder_id=r.id, due_at=r.due_at, recipient=r.recipient,
+            reminder_id=r.id, planned_at=r.planned_at, recipient=r.recipient,
             recipient_name=f"{name} <@{r.recipient}>" if name else f"<@{r.recipient}>",
             kind=r.kind, status=r.status, sent_at=r.sent_at,
             item_title=titles.get(r.item_id) if r.item_id else None,
@@ -100,7 +100,7 @@ def demo_reminder_timeline(session: Session, meeting: Meeting, *, now: dt.dateti
             [e.reminder_id for e in reminder_timeline(session, meeting,
                                                       statuses=(ReminderStatus.PENDING.value,))]),
             Reminder.due_at < meeting.starts_at)
-        .order_by(Reminder.due_at, Reminder.kind, Reminder.recipient))
+        .order_by(Reminder.planned_at, Reminder.kind, Reminder.recipient))
     rows = list(rows)
     names = _names(session, meeting)
     now = as_utc(now)
@@ -108,16 +108,18 @@ def demo_reminder_timeline(session: Session, meeting: Meeting, *, now: dt.dateti
     # subject: the dispatcher drops the older ones it overtakes (see dispatch.supersede_stale).
     latest_due: dict[str, dt.datetime] = {}
     for r in rows:
-        if r.supersede_key and as_utc(r.due_at) <= now:
-            latest_due[r.supersede_key] = max(latest_due.get(r.supersede_key, r.due_at), r.due_at)
+        if r.supersede_key and as_utc(r.planned_at) <= now:
+            latest_due[r.supersede_key] = max(latest_due.get(r.supersede_key, r.planned_at),
+                                              r.planned_at)
     count = 0
     echo(f"Reminders to go out before {meeting.ref} (it is now "
          f"{now.astimezone(tz):%a %d %b %H:%M}):")
     for r in rows:
         who = names.get(r.recipient, r.recipient)
-        head = (f"  {as_utc(r.due_at).astimezone(tz):%a %d %b %H:%M}  → {who} "
+        head = (f"  {as_utc(r.planned_at).astimezone(tz):%a %d %b %H:%M}  → {who} "
                 f"({KIND_LABEL.get(r.kind, r.kind)})")
-        if r.supersede_key and as_utc(r.due_at) < latest_due.get(r.supersede_key, r.due_at):
+        if r.supersede_key and as_utc(r.planned_at) < latest_due.get(r.supersede_key,
+                                                                     r.planned_at):
             echo(f"{head}: overdue and overtaken by a later one, so not sent")
             continue
         text = render(session, r, now=max(as_utc(r.due_at), now))

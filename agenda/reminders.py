@@ -11,7 +11,9 @@ What is planned, each at 09:30 local time on a working day:
 
 Planning compares what *should* exist with the rows that do: new rows are added, rows no longer
 wanted are cancelled (never deleted, so the clerk sees the history), rows already sent stay.
-Reminders whose day has already gone (a meeting added late) are skipped and reported.
+Reminders whose day has already gone (a meeting added late) are skipped and reported in
+:class:`PlanResult.messages`, which callers should show the clerk. Chasing stops once the meeting
+is no longer ``scheduled`` (published, held, cancelled) and when the clerk pauses an item.
 """
 
 from __future__ import annotations
@@ -217,13 +219,14 @@ def _reconcile(session: Session, rows: Iterable[Reminder], wanted: list[Planned]
             inserts.append(dict(
                 dedupe_key=p.key, kind=p.kind.value, recipient=p.recipient,
                 supersede_key=p.supersede_key, body_id=p.body_id, meeting_id=p.meeting_id,
-                item_id=p.item_id, due_at=p.due_at, status=ReminderStatus.PENDING.value,
+                item_id=p.item_id, planned_at=p.due_at, due_at=p.due_at,
+                status=ReminderStatus.PENDING.value,
                 attempts=0, payload=p.payload, created_at=now, updated_at=now))
             result.added += 1
         elif not p.past and _needs_update(row, p):
             # Revive a cancelled row (the item came back) or keep a pending one on time.
             row.status = ReminderStatus.PENDING.value
-            row.due_at = p.due_at
+            row.planned_at = row.due_at = p.due_at
             row.note = None
             row.updated_at = now
             result.updated += 1
@@ -233,7 +236,8 @@ def _reconcile(session: Session, rows: Iterable[Reminder], wanted: list[Planned]
 def _needs_update(row: Reminder, p: Planned) -> bool:
     if row.status == ReminderStatus.CANCELLED.value:
         return True
-    return row.status == ReminderStatus.PENDING.value and as_utc(row.due_at) != p.due_at
+    # Compare the planned time: due_at may have moved on for a retry, which is not a change.
+    return row.status == ReminderStatus.PENDING.value and as_utc(row.planned_at) != p.due_at
 
 
 def _reason(item: ForwardPlanItem | None, meeting: Meeting | None,
@@ -343,7 +347,7 @@ def queue_notice(session: Session, *, recipient: str, text: str, key: str, body_
     if session.scalar(select(Reminder.id).where(Reminder.dedupe_key == key)) is not None:
         return None
     row = Reminder(dedupe_key=key, kind=kind.value, recipient=recipient, supersede_key=None,
-                   body_id=body_id, meeting_id=meeting_id, item_id=item_id, due_at=as_utc(now),
+                   body_id=body_id, meeting_id=meeting_id, item_id=item_id, planned_at=as_utc(now), due_at=as_utc(now),
                    status=ReminderStatus.PENDING.value, attempts=0,
                    payload={"text": text, **payload}, created_at=now, updated_at=now)
     session.add(row)

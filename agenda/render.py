@@ -94,6 +94,28 @@ def default_cache_dir() -> Path:
 
 _slot_locks: dict[int, threading.Lock] = {}
 _slot_locks_guard = threading.Lock()
+_swept = False
+
+
+def _sweep_dead_profiles(root: Path) -> None:
+    """Remove the profiles of worker processes that have exited (about 0.5 MB each), once
+    per process. A profile whose lock is held is in use and left alone."""
+    for lock_path in root.glob("lo_profile_*.lock"):
+        try:
+            pid = int(lock_path.stem.split("_")[2])
+            os.kill(pid, 0)
+            continue                                  # still running
+        except (ValueError, IndexError, PermissionError):
+            continue
+        except ProcessLookupError:
+            pass
+        with open(lock_path, "w") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue
+            shutil.rmtree(root / lock_path.stem, ignore_errors=True)
+            lock_path.unlink(missing_ok=True)
 
 
 @contextmanager
@@ -104,8 +126,13 @@ def _profile(slot: int) -> Iterator[Path]:
     is both a thread lock (threads of this process) and a file lock (a forked child, say)."""
     with _slot_locks_guard:
         lock = _slot_locks.setdefault(slot, threading.Lock())
+    global _swept
     root = Path(tempfile.gettempdir()) / "boardclerk-lo"
     root.mkdir(exist_ok=True)
+    with _slot_locks_guard:
+        if not _swept:
+            _swept = True
+            _sweep_dead_profiles(root)
     profile = root / f"lo_profile_{os.getpid()}_{slot}"
     with lock, open(root / f"lo_profile_{os.getpid()}_{slot}.lock", "w") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
@@ -334,7 +361,7 @@ def render_papers(papers: Sequence[PaperFile], *, cache: RenderCache | None = No
     """PDF files for ``papers``, keyed by sha256: Word papers rendered (stripped of their own
     headers and footers) in one batch with cache misses only; PDF papers checked and, when
     owner-password protected, stored decrypted. Raises :class:`RenderFailed` naming the first
-    bad paper; nothing is cached for a batch that failed part-way except complete renders."""
+    bad paper; a batch that fails caches nothing (its renders stay in a temporary folder)."""
     cache = cache or RenderCache()
     result: dict[str, Path] = {}
     todo: dict[str, PaperFile] = {}

@@ -59,6 +59,7 @@ STYLES = ("council-appendix", "council-agenda-item", "company-board")
 
 __all__ = [
     "STYLES", "SampleReport", "make_report_docx", "make_report_pdf", "sample_reports",
+    "sample_report_for",
     "make_macro_docm", "make_encrypted_pdf", "make_owner_only_pdf", "make_corrupt_docx",
     "make_corrupt_pdf", "make_zip_bomb_docx", "make_fake_pdf_named_docx", "make_legacy_doc",
     "make_xlsx", "make_html_sign_in_page", "make_password_protected_docx",
@@ -104,6 +105,25 @@ def sample_reports(body_name: str, meeting_date: dt.date, count: int,
         rounds = n // len(public) if TOPICS[index].exempt_reason is None else 0
         reports.append(_report_for(TOPICS[index], index, body_name, meeting_date, rng, rounds))
     return reports
+
+
+def sample_report_for(title: str, body_name: str, meeting_date: dt.date, *,
+                      lead: str | None = None, exempt_reason: str | None = None,
+                      seed: int = 0) -> SampleReport:
+    """A report whose prose and recommendations fit ``title`` (the nearest topic's vocabulary):
+    for papers planned under a given title, as in the demo."""
+    probe = SampleReport(title=title, author="", presenter="", lead="", executive_summary="",
+                         recommendations=[], meeting_date=meeting_date, body_name=body_name,
+                         topic_index=-1)
+    topic = _topic_of(probe)
+    report = _report_for(topic, TOPICS.index(topic), body_name, meeting_date,
+                         random.Random(f"report-for-{title}-{seed}"), 0)
+    report.title = title
+    if lead:
+        report.lead = lead
+        report.presenter = f"{report.presenter.split(',')[0]}, {lead}"
+    report.exempt_reason = exempt_reason
+    return report
 
 
 def _report_for(topic: Topic, index: int, body_name: str, meeting_date: dt.date,
@@ -382,7 +402,8 @@ class _Paper:
     def tail(self, *, appendix_inline: bool, level: int = 0) -> list[Block]:
         """Closing sections; generated from a fresh rng so a trial and the final agree.
 
-        ``level`` 0 is the full set; 1 and 2 leave out optional sections for short papers."""
+        ``level`` 0 is the full set; 1 to 4 leave out more and more for short papers (at 3 and 4
+        only an inline appendix of two rows, then one row, is left)."""
         rng = random.Random(f"tail-{self.report.title}-{self.seed}")
         num = self.numbers
         blocks: list[Block] = []
@@ -405,7 +426,7 @@ class _Paper:
                                                "Procedure"))
                 blocks.append(Block("para", "The report is relevant to Leicestershire as a whole."))
             if level >= 3:
-                return blocks + self._inline_appendix(appendix_inline)
+                return blocks + self._inline_appendix(appendix_inline, rows=5 - level)
             blocks.append(Block("heading", "Officer to Contact"))
             name, _, rest = self.report.author.split(";")[0].partition(", ")
             role = rest.split(", ")[0] or self.report.lead
@@ -421,7 +442,7 @@ class _Paper:
                     blocks.append(Block("para", heading, bold=True))
                     blocks.append(num.paragraph(text))
         elif level >= 3:
-            return blocks + self._inline_appendix(appendix_inline)
+            return blocks + self._inline_appendix(appendix_inline, rows=5 - level)
         else:
             blocks.append(num.heading("Financial, legal and other implications"))
             implications = (
@@ -471,7 +492,7 @@ class _Paper:
         for b in blocks:
             pag.place(b)
         level = 0
-        while level < 3:                         # the fullest ending that still fits
+        while level < 4:                         # the fullest ending that still fits
             trial_numbers = copy.copy(self.numbers)
             fits = pag.fits(self.tail(appendix_inline=inline, level=level), last_body_page)
             self.numbers.__dict__.update(trial_numbers.__dict__)
@@ -494,6 +515,13 @@ class _Paper:
         for b in self.tail(appendix_inline=inline, level=level):
             pag.place(b)
             blocks.append(b)
+        # The estimate errs on the safe side; a break past the last body page can only add a
+        # page, so let such text flow and LibreOffice will usually fit it.
+        breaks = 0
+        for b in blocks:
+            breaks += b.break_before
+            if breaks > last_body_page:
+                b.break_before = False
         if not inline:
             appendix = self.appendix(rows=self.appendix_rows_for_one_page(landscape_appendix),
                                      wide=landscape_appendix)

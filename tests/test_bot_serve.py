@@ -111,3 +111,16 @@ def test_socket_mode_connects_with_the_app_token(sqlite_engine, fake: FakeSlack)
     stop.set()
     thread.join(timeout=5)
     assert errors and errors[0].response["error"] == "invalid_auth"
+
+
+def test_web_without_slack_credentials_says_which_to_set(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from agenda.cli import main
+
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET",
+                 "SLACK_APP_TOKEN", "BOARDCLERK_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+    result = CliRunner().invoke(main, ["--database-url", f"sqlite:///{tmp_path}/x.db", "web"])
+    assert result.exit_code == 1
+    assert "SLACK_SIGNING_SECRET" in result.output and "SLACK_BOT_TOKEN" in result.output

@@ -7,10 +7,13 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from tests.boards import write_sample_config
+
+TODAY = dt.datetime.now(ZoneInfo("Europe/London")).date()
 
 
 def run(tmp_path: Path, *args: str, db: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -22,7 +25,7 @@ def run(tmp_path: Path, *args: str, db: str | None = None) -> subprocess.Complet
 
 @pytest.fixture
 def config(tmp_path: Path) -> Path:
-    return write_sample_config(tmp_path / "boardclerk.yaml", dt.date.today())
+    return write_sample_config(tmp_path / "boardclerk.yaml", TODAY)
 
 
 def test_import_twice_reports_nothing_to_change(tmp_path, config, db_url) -> None:  # type: ignore[no-untyped-def]
@@ -55,7 +58,7 @@ def test_clerk_files_a_paper_from_the_command_line(tmp_path, config) -> None:  #
     line = next(ln for ln in plan.splitlines() if "Better Care Fund Plan" in ln)
     item = line.split()[0].lstrip("#")
     paper = tmp_path / "bcf.docx"
-    paper.write_bytes(make_report_docx(sample_reports("HWB", dt.date.today(), 1)[0],
+    paper.write_bytes(make_report_docx(sample_reports("HWB", TODAY, 1)[0],
                                        "council-appendix", pages=2))
     result = run(tmp_path, "submit", ref, item, str(paper))
     assert result.returncode == 0, result.stderr

@@ -207,3 +207,15 @@ def test_a_reminder_that_cannot_be_written_fails_alone_and_the_clerk_is_told(eng
     dispatch_all_due(engine, slack, clock=clock)
     assert [to for to, _, _ in slack.sent] == ["U0CHAIR01", "U0CLERK01"]
     assert "could not write the message (ValueError)" in slack.sent[-1][1]
+
+
+def test_a_reminder_held_back_by_a_rate_limit_does_not_overtake_a_newer_one(engine):
+    _plan(engine)
+    slack = MemoryNotifier()
+    clock = FixedClock(_at(15, 9) + dt.timedelta(minutes=31))    # Mon 15 Mar 09:31
+    slack.rate_limit_next = [24 * 3600]                           # Slack says: come back tomorrow
+    dispatch_all_due(engine, slack, clock=clock)
+    clock.set(_at(16, 10))
+    dispatch_all_due(engine, slack, clock=clock)
+    author = [text for to, text, _ in slack.sent if to == "U0AUTH001"]
+    assert len(author) == 1 and "is due today" in author[0]       # not yesterday's reminder

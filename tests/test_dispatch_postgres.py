@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import time
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import text
@@ -24,13 +25,15 @@ START = dt.datetime(2027, 3, 17, 10, 0, tzinfo=dt.UTC)   # the chasers' morning:
 
 
 @pytest.fixture
-def pg_url(postgres_database: str) -> str:
+def pg_url(postgres_database: str) -> Iterator[str]:
     engine = make_engine(postgres_database)
     names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    yield postgres_database
+    with engine.begin() as conn:       # not part of the schema: leave the database as found
+        conn.execute(text("DROP TABLE IF EXISTS test_deliveries"))
     engine.dispose()
-    return postgres_database
 
 
 def _plan(url: str, bodies: int, items: int) -> None:

@@ -111,3 +111,27 @@ def test_lists_restart_in_each_paper(tmp_path: Path) -> None:
     [pdf] = convert_to_pdf([path], tmp_path / "out")
     text = all_text(pdf)
     assert len(re.findall(r"1\.\s+recommendation 0", text)) == 2
+
+
+def test_pdf_paper_can_appear_as_pictures_of_its_pages(tmp_path: Path) -> None:
+    from tests.pack_helpers import simple_pdf
+
+    store = LocalFileStore(tmp_path / "store")
+    agenda = agenda_with_papers(store, [PaperSpec("docx", 1),
+                                        PaperSpec("pdf", data=simple_pdf(3, landscape_pages=(2,)))])
+    parts = [DocxPart(e, e.paper.file_kind, store.path(e.paper.sha256))
+             for e in agenda.papers if e.paper]
+    path = tmp_path / "wc.docx"
+    path.write_bytes(build_docx_pack(build_front_docx(agenda, None, private=False), parts,
+                                     private=False, title="t", pdf_images=True))
+    document = docx.Document(str(path))
+    assert len(document.inline_shapes) == 3
+    [pdf] = convert_to_pdf([path], tmp_path / "out")
+    reader = PdfReader(pdf)
+    texts = page_texts(pdf)
+    pages = [i for i, t in enumerate(texts) if t.strip().startswith("Appendix B")]
+    assert len(pages) == 3
+    shapes = [reader.pages[i].mediabox.width > reader.pages[i].mediabox.height for i in pages]
+    assert shapes == [False, True, False]
+    contents = next(t for t in texts if "Contents of this working copy" in t)
+    assert re.search(rf"Appendix B\s+{pages[0] + 1}\s*$", contents, re.MULTILINE)

@@ -232,3 +232,40 @@ def test_cli_pack_writes_the_requested_formats(tmp_path: Path, data_dir: Path,
     assert "Appendix A: pages 1-2" in result.output
     bad = CliRunner().invoke(main, ["--database-url", url, "pack", "hwb:2030-01-01"])
     assert bad.exit_code == 1 and "error:" in bad.output
+
+
+def test_a_bad_meeting_does_not_disturb_another_meetings_build(tmp_path: Path) -> None:
+    """Two packs built at once in one worker: one with a paper LibreOffice never finishes
+    in time (a 0.2 s limit makes any paper 'hang'), one with PDF papers only."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from agenda.frontsheet import build_front_docx
+    from agenda.packs import assemble_pack
+    from tests.pack_helpers import agenda_with_papers
+
+    store = LocalFileStore(tmp_path / "store")
+    good = agenda_with_papers(store, [PaperSpec("pdf", 2), PaperSpec("pdf", 1)])
+    bad = agenda_with_papers(store, [PaperSpec("docx", 1)])
+
+    def build(agenda, timeout: float | None):  # type: ignore[no-untyped-def]
+        paths = {e.paper.sha256: store.path(e.paper.sha256) for e in agenda.papers}
+        if timeout is not None:
+            from agenda.render import PaperFile, render_papers
+
+            [entry] = agenda.papers
+            render_papers([PaperFile(entry.paper.sha256, "docx", paths[entry.paper.sha256],
+                                     "Appendix A by Author 1")],
+                          cache=RenderCache(tmp_path / "bad-cache"), timeout=timeout)
+        return assemble_pack(agenda, paths, private=False, formats=("pdf",),
+                             front_docx=lambda r: build_front_docx(agenda, r, private=False),
+                             title="t", cache=RenderCache(tmp_path / "good-cache"))
+
+    with ThreadPoolExecutor(2) as pool:
+        failing = pool.submit(build, bad, 0.2)
+        working = pool.submit(build, good, None)
+        pack = working.result()
+        with pytest.raises(RenderFailed, match="Appendix A by Author 1"):
+            failing.result()
+    out = tmp_path / "good.pdf"
+    out.write_bytes(pack.pdf or b"")
+    _check_page_references(out)

@@ -157,3 +157,38 @@ def test_a_meeting_with_no_papers_still_gets_its_agenda(tmp_path: Path) -> None:
     reader = PdfReader(path)
     assert len(reader.pages) == pack.front_pages >= 1
     assert "APOLOGIES FOR ABSENCE" in all_text(path)
+
+
+def test_numbered_front_matter_is_rendered_until_its_length_settles(tmp_path: Path) -> None:
+    """When the front pages are numbered too, page ranges depend on the agenda's length: a
+    front that grows once the real numbers are in is rendered again until it settles."""
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    calls: list[PageRanges | None] = []
+
+    def front(ranges: PageRanges | None) -> bytes:
+        calls.append(ranges)
+        buf = io.BytesIO()
+        c = canvas.Canvas(buf)
+        for _ in range(1 if ranges is None else 2):   # the real numbers need a second page
+            c.drawString(72, 700, f"Agenda {ranges}")
+            c.showPage()
+        c.save()
+        return buf.getvalue()
+
+    store = LocalFileStore(tmp_path / "store")
+    agenda = agenda_with_papers(store, [PaperSpec("pdf", data=simple_pdf(2)),
+                                        PaperSpec("pdf", data=simple_pdf(1))])
+    parts = [PackPart(e, store.path(e.paper.sha256)) for e in agenda.papers if e.paper]
+    pack = build_pdf_pack(front, parts, private=False, title="t", number_front=True)
+    assert calls[0] is None and len(calls) == 3
+    assert pack.front_pages == 2
+    assert list(pack.page_ranges.values()) == [(3, 4), (5, 5)]
+    path = tmp_path / "pack.pdf"
+    path.write_bytes(pack.data)
+    texts = page_texts(path)
+    assert stamp_pages(texts, [e.stamp for e in agenda.papers]) == {
+        "Appendix A": (3, 4), "Appendix B": (5, 5)}
+    assert PdfReader(path).page_labels == ["1", "2", "3", "4", "5"]

@@ -4,8 +4,9 @@ module only gathers what a view needs and queues jobs."""
 from __future__ import annotations
 
 import functools
-import threading
+import logging
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from slack_sdk import WebClient
@@ -21,23 +22,35 @@ from agenda.readiness import upcoming_meetings
 from bot.deps import Deps
 from bot.views import MeetingChoice, meeting_label
 
+log = logging.getLogger(__name__)
+
 DEFAULT_TZ = "Europe/London"
-# Work done after the ack (building views, downloads, replies) may use at most this many
-# threads at once. Under a burst the rest wait on the semaphore instead of competing for the
-# interpreter lock with the ack functions of newer requests, which must answer within 3 s.
+# Work done after the ack (building views, downloads, replies) runs on its own small pool.
+# Bolt runs ack functions and lazy parts on one shared pool: if a burst's slow lazy work held
+# those threads, newer requests' acks would queue behind it past Slack's 3 seconds (and Bolt
+# then answers 404). Handing slow work over frees Bolt's thread at once; a small pool also
+# keeps it from competing with the acks for the interpreter lock.
 SLOW_WORK_THREADS = 2
-_slow_work = threading.BoundedSemaphore(SLOW_WORK_THREADS)
+_slow_pool = ThreadPoolExecutor(max_workers=SLOW_WORK_THREADS, thread_name_prefix="slow-work")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def slow(func: F) -> F:
-    """Mark a lazy listener (or an event handler): run it under the slow-work limit. Bolt
-    reads the wrapped function's parameter names, so the signature is kept."""
+    """Mark a lazy listener (or an event handler) to run on the slow-work pool. Bolt reads the
+    wrapped function's parameter names, so the signature is kept."""
     @functools.wraps(func)
-    def bounded(*args: Any, **kwargs: Any) -> Any:
-        with _slow_work:
-            return func(*args, **kwargs)
-    return bounded  # type: ignore[return-value]
+    def hand_over(*args: Any, **kwargs: Any) -> None:
+        future = _slow_pool.submit(func, *args, **kwargs)
+        future.add_done_callback(_log_failure)
+    return hand_over  # type: ignore[return-value]
+
+
+def _log_failure(future: Future[Any]) -> None:
+    err = future.exception()
+    if err is not None:
+        log.error("slow work failed", exc_info=err)
+
+
 BUILD_KINDS = {"pack": "build_pack", "minutes": "build_minutes"}
 
 

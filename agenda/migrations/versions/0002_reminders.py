@@ -23,6 +23,7 @@ def upgrade() -> None:
         sa.Column('body_id', sa.Integer(), nullable=False),
         sa.Column('meeting_id', sa.Integer(), nullable=True),
         sa.Column('item_id', sa.Integer(), nullable=True),
+        sa.Column('planned_at', sa.DateTime(timezone=True), nullable=False),
         sa.Column('due_at', sa.DateTime(timezone=True), nullable=False),
         sa.Column('status', sa.String(length=16), nullable=False),
         sa.Column('attempts', sa.Integer(), nullable=False),
