@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from agenda.cli import Context, pass_context
-from agenda.packs import build_pack, write_outputs
+from agenda.packs import build_pack, build_supplementary_pack, write_outputs
 
 FORMAT_CHOICES = {"pdf": ("pdf",), "docx": ("docx",), "both": ("pdf", "docx")}
 
@@ -20,12 +20,17 @@ FORMAT_CHOICES = {"pdf": ("pdf",), "docx": ("docx",), "both": ("pdf", "docx")}
               show_default=True, help="The published PDF pack, the Word working copy, or both.")
 @click.option("--out", "out_dir", default=".", type=click.Path(file_okay=False),
               show_default=True, help="Folder to write the pack into.")
+@click.option("--supplementary", is_flag=True,
+              help="Only the papers that arrived or changed since the last pack, with their "
+                   "own agenda.")
 @pass_context
-def pack(obj: Context, meeting: str, private: bool, fmt: str, out_dir: str) -> None:
+def pack(obj: Context, meeting: str, private: bool, fmt: str, out_dir: str,
+         supplementary: bool) -> None:
     """Build the agenda pack of MEETING (BODY:DATE), as the clerk."""
+    build = build_supplementary_pack if supplementary else build_pack
     with obj.session() as session:
-        result = build_pack(session, obj.store, meeting, private=private,
-                            formats=FORMAT_CHOICES[fmt], now=obj.clock.now(), actor=obj.actor)
+        result = build(session, obj.store, meeting, private=private,
+                       formats=FORMAT_CHOICES[fmt], now=obj.clock.now(), actor=obj.actor)
     for path in write_outputs(result, Path(out_dir)):
         click.echo(f"Wrote {path}")
     for paper in result.papers:

@@ -147,11 +147,11 @@ def assemble_pack(agenda: Agenda, paper_paths: Mapping[str, Path], *, private: b
         front = front_docx(ranges)
         pdf = pages = None
         if "pdf" in formats:
-            front_pdf = render_document(front, label="The agenda front sheet", cache=cache)
-
             def front_for(r: PageRanges | None) -> bytes:
+                # Called once, with these ranges; LibreOffice runs while pages are stamped.
                 assert r == ranges
-                return front_pdf.read_bytes()
+                return render_document(front, label="The agenda front sheet",
+                                       cache=cache).read_bytes()
 
             pack = build_pdf_pack(front_for, parts, private=private, title=title,
                                   readers=readers)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -190,39 +191,37 @@ def build_pdf_pack(front: FrontBuilder, parts: Sequence[PackPart], *, private: b
     1 on the front sheet)."""
     readers = list(readers) if readers is not None else open_parts(parts, private=private)
     counts = [(p.entry.key, len(r.pages)) for p, r in zip(parts, readers, strict=True)]
-    front_data, ranges = _front_matter(front, counts, number_front=number_front)
+    with ThreadPoolExecutor(1) as pool:
+        if number_front:
+            front_data, ranges = _front_matter(front, counts, number_front=True)
+            front_job = None
+        else:
+            # Pages are numbered from the first paper, so the ranges are known now: render
+            # the front matter (LibreOffice, another process) while the papers are stamped.
+            ranges = compute_page_ranges(counts)
+            front_job = pool.submit(front, ranges)
+        writer = PdfWriter()
+        starts: list[int] = []
+        page_entries: list[AgendaEntry] = []
+        for part, reader in zip(parts, readers, strict=True):
+            starts.append(len(writer.pages))
+            writer.append(reader, import_outline=False)
+            page_entries += [part.entry] * len(reader.pages)
+        first_number = 1
+        if front_job is None:
+            first_number = len(PdfReader(io.BytesIO(front_data)).pages) + 1
+        _stamp_pages(writer, page_entries, first_number=first_number,
+                     page_of_total=page_of_total)
+        if front_job is not None:
+            front_data = front_job.result()
     front_reader = PdfReader(io.BytesIO(front_data))
     front_pages = len(front_reader.pages)
-
-    writer = PdfWriter()
-    writer.append(front_reader, import_outline=False)
+    writer.merge(0, front_reader, import_outline=False)
     writer.add_outline_item(title="Agenda", page_number=0)
-    page_entries: list[AgendaEntry] = []
-    for part, reader in zip(parts, readers, strict=True):
-        start = len(writer.pages)
-        writer.append(reader, import_outline=False)
-        writer.add_outline_item(title=bookmark_title(part.entry), page_number=start)
-        writer.add_named_destination(bookmark_name(part.entry), start)
-        page_entries += [part.entry] * len(reader.pages)
-
+    for part, start in zip(parts, starts, strict=True):
+        writer.add_outline_item(title=bookmark_title(part.entry), page_number=front_pages + start)
+        writer.add_named_destination(bookmark_name(part.entry), front_pages + start)
     paper_pages = writer.pages[front_pages:]
-    offset = front_pages if number_front else 0
-    last_number = offset + len(paper_pages)
-    sizes, headers, footers = [], [], []
-    for i, (page, entry) in enumerate(zip(paper_pages, page_entries, strict=True)):
-        if page.rotation % 360:
-            page.transfer_rotation_to_content()   # /Rotate pages: keep the stamp upright
-        box = page.cropbox
-        sizes.append((float(box.width), float(box.height)))
-        headers.append(stamp_text(entry))
-        n = offset + i + 1
-        footers.append(f"Page {n} of {last_number}" if page_of_total else f"Page {n}")
-    if paper_pages:
-        stamps = _stamps(sizes, headers, footers)
-        overlay = _Overlay(writer)
-        for page, stamp in zip(paper_pages, stamps.pages, strict=True):
-            box = page.cropbox
-            overlay.apply(page, stamp, float(box.left), float(box.bottom))
 
     if number_front:
         writer.set_page_label(0, len(writer.pages) - 1, style="/D", start=1)
@@ -235,6 +234,30 @@ def build_pdf_pack(front: FrontBuilder, parts: Sequence[PackPart], *, private: b
     out = io.BytesIO()
     writer.write(out)
     return PdfPack(out.getvalue(), ranges, front_pages, len(writer.pages))
+
+
+def _stamp_pages(writer: PdfWriter, page_entries: Sequence[AgendaEntry], *,
+                 first_number: int, page_of_total: bool) -> None:
+    """Stamp every page of ``writer`` (the papers, in order) with its entry's stamp and its
+    printed page number."""
+    pages = writer.pages
+    if not len(pages):
+        return
+    last_number = first_number + len(pages) - 1
+    sizes, headers, footers = [], [], []
+    for i, (page, entry) in enumerate(zip(pages, page_entries, strict=True)):
+        if page.rotation % 360:
+            page.transfer_rotation_to_content()   # /Rotate pages: keep the stamp upright
+        box = page.cropbox
+        sizes.append((float(box.width), float(box.height)))
+        headers.append(stamp_text(entry))
+        n = first_number + i
+        footers.append(f"Page {n} of {last_number}" if page_of_total else f"Page {n}")
+    stamps = _stamps(sizes, headers, footers)
+    overlay = _Overlay(writer)
+    for page, stamp in zip(pages, stamps.pages, strict=True):
+        box = page.cropbox
+        overlay.apply(page, stamp, float(box.left), float(box.bottom))
 
 
 class _Overlay:

@@ -4,11 +4,21 @@ reminder worker calls)."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from agenda.notify import RateLimited, RecipientGone
+from agenda.reminder_store import Reminder, ReminderKind
+from agenda.reminders import body_clerks
+from bot.reminder_views import (
+    author_reminder_blocks,
+    clerk_chasing_blocks,
+    extension_request_blocks,
+)
 
 log = logging.getLogger(__name__)
 
@@ -17,25 +27,89 @@ GONE = {"user_not_found", "account_inactive", "cannot_dm_bot", "user_disabled",
         "user_not_visible", "channel_not_found", "is_archived"}
 DEFAULT_RETRY_AFTER = 30.0
 METADATA_EVENT = "boardclerk_reminder"
+# How far back a resend looks in the DM (a person gets a handful of reminders a week).
+HISTORY_LIMIT = 50
 
 
 class SlackNotifier:
-    """Sends each reminder as a DM. It does not implement ``DeliveryLog.was_delivered``: that
-    needs the recipient's DM history, which the protocol does not pass, so a reminder whose
-    worker died mid-send may (rarely) arrive twice."""
+    """Sends each reminder as a DM. With an engine it also puts the reminder's buttons on it
+    (ask for an extension, approve or decline one, pause chasing), which needs the reminder's
+    row. It is a :class:`agenda.notify.DeliveryLog`: before a reminder whose worker died
+    mid-send is sent again, the recipient's DM history is searched for its id."""
 
-    def __init__(self, client: WebClient) -> None:
+    def __init__(self, client: WebClient, engine: Engine | None = None) -> None:
         self.client = client
+        # Only read (the reminder's row); on SQLite pass bot.deps.read_engine_for(engine) so
+        # a send never waits on the write lock.
+        self.engine = engine
 
     def send(self, recipient_slack_id: str, text: str, *, reminder_id: int) -> None:
+        blocks = self._blocks(reminder_id, recipient_slack_id, text)
         try:
             channel = self.client.conversations_open(users=recipient_slack_id)["channel"]["id"]
             # The reminder id rides along as message metadata so a resend can be detected.
             self.client.chat_postMessage(
-                channel=channel, text=text,
-                metadata={"event_type": METADATA_EVENT, "event_payload": {"id": reminder_id}})
+                channel=channel, text=text, blocks=blocks,
+                metadata={"event_type": METADATA_EVENT,
+                          "event_payload": {"reminder_id": reminder_id}})
         except SlackApiError as err:
             raise _translate(err) from err
+
+    def was_delivered(self, reminder_id: int, recipient_slack_id: str) -> bool:
+        """True if the last :data:`HISTORY_LIMIT` messages of the person's DM include this
+        reminder. If Slack will not say, False: better a rare duplicate than a lost reminder."""
+        try:
+            channel = self.client.conversations_open(users=recipient_slack_id)["channel"]["id"]
+            history = self.client.conversations_history(channel=channel, include_all_metadata=True,
+                                                        limit=HISTORY_LIMIT)
+        except SlackApiError as err:
+            log.warning("could not check whether reminder %s was delivered: %s", reminder_id,
+                        err.response.get("error") if isinstance(err.response.data, dict) else err)
+            return False
+        return any(_carries(message, reminder_id) for message in history.get("messages") or [])
+
+    def _blocks(self, reminder_id: int, recipient: str, text: str) -> list[dict[str, Any]] | None:
+        if self.engine is None:
+            return None
+        try:
+            with Session(self.engine) as session:
+                return reminder_blocks(session, reminder_id, recipient, text)
+        except Exception:  # noqa: BLE001 - the message matters more than its buttons
+            log.exception("could not add buttons to reminder %s; sending it plain", reminder_id)
+            return None
+
+
+def reminder_blocks(session: Session, reminder_id: int, recipient: str,
+                    text: str) -> list[dict[str, Any]] | None:
+    """The buttons a reminder carries, by kind: an author's reminder offers an extension, a
+    request for one offers approve/decline, and the clerk may pause chasing an item."""
+    r = session.get(Reminder, reminder_id)
+    if r is None:
+        return None
+    kind = ReminderKind(r.kind)
+    request_id = (r.payload or {}).get("extension_request")
+    if request_id:
+        return extension_request_blocks(text, int(request_id))
+    if r.item_id is None:
+        return None
+    if kind.is_author:
+        return author_reminder_blocks(text, r.item_id)
+    if kind in (ReminderKind.ESCALATION, ReminderKind.CLERK_NOTICE) \
+            and recipient in body_clerks(session, r.body_id):
+        return clerk_chasing_blocks(text, r.item_id)
+    return None
+
+
+def _carries(message: dict[str, Any], reminder_id: int) -> bool:
+    meta = message.get("metadata") or {}
+    if meta.get("event_type") != METADATA_EVENT:
+        return False
+    payload = meta.get("event_payload") or {}
+    found = payload.get("reminder_id", payload.get("id"))   # "id": sent by earlier versions
+    try:
+        return found is not None and int(found) == reminder_id
+    except (TypeError, ValueError):
+        return False
 
 
 def _translate(err: SlackApiError) -> Exception:

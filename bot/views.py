@@ -34,6 +34,8 @@ HELP = (
     "• `/boardclerk status [MEETING]`: which papers are in for a meeting, e.g. `hwb:2027-04-01`\n"
     "• `/boardclerk pack MEETING [private]` and `/boardclerk minutes MEETING`: clerks build the "
     "agenda pack and the draft minutes; I send them to you by direct message\n"
+    "• `/boardclerk reminders [MEETING]`: clerks see which reminders went to whom and when, "
+    "and which could not be delivered\n"
     "You can also send me a Word or PDF file in a direct message, or use the *Submit a paper* "
     "shortcut."
 )
@@ -459,5 +461,6 @@ def home_view(*, own: Iterable[OwnItem], clerk: Sequence[Readiness], tz: str) ->
             button("Build pack", "home_build_pack", readiness.meeting_ref, style="primary"),
             button("Build private pack", "home_build_private_pack", readiness.meeting_ref),
             button("Build minutes", "home_build_minutes", readiness.meeting_ref),
+            button("Reminders", "home_reminders", readiness.meeting_ref),
         ]})
     return {"type": "home", "blocks": blocks[:100]}

@@ -28,6 +28,7 @@ from agenda.filestore import FileStore
 from agenda.job_store import slack_bots
 from agenda.permissions import Actor
 from bot.app import installation_store
+from bot.deps import read_engine_for
 from bot.notifier import SlackNotifier
 from bot.settings import Settings
 from bot.slack import dm, dm_channel
@@ -195,7 +196,9 @@ def _reminder_thread(settings: Settings, engine: Engine, client_for: ClientFor, 
         return None
     if settings.oauth:
         log.warning("reminders use the first installed workspace's token in OAuth mode")
-    notifier = SlackNotifier(client_for(None)) if not settings.oauth else _LazyNotifier(client_for)
+    reader = read_engine_for(engine)      # the notifier reads reminder rows for their buttons
+    notifier = (SlackNotifier(client_for(None), reader) if not settings.oauth
+                else _LazyNotifier(client_for, reader))
     return threading.Thread(target=run_worker, args=(engine, notifier),
                             kwargs={"clock": clock, "stop_event": stop_event},
                             name="reminders", daemon=True)
@@ -204,8 +207,13 @@ def _reminder_thread(settings: Settings, engine: Engine, client_for: ClientFor, 
 class _LazyNotifier:
     """OAuth mode: the workspace is installed after the worker starts, so look it up per send."""
 
-    def __init__(self, client_for: ClientFor) -> None:
+    def __init__(self, client_for: ClientFor, engine: Engine | None = None) -> None:
         self.client_for = client_for
+        self.engine = engine
 
     def send(self, recipient_slack_id: str, text: str, *, reminder_id: int) -> None:
-        SlackNotifier(self.client_for(None)).send(recipient_slack_id, text, reminder_id=reminder_id)
+        SlackNotifier(self.client_for(None), self.engine).send(recipient_slack_id, text,
+                                                               reminder_id=reminder_id)
+
+    def was_delivered(self, reminder_id: int, recipient_slack_id: str) -> bool:
+        return SlackNotifier(self.client_for(None)).was_delivered(reminder_id, recipient_slack_id)

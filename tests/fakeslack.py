@@ -295,6 +295,15 @@ class FakeSlack:
         if method == "conversations.open":
             users = str(body.get("users", ""))
             return {"ok": True, "channel": {"id": dm_channel(users.split(",")[0])}}
+        if method == "conversations.history":
+            # What the app posted to the channel, newest first; metadata only when asked for.
+            metadata = str(body.get("include_all_metadata", "")).lower() in ("1", "true")
+            posted = [c.body for c in self.messages(str(body.get("channel")))]
+            history = [{"type": "message", "ts": f"{n}.000000", "text": b.get("text") or "",
+                        **({"metadata": b["metadata"]} if metadata and b.get("metadata") else {})}
+                       for n, b in enumerate(posted, 1)][::-1]
+            limit = int(body.get("limit") or 100)
+            return {"ok": True, "messages": history[:limit], "has_more": len(history) > limit}
         if method == "users.info":
             user = self.users.get(str(body.get("user")))
             if user is None:

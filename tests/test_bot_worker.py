@@ -102,7 +102,7 @@ def test_a_reminder_is_sent_as_a_direct_message_with_its_id(fake: FakeSlack, not
     notifier.send("U0AUTH001", "Your paper is due on Monday.", reminder_id=42)
     [call] = fake.messages(dm_channel("U0AUTH001"))
     assert call.text == "Your paper is due on Monday."
-    assert call.body["metadata"]["event_payload"] == {"id": 42}
+    assert call.body["metadata"]["event_payload"] == {"reminder_id": 42}
 
 
 def test_slack_rate_limiting_becomes_rate_limited_with_its_wait(fake: FakeSlack, notifier: SlackNotifier) -> None:

@@ -89,3 +89,32 @@ def test_db_upgrade_on_postgres_then_commands_work(tmp_path, config, db_url) -> 
     result = run(tmp_path, "db", "upgrade", db=db_url)
     assert result.returncode == 0 and "up to date" in result.stdout
     assert run(tmp_path, "import", str(config), db=db_url).returncode == 0
+
+
+def test_supplementary_pack_from_the_command_line_has_only_the_changed_paper(tmp_path, config) -> None:  # type: ignore[no-untyped-def]
+    from agenda.samples import make_report_docx, sample_report_for
+
+    assert run(tmp_path, "import", str(config)).returncode == 0
+    ref = run(tmp_path, "meetings").stdout.split()[0]
+    plan = run(tmp_path, "forward-plan").stdout
+    ids = {title: next(ln for ln in plan.splitlines() if title in ln).split()[0].lstrip("#")
+           for title in ("Better Care Fund Plan", "Winter Plan")}
+    for n, (title, item) in enumerate(ids.items()):
+        paper = tmp_path / f"{item}.docx"
+        paper.write_bytes(make_report_docx(sample_report_for(title, "HWB", TODAY), "council-appendix",
+                                           pages=2, seed=n))
+        assert run(tmp_path, "submit", ref, item, str(paper)).returncode == 0
+    first = run(tmp_path, "pack", ref, "--format", "pdf", "--out", "pack1")
+    assert first.returncode == 0, first.stderr
+    assert "Appendix A" in first.stdout and "Appendix B" in first.stdout
+    winter = tmp_path / "winter-v2.docx"
+    winter.write_bytes(make_report_docx(sample_report_for("Winter Plan", "HWB", TODAY),
+                                        "council-appendix", pages=3, seed=9))
+    assert run(tmp_path, "submit", ref, ids["Winter Plan"], str(winter)).returncode == 0
+    supplement = run(tmp_path, "pack", ref, "--supplementary", "--format", "pdf", "--out", "pack2")
+    assert supplement.returncode == 0, supplement.stderr
+    assert "paper v2" in supplement.stdout and "v1" not in supplement.stdout
+    pdf = next((tmp_path / "pack2").glob("*.pdf"))
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "SUPPLEMENTARY" in text.upper() and "WINTER PLAN" in text.upper()
+    assert "BETTER CARE FUND PLAN" not in text.upper()

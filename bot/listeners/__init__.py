@@ -8,9 +8,9 @@ from bot.deps import Deps
 
 
 def register_all(app: App, deps: Deps) -> None:
-    from bot.listeners import commands, home, plan, submit
+    from bot.listeners import commands, home, plan, reminders, submit
 
-    for module in (commands, submit, plan, home):
+    for module in (commands, submit, plan, home, reminders):
         module.register(app, deps)
     from bot.listeners.minutes import register_minutes  # apologies, declarations (minutes feature)
 

@@ -1,4 +1,4 @@
-"""``/boardclerk``: help, submit, plan, status, pack, minutes, apologies.
+"""``/boardclerk``: help, submit, plan, status, pack, minutes, apologies, reminders.
 
 The ack only parses the text: help is answered in the ack itself; everything that touches
 the database answers through the command's ``response_url`` from the lazy part (an
@@ -22,7 +22,7 @@ from bot.listeners.common import clerk_meetings, org_tz, queue_build, slow, subm
 from bot.views import HELP, plan_blocks, status_blocks, submit_modal
 
 COMMAND = "/boardclerk"
-SUBS = ("help", "submit", "plan", "status", "pack", "minutes", "apologies")
+SUBS = ("help", "submit", "plan", "status", "pack", "minutes", "apologies", "reminders")
 
 
 def _words(command: dict[str, Any]) -> list[str]:
@@ -64,6 +64,10 @@ def register(app: App, deps: Deps) -> None:
                 from bot.listeners.minutes import apologies_command
 
                 reply = {"text": apologies_command(deps, user, args)}
+            elif sub == "reminders":
+                from bot.listeners.reminders import reminders_command
+
+                reply = reminders_command(deps, user, args)
             else:
                 return
         except BoardclerkError as err:
