@@ -373,4 +373,6 @@ from agenda import cli_serve  # noqa: E402, I001 (Slack app)
 main.add_command(cli_serve.serve)
 main.add_command(cli_serve.web)
 main.add_command(cli_serve.worker)
+from agenda import cli_publish  # noqa: E402, I001 (meeting notice)
+main.add_command(cli_publish.publish)
 

@@ -20,6 +20,7 @@ from agenda.config import load_config
 from agenda.db import make_engine, transaction
 from agenda.filestore import LocalFileStore
 from agenda.importer import import_config
+from agenda.lookup import get_meeting
 from agenda.migrate import upgrade
 from agenda.permissions import Actor
 
@@ -86,6 +87,8 @@ def run_demo(out: Path, *, echo: Echo = print, today: dt.date | None = None) -> 
     from agenda.packs import demo_packs  # noqa: I001 (agenda pack feature)
     written.update(demo_packs(engine, store, meeting_ref, out, now=clock.now(), echo=echo))
     written["minutes"] = _demo_minutes(engine, store, meeting_ref, out, clock, echo)
+    written["next_minutes"] = _demo_minutes_loop(engine, store, meeting_ref,
+                                                 written["minutes"], out, clock, echo)
 
     echo("")
     echo(f"Done. Files are in {out}/")
@@ -109,6 +112,38 @@ def _demo_minutes(engine, store: LocalFileStore, meeting_ref: str, out: Path,  #
     return path
 
 
+def _demo_minutes_loop(engine, store: LocalFileStore, meeting_ref: str,  # type: ignore[no-untyped-def]
+                       draft: Path, out: Path, clock: FixedClock, echo: Echo) -> Path:
+    """After the meeting the clerk files the approved minutes: they become the first paper of
+    the next meeting, and its minutes skeleton continues the numbering."""
+    from agenda.minutes import build_minutes, file_approved_minutes
+    from agenda.numbering import build_agenda
+
+    actor = Actor.cli("clerk")
+    with transaction(engine) as session:
+        meeting = get_meeting(session, meeting_ref)
+        clock.set(meeting.starts_at + dt.timedelta(days=7))   # a week after the meeting
+        filed = file_approved_minutes(session, store, actor=actor, meeting_ref=meeting_ref,
+                                      file_name=f"{meeting.body.key}-{meeting.date}-minutes-approved.docx",
+                                      data=draft.read_bytes(), now=clock.now(), source="demo")
+    echo("")
+    echo("After the meeting:")
+    echo(f"  {filed.summary()}")
+    with transaction(engine) as session:
+        following = get_meeting(session, filed.next_meeting_ref)
+        first = build_agenda(session, following, private=False).entries
+        paper = next(e for e in first if e.paper is not None)
+        echo(f"  {filed.next_meeting_ref}: item {paper.number} '{paper.heading}' is "
+             f"{paper.stamp or 'its first paper'}")
+        result = build_minutes(session, store, filed.next_meeting_ref, actor=actor,
+                               now=clock.now())
+        path = out / result.file_name
+        path.write_bytes(store.get(result.sha256))
+    echo(f"  Minutes skeleton for {filed.next_meeting_ref}: {path.name} (minutes "
+         f"{result.first_number}-{result.last_number})")
+    return path
+
+
 def _show_forward_plan(engine, echo: Echo) -> None:  # type: ignore[no-untyped-def]
     from agenda.plan import forward_plan
 
@@ -125,7 +160,6 @@ def submit_sample_papers(engine, store: LocalFileStore, meeting_ref: str,  # typ
                          clock: FixedClock, echo: Echo) -> None:
     """Authors submit generated papers: most on time, one late, one not at all."""
     from agenda.deadlines import item_due_at
-    from agenda.lookup import get_meeting
     from agenda.papers import submit_paper
     from agenda.samples import make_report_docx, make_report_pdf, sample_report_for
 

@@ -22,6 +22,7 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 
 from agenda.agenda_items import Agenda, AgendaEntry, MemberLine
 from agenda.minutes_style import MinutesStyle
+from agenda.numbering import letter_for
 
 PLACEHOLDER = "[Record the discussion.]"
 
@@ -171,12 +172,8 @@ def minute_labels(first: int, count: int, allocated: int | None, style: MinutesS
 
 
 def _letters(index: int) -> str:
-    out = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(ord("a") + rem) + out
-    return out
+    """0 -> a, 26 -> aa: minute suffixes and resolution labels."""
+    return letter_for(index).lower()
 
 
 # -- words -------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -435,7 +435,40 @@ class OwnItem:
     body_name: str
 
 
-def home_view(*, own: Iterable[OwnItem], clerk: Sequence[Readiness], tz: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class MemberMeeting:
+    """An upcoming meeting of a body the viewer sits on, for the notice buttons on App Home."""
+
+    ref: str
+    body_name: str
+    starts_at: dt.datetime
+    venue: str | None
+    published: bool
+    apologies_sent: bool
+
+
+def member_meeting_blocks(meetings: Sequence[MemberMeeting], tz: str,
+                          buttons: Callable[[str], list[Block]]) -> list[Block]:
+    """Each meeting with the notice's buttons ("Send apologies", "Declare an interest")."""
+    if not meetings:
+        return []
+    blocks: list[Block] = [header("Your meetings")]
+    for m in meetings:
+        bits = [f"*{escape(m.body_name)}*, {when(m.starts_at, tz)} (`{m.ref}`)"]
+        if m.venue:
+            bits.append(escape(m.venue))
+        blocks.append(section("\n".join(bits)))
+        notes = ["agenda published" if m.published else "agenda not yet published"]
+        if m.apologies_sent:
+            notes.append(":wave: you have sent your apologies")
+        blocks += [context(" · ".join(notes)),
+                   {"type": "actions", "block_id": f"member:{m.ref}", "elements": buttons(m.ref)}]
+    return blocks
+
+
+def home_view(*, own: Iterable[OwnItem], clerk: Sequence[Readiness], tz: str,
+              member: Sequence[MemberMeeting] = (),
+              notice_buttons: Callable[[str], list[Block]] | None = None) -> dict[str, Any]:
     blocks: list[Block] = [header("Your papers")]
     own = list(own)
     if not own:
@@ -448,6 +481,8 @@ def home_view(*, own: Iterable[OwnItem], clerk: Sequence[Readiness], tz: str) ->
             + (f" · version {item.paper_version}" if item.paper_version else ""),
             accessory=button("Submit", "home_submit", str(item.id))
             if entry.state not in (NO_PAPER,) else None))
+    if notice_buttons is not None:      # before the clerk's meetings: the view holds 100 blocks
+        blocks += member_meeting_blocks(member, tz, notice_buttons)
     for readiness in clerk:
         blocks += [divider(), section(
             f"*{escape(readiness.body_name)}*, {when(readiness.starts_at, tz)} "

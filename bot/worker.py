@@ -26,9 +26,12 @@ from agenda.db import transaction
 from agenda.errors import BoardclerkError
 from agenda.filestore import FileStore
 from agenda.job_store import slack_bots
+from agenda.minutes import build_minutes
+from agenda.packs import build_pack
 from agenda.permissions import Actor
 from bot.app import installation_store
 from bot.deps import read_engine_for
+from bot.listeners.publish import publish_offer_blocks, publish_offer_text
 from bot.notifier import SlackNotifier
 from bot.settings import Settings
 from bot.slack import dm, dm_channel
@@ -123,11 +126,6 @@ class JobRunner:
                       result={"summary": summary})
 
     def _build_pack(self, payload: dict[str, Any], client: WebClient) -> str:
-        try:
-            from agenda.packs import build_pack
-        except ImportError:
-            raise BoardclerkError("Building agenda packs is not available yet in this version "
-                                  "of boardclerk.") from None
         private = bool(payload.get("private"))
         with transaction(self.engine) as session:
             result = build_pack(session, self.store, payload["meeting"], private=private,
@@ -138,14 +136,12 @@ class JobRunner:
         if private:
             note += " It contains exempt information: do not forward it outside the board."
         self._upload(client, payload["user"], files, note)
+        if not private:     # only the public pack can go to members
+            dm(client, payload["user"], publish_offer_text(result.meeting_ref),
+               blocks=publish_offer_blocks(result.meeting_ref))
         return f"{label}: " + ", ".join(name for _, name in files)
 
     def _build_minutes(self, payload: dict[str, Any], client: WebClient) -> str:
-        try:
-            from agenda.minutes import build_minutes
-        except ImportError:
-            raise BoardclerkError("Drafting minutes is not available yet in this version of "
-                                  "boardclerk.") from None
         with transaction(self.engine) as session:
             result = build_minutes(session, self.store, payload["meeting"],
                                    actor=Actor.slack(payload["user"]), now=self.clock.now())

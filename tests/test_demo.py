@@ -19,6 +19,9 @@ def test_demo_prints_the_readiness_of_the_sample_meeting(tmp_path: Path) -> None
     assert "4 of 5 papers received, 1 outstanding" in text
     assert "LATE" in text                    # the Winter Plan comes in a day late
     assert (out / "boardclerk.yaml").exists() and (out / "boardclerk-demo.db").exists()
+    # The minutes loop: approved minutes become Appendix A of the next meeting, numbering runs on.
+    assert "MINUTES OF THE PREVIOUS MEETING' is Appendix A" in text
+    assert "Minutes of the next meeting start at 75" in text and "(minutes 75-" in text
 
 
 def test_demo_is_the_same_whatever_the_day(tmp_path: Path) -> None:

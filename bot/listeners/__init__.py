@@ -15,3 +15,6 @@ def register_all(app: App, deps: Deps) -> None:
     from bot.listeners.minutes import register_minutes  # apologies, declarations (minutes feature)
 
     register_minutes(app, deps)
+    from bot.listeners import publish  # the meeting notice (publication)
+
+    publish.register(app, deps)

@@ -1,21 +1,27 @@
-"""App Home: everyone's own items and deadlines; for clerks, each upcoming meeting's
+"""App Home: everyone's own items and deadlines; for members, each upcoming meeting with the
+notice's "Send apologies" / "Declare an interest" buttons; for clerks, each upcoming meeting's
 readiness with buttons to open the plan and queue the pack and minutes builds."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from agenda.errors import BoardclerkError
+from agenda.minutes import attendance_summary
+from agenda.models import MeetingStatus, Role
 from agenda.permissions import Actor, is_author
 from agenda.plan import item_view
 from agenda.readiness import readiness_of, upcoming_meetings
 from bot.deps import Deps
 from bot.listeners.common import clerk_meetings, org_tz, queue_build, slow
+from bot.listeners.minutes import meeting_notice_buttons
 from bot.slack import dm
-from bot.views import OwnItem, home_view
+from bot.views import MemberMeeting, OwnItem, home_view
 
 BUILD_BUTTONS = {"home_build_pack": ("pack", False), "home_build_private_pack": ("pack", True),
                  "home_build_minutes": ("minutes", False)}
@@ -36,7 +42,25 @@ def home_for(deps: Deps, user: str) -> dict[str, Any]:
                     for i in mine if i.id in states]
         clerk = [readiness_of(session, m, now=now, viewer=actor)
                  for m in clerk_meetings(session, user, now)]
-        return home_view(own=own, clerk=clerk, tz=tz)
+        member = member_meetings(session, user, now)
+        return home_view(own=own, clerk=clerk, tz=tz, member=member,
+                         notice_buttons=meeting_notice_buttons)
+
+
+def member_meetings(session: Session, user: str, now: dt.datetime) -> list[MemberMeeting]:
+    """Upcoming meetings of the bodies ``user`` sits on (not as clerk), and whether they have
+    already sent apologies for each."""
+    out = []
+    for meeting in upcoming_meetings(session, now=now, slack_id=user):
+        me = next((m for m in meeting.body.members if m.slack_id == user and m.active
+                   and m.role != Role.CLERK.value), None)
+        if me is None:
+            continue
+        sent = any(a.name == me.name for a in attendance_summary(session, meeting).apologies)
+        out.append(MemberMeeting(meeting.ref, meeting.body.name, meeting.starts_at,
+                                 meeting.venue, meeting.status == MeetingStatus.PUBLISHED.value,
+                                 sent))
+    return out
 
 
 def register(app: App, deps: Deps) -> None:
