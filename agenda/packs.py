@@ -47,7 +47,7 @@ from agenda.pdfpack import (
     stamp_text,
 )
 from agenda.permissions import Actor, require_clerk
-from agenda.render import PaperFile, RenderCache, render_document, render_papers
+from agenda.render import PaperFile, RenderCache, RenderUnavailable, render_document, render_papers
 
 FORMATS = ("pdf", "docx")
 # build_agenda(session, meeting, *, private) -> Agenda   (agenda.numbering)
@@ -347,8 +347,16 @@ def write_outputs(result: PackResult, out_dir: Path) -> list[Path]:
 def demo_packs(engine: Engine, store: FileStore, meeting_ref: str, out_dir: Path, *,
                now: dt.datetime, echo: Callable[[str], None] = print) -> dict[str, Path]:
     """The demo's pack step: build the packs in one transaction and say what was written."""
+    try:
+        with transaction(engine) as session:
+            paths = demo_write_packs(session, store, meeting_ref, out_dir, now=now)
+    except RenderUnavailable as err:
+        # Page numbers come from rendering the papers, so without LibreOffice there is no
+        # pack to show; the rest of the demo goes on.
+        echo("")
+        echo(f"Agenda pack: skipped. {err}")
+        return {}
     with transaction(engine) as session:
-        paths = demo_write_packs(session, store, meeting_ref, out_dir, now=now)
         ranges = session.scalars(
             select(PackPaper).join(Pack).where(Pack.format == "pdf", Pack.private.is_(False))
             .order_by(Pack.id.desc(), PackPaper.id)).all()

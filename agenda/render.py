@@ -32,7 +32,7 @@ from pathlib import Path
 from lxml import etree
 from pypdf import PasswordType, PdfReader, PdfWriter
 
-from agenda.errors import PaperRejected
+from agenda.errors import BoardclerkError, PaperRejected
 from agenda.filestore import data_dir
 
 DEFAULT_TIMEOUT = 120.0
@@ -44,6 +44,20 @@ class RenderFailed(PaperRejected):
     def __init__(self, message: str, *, label: str, hint: str | None = None) -> None:
         super().__init__(message, hint=hint)
         self.label = label
+
+
+class RenderUnavailable(BoardclerkError):
+    """LibreOffice is not installed here, so Word papers cannot become PDF pages."""
+
+
+def soffice_path() -> str:
+    path = shutil.which("soffice")
+    if path is None:
+        raise RenderUnavailable(
+            "LibreOffice is not installed, so Word papers cannot be turned into the PDF pack.",
+            hint="apt-get install libreoffice-writer-nogui fonts-crosextra-carlito "
+                 "fonts-crosextra-caladea fonts-liberation2")
+    return path
 
 
 @dataclass
@@ -144,7 +158,7 @@ def _profile(slot: int) -> Iterator[Path]:
 
 def _soffice_command(profile: Path, out_dir: Path, inputs: Sequence[Path]) -> list[str]:
     return [
-        shutil.which("soffice") or "soffice",
+        soffice_path(),
         f"-env:UserInstallation={profile.as_uri()}",
         "--headless", "--norestore", "--nolockcheck", "--nodefault", "--nologo",
         "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, inputs),

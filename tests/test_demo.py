@@ -30,3 +30,14 @@ def test_demo_is_the_same_whatever_the_day(tmp_path: Path) -> None:
     lines: list[str] = []
     run_demo(tmp_path / "a", echo=lines.append, today=dt.date(2027, 12, 20))  # over Christmas
     assert any("4 of 5 papers received" in line for line in lines)
+
+
+def test_demo_without_libreoffice_skips_the_pack_and_says_why(tmp_path: Path) -> None:
+    empty = tmp_path / "bin"                      # a PATH on which there is no soffice
+    empty.mkdir()
+    result = subprocess.run([sys.executable, "-m", "agenda", "demo", "--out",
+                             str(tmp_path / "demo")], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=600, env={"PATH": str(empty)})
+    assert result.returncode == 0, result.stderr
+    assert "Agenda pack: skipped. LibreOffice is not installed" in result.stdout
+    assert "Minutes skeleton" in result.stdout and "Traceback" not in result.stderr
