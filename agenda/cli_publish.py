@@ -2,7 +2,7 @@
 
 The CLI posts nothing to Slack: the meeting notice (the public pack with the "Send apologies"
 and "Declare an interest" buttons) is posted by the bot when the clerk presses "Publish to
-members" on the pack it sent them.
+members" on the pack it sent them or on App Home.
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ def publish(obj: Context, meeting: str) -> None:
         click.echo(f"  Notice goes to the channel {notice.channel}.")
     else:
         click.echo(f"  Notice goes to {len(notice.member_slack_ids)} members by direct message.")
-    click.echo("  The meeting notice is posted in Slack by the bot (the clerk presses "
-               "'Publish to members' on the pack the bot sent them); nothing was posted from here.")
-    warning = notice.late_warning()
-    if warning:
-        click.echo(f"warning: {warning}", err=True)
+    click.echo("  The meeting notice is posted in Slack by the bot, when the clerk presses "
+               "'Publish to members' (on the pack the bot sent them, or on App Home); nothing "
+               "was posted from here.")
+    for warning in (notice.late_warning(), notice.stale_warning()):
+        if warning:
+            click.echo(f"warning: {warning}", err=True)

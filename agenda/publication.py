@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from agenda import audit
@@ -21,7 +21,7 @@ from agenda.deadlines import local_date, meeting_deadlines
 from agenda.errors import DeadlinePassed, InvalidInput, NotFound
 from agenda.filestore import FileStore
 from agenda.lookup import get_meeting
-from agenda.models import Meeting, MeetingStatus, Role
+from agenda.models import Meeting, MeetingStatus, Paper, Role
 from agenda.pack_store import Pack, PackKind
 from agenda.permissions import Actor, require_clerk
 from agenda.reminders import replan_meeting
@@ -45,6 +45,7 @@ class PublishedNotice:
     publication_date: dt.date
     late: bool
     republished: bool
+    papers_since_pack: int = 0      # papers submitted after the published pack was built
 
     def notice_text(self) -> str:
         """"The agenda for the Health and Wellbeing Board on Thursday 8 April 2027 at
@@ -54,6 +55,14 @@ class PublishedNotice:
         when = f"{local:%A} {local.day} {local:%B %Y} at {hour}.{local:%M} {'am' if local.hour < 12 else 'pm'}"
         where = f", {self.venue}" if self.venue else ""
         return f"The agenda for the {self.body_name} on {when}{where}, is published."
+
+    def stale_warning(self) -> str | None:
+        n = self.papers_since_pack
+        if not n:
+            return None
+        return (f"{n} {'paper has' if n == 1 else 'papers have'} arrived since {self.pack_file_name} "
+                f"was built; it is not in the published pack. Rebuild the pack "
+                f"(/boardclerk pack {self.meeting_ref}) or send a supplementary pack.")
 
     def late_warning(self) -> str | None:
         if not self.late:
@@ -99,6 +108,8 @@ def publish_meeting(session: Session, store: FileStore, *, actor: Actor, meeting
     publication = meeting_deadlines(meeting).publication
     late = local_date(now, tz) > publication
     republished = meeting.status == MeetingStatus.PUBLISHED.value
+    since = session.scalar(select(func.count(Paper.id)).where(
+        Paper.meeting_id == meeting.id, Paper.submitted_at > pack.built_at)) or 0
     meeting.status = MeetingStatus.PUBLISHED.value
     audit.record(session, actor=actor, action="meeting.published", at=now,
                  organisation_id=body.organisation_id, subject=meeting.ref,
@@ -111,7 +122,8 @@ def publish_meeting(session: Session, store: FileStore, *, actor: Actor, meeting
         meeting_ref=meeting.ref, body_name=body.name, channel=body.channel or None,
         member_slack_ids=members, pack_path=store.path(pack.sha256), pack_sha256=pack.sha256,
         pack_file_name=pack.file_name, starts_at=meeting.starts_at, timezone=tz,
-        venue=meeting.venue, publication_date=publication, late=late, republished=republished)
+        venue=meeting.venue, publication_date=publication, late=late, republished=republished,
+        papers_since_pack=since)
 
 
 __all__ = ["PublishedNotice", "latest_public_pack", "publish_meeting"]

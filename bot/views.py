@@ -36,6 +36,10 @@ HELP = (
     "agenda pack and the draft minutes; I send them to you by direct message\n"
     "• `/boardclerk reminders [MEETING]`: clerks see which reminders went to whom and when, "
     "and which could not be delivered\n"
+    "• Clerks publish the agenda with *Publish to members* (on the pack I send them, or App "
+    "Home): I post the notice with the public pack\n"
+    "• `/boardclerk apologies MEETING [reason]`: send your apologies; the notice and App Home "
+    "also have *Send apologies* and *Declare an interest* buttons\n"
     "You can also send me a Word or PDF file in a direct message, or use the *Submit a paper* "
     "shortcut."
 )
@@ -435,6 +439,17 @@ class OwnItem:
     body_name: str
 
 
+def publish_button(meeting_ref: str) -> Block:
+    """"Publish to members" (handled in bot.listeners.publish), with Slack's confirm dialog:
+    the notice goes to every member and cannot be taken back."""
+    b = button("Publish to members", "publish_meeting", meeting_ref)
+    b["confirm"] = {"title": plain("Publish the agenda?", 100),
+                    "text": mrkdwn(f"The latest public agenda pack of `{meeting_ref}` goes to "
+                                   "every member with the meeting notice."),
+                    "confirm": plain("Publish", 30), "deny": plain("Not yet", 30)}
+    return b
+
+
 @dataclass(frozen=True)
 class MemberMeeting:
     """An upcoming meeting of a body the viewer sits on, for the notice buttons on App Home."""
@@ -497,5 +512,6 @@ def home_view(*, own: Iterable[OwnItem], clerk: Sequence[Readiness], tz: str,
             button("Build private pack", "home_build_private_pack", readiness.meeting_ref),
             button("Build minutes", "home_build_minutes", readiness.meeting_ref),
             button("Reminders", "home_reminders", readiness.meeting_ref),
+            publish_button(readiness.meeting_ref),
         ]})
     return {"type": "home", "blocks": blocks[:100]}

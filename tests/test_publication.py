@@ -129,3 +129,22 @@ def test_the_publish_command_prints_the_notice(engine, store, ref, clock, monkey
     assert "The agenda for the Health and Wellbeing Board" in result.output
     assert "posted in Slack by the bot" in result.output
     assert status_of(engine, ref) == MeetingStatus.PUBLISHED.value
+
+
+def test_a_paper_that_arrived_after_the_pack_was_built_is_flagged(engine, store, ref, clock) -> None:  # type: ignore[no-untyped-def]
+    from agenda.models import ForwardPlanItem
+    from agenda.papers import submit_paper
+    from agenda.samples import make_report_docx, sample_reports
+
+    build(engine, store, ref, clock.now())
+    clock.advance(dt.timedelta(hours=1))
+    with transaction(engine) as s:
+        item = s.scalar(select(ForwardPlanItem.id).where(ForwardPlanItem.title == "Winter Plan"))
+        data = make_report_docx(sample_reports("Health and Wellbeing Board", clock.now().date(), 1)[0],
+                                "council-appendix", pages=1)
+        submit_paper(s, store, actor=Actor.slack("U0AUTH002"), item_id=item,
+                     file_name="winter.docx", data=data, now=clock.now())
+    notice = publish(engine, store, ref, clock.now())
+    assert notice.papers_since_pack == 1
+    assert "1 paper has arrived since" in (notice.stale_warning() or "")
+    assert "/boardclerk pack" in (notice.stale_warning() or "")

@@ -23,11 +23,11 @@ from bot.deps import Deps
 from bot.listeners.common import slow
 from bot.listeners.minutes import meeting_notice_buttons
 from bot.slack import dm, dm_channel
-from bot.views import Block, button, context, escape, section
+from bot.views import Block, context, escape, publish_button, section
 
 log = logging.getLogger(__name__)
 
-PUBLISH_ACTION = "publish_meeting"
+PUBLISH_ACTION = "publish_meeting"      # the button: bot.views.publish_button
 
 
 def publish_offer_text(meeting_ref: str) -> str:
@@ -38,8 +38,7 @@ def publish_offer_text(meeting_ref: str) -> str:
 def publish_offer_blocks(meeting_ref: str) -> list[Block]:
     return [section(publish_offer_text(meeting_ref)),
             {"type": "actions", "block_id": f"publish:{meeting_ref}",
-             "elements": [button("Publish to members", PUBLISH_ACTION, meeting_ref,
-                                 style="primary")]}]
+             "elements": [publish_button(meeting_ref)]}]
 
 
 def notice_blocks(notice: PublishedNotice) -> list[Block]:
@@ -86,9 +85,9 @@ def confirmation(notice: PublishedNotice, problems: list[str]) -> str:
     if problems:
         lines.append(":x: I could not deliver it to " + "; ".join(problems)
                      + ". Fix that and press *Publish to members* again.")
-    warning = notice.late_warning()
-    if warning:
-        lines.append(f":warning: {escape(warning)}")
+    for warning in (notice.late_warning(), notice.stale_warning()):
+        if warning:
+            lines.append(f":warning: {escape(warning)}")
     return "\n".join(lines)
 
 
