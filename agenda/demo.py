@@ -85,7 +85,10 @@ def run_demo(out: Path, *, echo: Echo = print, today: dt.date | None = None) -> 
     from agenda.reminder_timeline import demo_reminders  # noqa: I001 (reminders feature)
     demo_reminders(engine, meeting_ref, now=clock.now(), echo=echo)
     from agenda.packs import demo_packs  # noqa: I001 (agenda pack feature)
-    written.update(demo_packs(engine, store, meeting_ref, out, now=clock.now(), echo=echo))
+    packs = demo_packs(engine, store, meeting_ref, out, now=clock.now(), echo=echo)
+    written.update(packs)
+    if packs:
+        _demo_publish(engine, store, meeting_ref, clock, echo)
     written["minutes"] = _demo_minutes(engine, store, meeting_ref, out, clock, echo)
     written["next_minutes"] = _demo_minutes_loop(engine, store, meeting_ref,
                                                  written["minutes"], out, clock, echo)
@@ -95,6 +98,22 @@ def run_demo(out: Path, *, echo: Echo = print, today: dt.date | None = None) -> 
     engine.dispose()
     written["config"] = config_path
     return written
+
+
+def _demo_publish(engine, store: LocalFileStore, meeting_ref: str,  # type: ignore[no-untyped-def]
+                  clock: FixedClock, echo: Echo) -> None:
+    """The clerk publishes the agenda: in Slack the public pack and a notice with "Send
+    apologies" and "Declare an interest" buttons go to the body's channel or its members."""
+    from agenda.publication import publish_meeting
+
+    with transaction(engine) as session:
+        notice = publish_meeting(session, store, actor=Actor.cli("clerk"),
+                                 meeting_ref=meeting_ref, now=clock.now())
+    echo("")
+    echo(f"Published: {notice.notice_text()}")
+    echo(f"  In Slack the notice and {notice.pack_file_name} go to "
+         + (f"channel {notice.channel}." if notice.channel else
+            f"{len(notice.member_slack_ids)} members by direct message."))
 
 
 def _demo_minutes(engine, store: LocalFileStore, meeting_ref: str, out: Path,  # type: ignore[no-untyped-def]
