@@ -6,6 +6,7 @@ file. Domain errors are printed as plain messages (exit status 1; 2 for configur
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from collections.abc import Iterator
@@ -171,23 +172,29 @@ def db_upgrade(obj: Context) -> None:
 @pass_context
 def meetings(obj: Context, body_key: str | None, show_all: bool) -> None:
     """List meetings with their deadlines."""
-    from agenda.plan import forward_plan
+    from sqlalchemy import select
+
+    from agenda.lookup import get_body
+    from agenda.models import Meeting
     from agenda.readiness import readiness_of
 
     with obj.session() as session:
         tz = local_tz(session)
         now = obj.clock.now()
-        plans = forward_plan(session, body_key=body_key, now=None if show_all else now)
-        if not plans:
+        query = select(Meeting).order_by(Meeting.starts_at, Meeting.body_id)
+        if body_key:
+            query = query.where(Meeting.body_id == get_body(session, body_key).id)
+        if not show_all:   # the same window as the forward plan: from half a day ago on
+            query = query.where(Meeting.starts_at >= now - dt.timedelta(hours=12))
+        found = list(session.scalars(query))
+        if not found:
             click.echo("No meetings." + ("" if show_all else " (use --all for past ones)"))
-        from agenda.lookup import get_meeting
-
-        for plan in plans:
-            ready = readiness_of(session, get_meeting(session, plan.meeting_ref), now=now)
+        for meeting in found:
+            ready = readiness_of(session, meeting, now=now)
             due = f"papers due {ready.papers_due.astimezone(tz):%a %-d %b %H:%M}" if ready.papers_due else ""
             pub = f", publish by {ready.publication:%a %-d %b}" if ready.publication else ""
-            click.echo(f"{plan.meeting_ref:<20} {plan.starts_at.astimezone(tz):%a %-d %b %Y %H:%M}  "
-                       f"{plan.status:<10} {plan.body_name} — {plan.venue or 'venue to be set'}")
+            click.echo(f"{ready.meeting_ref:<20} {ready.starts_at.astimezone(tz):%a %-d %b %Y %H:%M}  "
+                       f"{ready.status:<10} {ready.body_name} — {ready.venue or 'venue to be set'}")
             click.echo(f"{'':<20} {due}{pub}; {ready.headline()}")
 
 
