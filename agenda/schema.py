@@ -1,13 +1,11 @@
 """Imports every module that defines tables, so ``Base.metadata`` is complete (for Alembic
-and for tests). Each feature that adds tables adds its module here."""
+and for tests). Each wing that adds tables adds its module here."""
 
-from agenda import (
-    job_store,  # noqa: F401
-    minutes_store,  # noqa: F401
-    models,  # noqa: F401
-    pack_store,  # noqa: F401
-    reminder_store,  # noqa: F401
-)
-from agenda.models import Base
+from agenda.board import models  # noqa: F401
+from agenda.board.models import Base
+from agenda.jobs import tables as job_tables  # noqa: F401
+from agenda.minutes import tables as minutes_tables  # noqa: F401
+from agenda.pack import tables as pack_tables  # noqa: F401
+from agenda.reminders import tables as reminder_tables  # noqa: F401
 
 metadata = Base.metadata

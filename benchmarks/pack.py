@@ -22,12 +22,13 @@ from zoneinfo import ZoneInfo
 
 from pypdf import PdfReader
 
-from agenda import render, samples
-from agenda.agenda_items import Agenda, AgendaEntry, AgendaPaper
+from agenda.demo import papers as samples
+from agenda.documents import render
+from agenda.documents.agenda import Agenda, AgendaEntry, AgendaPaper
+from agenda.documents.frontsheet import build_front_docx
+from agenda.documents.render import RenderCache, convert_to_pdf
 from agenda.filestore import LocalFileStore
-from agenda.frontsheet import build_front_docx
-from agenda.packs import assemble_pack
-from agenda.render import RenderCache, convert_to_pdf
+from agenda.pack.build import assemble_pack
 
 MEETING = dt.date(2027, 4, 1)
 

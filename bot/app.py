@@ -24,7 +24,7 @@ from sqlalchemy import Engine, text
 
 from agenda.clock import Clock
 from agenda.filestore import FileStore
-from agenda.jobs import first_delivery
+from agenda.jobs.queue import first_delivery
 from bot.deps import Deps
 from bot.listeners import register_all
 from bot.settings import Settings

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session
 
 from agenda.clock import Clock
-from agenda.db import transaction
+from agenda.db.engine import transaction
 from agenda.filestore import FileStore
 from bot.settings import Settings
 

@@ -1,4 +1,4 @@
-"""Reminders delivered as Slack direct messages (the :class:`agenda.notify.Notifier` the
+"""Reminders delivered as Slack direct messages (the :class:`agenda.outbox.notify.Notifier` the
 reminder worker calls)."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from agenda.notify import RateLimited, RecipientGone
-from agenda.reminder_store import Reminder, ReminderKind
-from agenda.reminders import body_clerks
+from agenda.outbox.notify import RateLimited, RecipientGone
+from agenda.reminders.planning import body_clerks
+from agenda.reminders.tables import Reminder, ReminderKind
 from bot.reminder_views import (
     author_reminder_blocks,
     clerk_chasing_blocks,
@@ -34,7 +34,7 @@ HISTORY_LIMIT = 50
 class SlackNotifier:
     """Sends each reminder as a DM. With an engine it also puts the reminder's buttons on it
     (ask for an extension, approve or decline one, pause chasing), which needs the reminder's
-    row. It is a :class:`agenda.notify.DeliveryLog`: before a reminder whose worker died
+    row. It is a :class:`agenda.outbox.notify.DeliveryLog`: before a reminder whose worker died
     mid-send is sent again, the recipient's DM history is searched for its id."""
 
     def __init__(self, client: WebClient, engine: Engine | None = None) -> None:

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from agenda.reminder_timeline import KIND_LABEL, TimelineEntry
+from agenda.outbox.timeline import KIND_LABEL, TimelineEntry
 from bot.views import (
     MESSAGE_BLOCK_LIMIT,
     Block,

@@ -15,7 +15,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from agenda.clock import Clock
-from agenda.db import make_engine
+from agenda.db.engine import make_engine
 from agenda.filestore import LocalFileStore, data_dir
 from bot.app import create_app
 from bot.settings import Settings

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from agenda.papers import Receipt
-from agenda.plan import ItemView, MeetingPlan
-from agenda.readiness import NO_PAPER, Readiness
+from agenda.pack.readiness import NO_PAPER, Readiness
+from agenda.plan.items import ItemView, MeetingPlan
+from agenda.plan.papers import Receipt
 
 Block = dict[str, Any]
 

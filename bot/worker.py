@@ -1,6 +1,6 @@
 """The worker: runs queued jobs (pack and minutes builds) and the reminder tick.
 
-Jobs are claimed from the database (:mod:`agenda.jobs`), so any number of workers may run.
+Jobs are claimed from the database (:mod:`agenda.jobs.queue`), so any number of workers may run.
 Built files go to the clerk who asked, by direct message only: a private (Part B) pack must
 never land in a channel.
 """
@@ -20,15 +20,15 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine, select
 
-from agenda import jobs
+from agenda.board.permissions import Actor
 from agenda.clock import Clock
-from agenda.db import transaction
+from agenda.db.engine import transaction
 from agenda.errors import BoardclerkError
 from agenda.filestore import FileStore
-from agenda.job_store import slack_bots
-from agenda.minutes import build_minutes
-from agenda.packs import build_pack
-from agenda.permissions import Actor
+from agenda.jobs import queue as jobs
+from agenda.jobs.tables import slack_bots
+from agenda.minutes.service import build_minutes
+from agenda.pack.build import build_pack
 from bot.app import installation_store
 from bot.deps import read_engine_for
 from bot.listeners.publish import publish_offer_blocks, publish_offer_text
@@ -186,7 +186,7 @@ def run_bot_worker(settings: Settings, engine: Engine, store: FileStore, *, cloc
 def _reminder_thread(settings: Settings, engine: Engine, client_for: ClientFor, clock: Clock,
                      stop_event: threading.Event) -> threading.Thread | None:
     try:
-        from agenda.worker import run_worker
+        from agenda.outbox.tick import run_worker
     except ImportError:
         log.warning("reminders are not available in this version; running jobs only")
         return None

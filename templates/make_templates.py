@@ -21,7 +21,7 @@ from docx.shared import Mm, Pt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from agenda.frontsheet import LOGO_TOKEN, add_paragraph_styles  # noqa: E402
+from agenda.documents.frontsheet import LOGO_TOKEN, add_paragraph_styles  # noqa: E402
 
 STYLES_DIR = Path(__file__).resolve().parent / "styles"
 

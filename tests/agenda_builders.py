@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from agenda.models import Body, ForwardPlanItem, Meeting, Member, Paper
+from agenda.board.models import Body, ForwardPlanItem, Meeting, Member, Paper
 from tests.factories import LONDON, T0, organisation
 
 CONTRACT_REASON = "Paragraph 3 of Part 1 of Schedule 12A to the Local Government Act 1972"

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from agenda.config import BoardConfig, parse_config
-from agenda.db import transaction
-from agenda.demo import sample_config, sample_meeting_dates
-from agenda.importer import ImportReport, import_config
-from agenda.styles import style_names
+from agenda.board.config import BoardConfig, parse_config
+from agenda.db.engine import transaction
+from agenda.demo.run import sample_config, sample_meeting_dates
+from agenda.documents.house_style import style_names
+from agenda.plan.importer import ImportReport, import_config
 
 CLERK = "U0CLERK01"
 CHAIR = "U0CHAIR01"

@@ -15,11 +15,11 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
+from agenda.board.lookup import get_meeting
+from agenda.board.models import ForwardPlanItem, Paper
 from agenda.clock import FixedClock
-from agenda.db import transaction
+from agenda.db.engine import transaction
 from agenda.filestore import LocalFileStore
-from agenda.lookup import get_meeting
-from agenda.models import ForwardPlanItem, Paper
 from bot.app import create_app
 from bot.settings import Settings
 from tests.boards import load_sample_board, meeting_refs

@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import Engine, text
 
 from agenda.clock import FixedClock
-from agenda.db import make_engine
-from agenda.migrate import upgrade
+from agenda.db.engine import make_engine
+from agenda.db.migrate import upgrade
 from agenda.schema import metadata
 
 POSTGRES_URL = os.environ.get("BOARDCLERK_TEST_POSTGRES_URL")

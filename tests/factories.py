@@ -8,7 +8,15 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from agenda.models import Body, ForwardPlanItem, ItemAuthor, Meeting, Member, Organisation, Paper
+from agenda.board.models import (
+    Body,
+    ForwardPlanItem,
+    ItemAuthor,
+    Meeting,
+    Member,
+    Organisation,
+    Paper,
+)
 
 T0 = dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
 LONDON = ZoneInfo("Europe/London")

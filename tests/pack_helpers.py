@@ -15,8 +15,8 @@ from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen import canvas
 
-from agenda import samples
-from agenda.agenda_items import Agenda, AgendaEntry, AgendaPaper
+from agenda.demo import papers as samples
+from agenda.documents.agenda import Agenda, AgendaEntry, AgendaPaper
 from agenda.filestore import LocalFileStore
 
 # Words that occur only in the exempt paper: none may appear in a public pack.
@@ -97,7 +97,7 @@ def sample_bytes(spec: PaperSpec, index: int) -> bytes:
 
 def agenda_with_papers(store: LocalFileStore, specs: list[PaperSpec], *,
                        style: str = "council-appendix") -> Agenda:
-    """An agenda as agenda.numbering would give it: apologies, one item per paper (letters A,
+    """An agenda as agenda.documents.numbering would give it: apologies, one item per paper (letters A,
     B ... or Agenda Item N stamps), exempt ones in Part B, and a closing item."""
     entries = [AgendaEntry(key="proc:apologies", number="1", heading="APOLOGIES FOR ABSENCE",
                            description="", procedural=True)]

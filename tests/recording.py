@@ -11,8 +11,8 @@ import time
 from sqlalchemy import Engine, text
 
 from agenda.clock import Clock
-from agenda.db import make_engine
-from agenda.dispatch import dispatch_all_due, worker_id
+from agenda.db.engine import make_engine
+from agenda.outbox.dispatch import dispatch_all_due, worker_id
 
 DDL = ("CREATE TABLE IF NOT EXISTS test_deliveries (reminder_id INTEGER PRIMARY KEY, "
        "recipient VARCHAR(32) NOT NULL, pid INTEGER NOT NULL, copies INTEGER NOT NULL DEFAULT 1)")

@@ -12,11 +12,11 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import select
 
-from agenda.db import transaction
-from agenda.job_store import Job
-from agenda.papers import submit_paper
-from agenda.permissions import Actor
-from agenda.samples import make_report_docx, sample_reports
+from agenda.board.permissions import Actor
+from agenda.db.engine import transaction
+from agenda.demo.papers import make_report_docx, sample_reports
+from agenda.jobs.tables import Job
+from agenda.plan.papers import submit_paper
 from bot.worker import JobRunner
 from tests.boards import CLERK, PUBLIC_HEALTH
 from tests.bot_harness import Bot, running_bot
@@ -131,7 +131,7 @@ def test_the_worker_sends_the_private_pack_only_by_direct_message(bot: Bot) -> N
 
 
 def test_a_job_the_service_refuses_fails_once_and_the_clerk_is_told_why(bot: Bot) -> None:
-    from agenda import jobs
+    from agenda.jobs import queue as jobs
 
     with transaction(bot.engine) as s:
         jobs.enqueue(s, "build_minutes", {"meeting": "hwb:2030-01-01", "user": CLERK},

@@ -10,7 +10,7 @@ import urllib.request
 import pytest
 from sqlalchemy import func, select
 
-from agenda.job_store import ProcessedEvent
+from agenda.jobs.tables import ProcessedEvent
 from tests.boards import PUBLIC_HEALTH
 from tests.bot_harness import running_bot
 from tests.fakeslack import post_signed, wait_for
@@ -52,7 +52,7 @@ def test_health_check_answers_ok_while_the_database_is_reachable(bot) -> None:
 
 
 def test_health_check_answers_503_when_the_database_is_gone(tmp_path, clock, data_dir) -> None:
-    from agenda.db import make_engine
+    from agenda.db.engine import make_engine
 
     engine = make_engine(f"sqlite:///{tmp_path}/missing/dir/x.db")
     with running_bot(engine, clock, data_dir, load_board=False) as bot:

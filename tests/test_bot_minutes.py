@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
-from agenda.db import transaction
+from agenda.board.models import ForwardPlanItem
+from agenda.db.engine import transaction
 from agenda.filestore import LocalFileStore
-from agenda.minutes_store import Apology, Declaration
-from agenda.models import ForwardPlanItem
+from agenda.minutes.tables import Apology, Declaration
 from bot.app import create_app
 from bot.deps import Deps
 from bot.listeners.minutes import (
@@ -155,7 +155,7 @@ def file_approved(bot, meeting: str, data: bytes, name: str = "approved.docx") -
 def test_the_clerk_files_approved_minutes_from_slack_into_the_next_meetings_papers(bot, clock):
     import datetime as dt
 
-    from agenda.lookup import get_meeting
+    from agenda.board.lookup import get_meeting
 
     first, second = meeting_refs(clock.now().date())[:2]
     with transaction(bot.deps.engine) as s:

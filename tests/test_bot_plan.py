@@ -9,7 +9,7 @@ import time
 import pytest
 from sqlalchemy import select
 
-from agenda.models import ForwardPlanItem, ItemAuthor
+from agenda.board.models import ForwardPlanItem, ItemAuthor
 from tests.boards import ASC_DIRECTOR, CCG, CLERK, PUBLIC_HEALTH, STRANGER
 from tests.bot_harness import Bot, running_bot, values
 
@@ -127,7 +127,7 @@ def test_an_author_cannot_move_an_item(bot: Bot) -> None:
     mark = len(bot.fake.calls)
     overflow(bot, CCG, f"move:{item_id}")
     assert "Only the clerk" in str(bot.opened_view(after=mark))
-    from agenda.plan import item_view
+    from agenda.plan.items import item_view
     from bot.views import move_item_modal
 
     with bot.session() as s:

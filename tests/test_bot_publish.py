@@ -11,13 +11,13 @@ import shutil
 import pytest
 from slack_sdk import WebClient
 
-from agenda.db import transaction
+from agenda.board.lookup import get_meeting
+from agenda.board.models import MeetingStatus
+from agenda.board.permissions import Actor
+from agenda.db.engine import transaction
 from agenda.filestore import sha256_of
-from agenda.lookup import get_meeting
-from agenda.minutes import attendance_summary
-from agenda.models import MeetingStatus
-from agenda.packs import build_pack
-from agenda.permissions import Actor
+from agenda.minutes.service import attendance_summary
+from agenda.pack.build import build_pack
 from bot.worker import JobRunner
 from tests.boards import CHAIR, CLERK, PUBLIC_HEALTH
 from tests.bot_harness import Bot, running_bot, values

@@ -11,10 +11,10 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import select
 
-from agenda.deadlines import item_due_at
-from agenda.dispatch import LEASE, claim, dispatch_all_due
-from agenda.models import ForwardPlanItem
-from agenda.reminder_store import ExtensionRequest, Reminder
+from agenda.board.due import item_due_at
+from agenda.board.models import ForwardPlanItem
+from agenda.outbox.dispatch import LEASE, claim, dispatch_all_due
+from agenda.reminders.tables import ExtensionRequest, Reminder
 from bot.notifier import SlackNotifier
 from bot.reminder_views import (
     APPROVE_EXTENSION,

@@ -116,7 +116,7 @@ def test_socket_mode_connects_with_the_app_token(sqlite_engine, fake: FakeSlack)
 def test_web_without_slack_credentials_says_which_to_set(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from click.testing import CliRunner
 
-    from agenda.cli import main
+    from bot.cli import main
 
     for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET",
                  "SLACK_APP_TOKEN", "BOARDCLERK_CONFIG"):

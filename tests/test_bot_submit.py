@@ -8,9 +8,8 @@ import time
 import pytest
 from sqlalchemy import update
 
-from agenda.filecheck import max_paper_bytes
-from agenda.models import Meeting
-from agenda.samples import (
+from agenda.board.models import Meeting
+from agenda.demo.papers import (
     make_encrypted_pdf,
     make_macro_docm,
     make_report_docx,
@@ -18,6 +17,7 @@ from agenda.samples import (
     make_zip_bomb_docx,
     sample_reports,
 )
+from agenda.documents.filecheck import max_paper_bytes
 from tests.boards import ASC_DIRECTOR, CCG, CLERK, PUBLIC_HEALTH, STRANGER
 from tests.bot_harness import Bot, running_bot, submit_values
 from tests.fakeslack import dm_channel, wait_for

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from agenda.plan import ItemView, MeetingPlan
+from agenda.plan.items import ItemView, MeetingPlan
 from bot.views import (
     MESSAGE_BLOCK_LIMIT,
     MeetingChoice,
@@ -87,7 +87,7 @@ def test_forms_never_offer_an_empty_select() -> None:
 
 
 def test_home_never_exceeds_a_hundred_blocks() -> None:
-    from agenda.readiness import ItemReadiness, Readiness
+    from agenda.pack.readiness import ItemReadiness, Readiness
 
     readiness = [Readiness(f"hwb:2027-0{m}-08", "Health and Wellbeing Board", START, None, "scheduled",
                            START, START.date(), tuple(ItemReadiness(item(i), "expected") for i in range(5)))

@@ -14,13 +14,13 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from agenda import jobs
-from agenda.db import transaction
-from agenda.dispatch import dispatch_all_due
+from agenda.db.engine import transaction
 from agenda.filestore import LocalFileStore
-from agenda.job_store import Job
-from agenda.notify import RateLimited, RecipientGone
-from agenda.reminder_store import Reminder
+from agenda.jobs import queue as jobs
+from agenda.jobs.tables import Job
+from agenda.outbox.dispatch import dispatch_all_due
+from agenda.outbox.notify import RateLimited, RecipientGone
+from agenda.reminders.tables import Reminder
 from bot.app import create_app
 from bot.notifier import SlackNotifier
 from bot.settings import Settings

@@ -50,7 +50,7 @@ def test_meetings_forward_plan_and_status(tmp_path, config) -> None:  # type: ig
 
 
 def test_clerk_files_a_paper_from_the_command_line(tmp_path, config) -> None:  # type: ignore[no-untyped-def]
-    from agenda.samples import make_report_docx, sample_reports
+    from agenda.demo.papers import make_report_docx, sample_reports
 
     assert run(tmp_path, "import", str(config)).returncode == 0
     ref = run(tmp_path, "meetings").stdout.split()[0]
@@ -92,7 +92,7 @@ def test_db_upgrade_on_postgres_then_commands_work(tmp_path, config, db_url) -> 
 
 
 def test_supplementary_pack_from_the_command_line_has_only_the_changed_paper(tmp_path, config) -> None:  # type: ignore[no-untyped-def]
-    from agenda.samples import make_report_docx, sample_report_for
+    from agenda.demo.papers import make_report_docx, sample_report_for
 
     assert run(tmp_path, "import", str(config)).returncode == 0
     ref = run(tmp_path, "meetings").stdout.split()[0]

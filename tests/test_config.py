@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from agenda.config import load_config, parse_config
+from agenda.board.config import load_config, parse_config
+from agenda.documents.house_style import style_names
 from agenda.errors import ConfigError
-from agenda.styles import style_names
 from tests.boards import sample_text
 
 TODAY = dt.date(2027, 3, 1)
@@ -17,7 +17,7 @@ TODAY = dt.date(2027, 3, 1)
 
 def parse(text: str):  # type: ignore[no-untyped-def]
     return parse_config(text, "board.yaml", styles=style_names(),
-                        validate_rule=__import__("agenda.deadlines").deadlines.validate_rule)
+                        validate_rule=__import__("agenda.board.due").board.due.validate_rule)
 
 
 def broken(replace: str, with_: str) -> str:
@@ -111,8 +111,8 @@ def test_missing_file_says_how_to_make_one(tmp_path) -> None:  # type: ignore[no
 def test_bad_config_writes_nothing(sqlite_engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from click.testing import CliRunner
 
-    from agenda.cli import main
-    from agenda.models import Body, Organisation
+    from agenda.board.models import Body, Organisation
+    from agenda.cli.main import main
 
     path = tmp_path / "board.yaml"
     path.write_text(broken("style: council-appendix", "style: nope"), encoding="utf-8")

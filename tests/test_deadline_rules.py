@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
-from agenda.deadline_rules import apply_rule, parse_rule
-from agenda.deadlines import item_due_at, meeting_deadlines, validate_deadlines, validate_rule
+from agenda.board.due import item_due_at, meeting_deadlines, validate_deadlines, validate_rule
+from agenda.deadlines.rules import apply_rule, parse_rule
+from agenda.deadlines.workdays import WorkCalendar
 from agenda.errors import InvalidInput
-from agenda.workdays import WorkCalendar
 from tests import factories as f
 
 D = dt.date

@@ -25,7 +25,7 @@ def test_demo_prints_the_readiness_of_the_sample_meeting(tmp_path: Path) -> None
 
 
 def test_demo_is_the_same_whatever_the_day(tmp_path: Path) -> None:
-    from agenda.demo import run_demo
+    from agenda.demo.run import run_demo
 
     lines: list[str] = []
     run_demo(tmp_path / "a", echo=lines.append, today=dt.date(2027, 12, 20))  # over Christmas

@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from agenda.board.models import AuditEvent
 from agenda.clock import FixedClock
-from agenda.dispatch import claim, dispatch_all_due, dispatch_due
-from agenda.models import AuditEvent
-from agenda.notify import MemoryNotifier
-from agenda.reminder_store import Reminder
-from agenda.reminders import replan_meeting
-from agenda.worker import run_worker
+from agenda.outbox.dispatch import claim, dispatch_all_due, dispatch_due
+from agenda.outbox.notify import MemoryNotifier
+from agenda.outbox.tick import run_worker
+from agenda.reminders.planning import replan_meeting
+from agenda.reminders.tables import Reminder
 from tests import factories as f
 
 D = dt.date
@@ -156,7 +156,7 @@ def test_a_recipient_who_left_slack_fails_at_once_and_the_clerk_is_told(engine):
 def test_a_reminder_for_a_paper_that_arrived_meanwhile_is_not_sent(engine):
     ids = _plan(engine)
     with Session(engine) as s, s.begin():      # the paper arrives without a re-plan (belt and braces)
-        from agenda.models import ForwardPlanItem
+        from agenda.board.models import ForwardPlanItem
         f.paper(s, s.get(ForwardPlanItem, ids["item"]))
     slack = MemoryNotifier()
     stats = dispatch_all_due(engine, slack, clock=FixedClock(_at(9)))
@@ -184,7 +184,7 @@ def test_the_worker_ticks_and_stops(sqlite_engine):
 @pytest.mark.parametrize("kind", ["cancelled", "held"])
 def test_nothing_is_sent_for_a_meeting_that_is_cancelled_or_over(engine, kind):
     ids = _plan(engine)
-    from agenda.models import Meeting
+    from agenda.board.models import Meeting
     with Session(engine) as s, s.begin():
         m = s.get(Meeting, ids["meeting"])
         m.status = "cancelled" if kind == "cancelled" else m.status

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from agenda.db import make_engine
-from agenda.reminders import replan_meeting
+from agenda.db.engine import make_engine
+from agenda.reminders.planning import replan_meeting
 from agenda.schema import metadata
 from tests import factories as f
 from tests.recording import create_delivery_table, outstanding, worker_process

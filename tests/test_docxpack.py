@@ -11,10 +11,10 @@ import pytest
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
-from agenda.docxpack import DocxPart, build_docx_pack
+from agenda.documents.docx_pack import DocxPart, build_docx_pack
+from agenda.documents.frontsheet import build_front_docx
+from agenda.documents.render import convert_to_pdf
 from agenda.filestore import LocalFileStore
-from agenda.frontsheet import build_front_docx
-from agenda.render import convert_to_pdf
 from tests.pack_helpers import EXEMPT_WORDS, PaperSpec, agenda_with_papers, all_text, page_texts
 
 pytestmark = pytest.mark.soffice

@@ -8,11 +8,16 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from agenda.board.permissions import Actor
 from agenda.errors import InvalidInput, PermissionDenied
-from agenda.extensions import decide_extension, grant_extension, pause_chasing, request_extension
-from agenda.permissions import Actor
-from agenda.reminder_store import Reminder
-from agenda.reminders import replan_meeting
+from agenda.reminders.extensions import (
+    decide_extension,
+    grant_extension,
+    pause_chasing,
+    request_extension,
+)
+from agenda.reminders.planning import replan_meeting
+from agenda.reminders.tables import Reminder
 from tests import factories as f
 
 NOW = dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC)

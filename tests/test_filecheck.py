@@ -14,9 +14,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agenda import samples
+from agenda.demo import papers as samples
+from agenda.documents.filecheck import (
+    MAX_PAPER_BYTES,
+    CheckedFile,
+    check_paper_file,
+    max_paper_bytes,
+)
 from agenda.errors import ConfigError, PaperRejected
-from agenda.filecheck import MAX_PAPER_BYTES, CheckedFile, check_paper_file, max_paper_bytes
 
 MEETING = dt.date(2027, 4, 1)
 

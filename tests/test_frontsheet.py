@@ -13,11 +13,11 @@ from docx import Document
 from docx.shared import Mm
 from sqlalchemy import Engine
 
-from agenda.agenda_items import Agenda
-from agenda.db import transaction
-from agenda.frontsheet import build_front_docx
-from agenda.numbering import build_agenda
-from agenda.styles import ENV_TEMPLATES_DIR, load_style
+from agenda.board.agenda_of import build_agenda
+from agenda.db.engine import transaction
+from agenda.documents.agenda import Agenda
+from agenda.documents.frontsheet import build_front_docx
+from agenda.documents.house_style import ENV_TEMPLATES_DIR, load_style
 from tests.agenda_builders import CONTRACT_REASON, SECRET, Board, add_meeting, hwb
 
 

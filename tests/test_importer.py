@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from agenda.db import transaction
-from agenda.importer import import_config
-from agenda.models import (
+from agenda.board.models import (
     AuditEvent,
     Body,
     ForwardPlanItem,
@@ -15,8 +13,10 @@ from agenda.models import (
     Member,
     Organisation,
 )
-from agenda.permissions import Actor
-from agenda.plan import move_item
+from agenda.board.permissions import Actor
+from agenda.db.engine import transaction
+from agenda.plan.importer import import_config
+from agenda.plan.items import move_item
 from tests.boards import load_sample_board, meeting_refs, sample_board
 
 TABLES = (Organisation, Body, Member, Meeting, ForwardPlanItem, ItemMove, AuditEvent)
@@ -87,8 +87,8 @@ def test_member_dropped_from_the_file_is_marked_as_left_not_deleted(engine, cloc
 
 
 def test_meeting_on_a_bank_holiday_or_added_late_is_reported(engine, clock) -> None:  # type: ignore[no-untyped-def]
-    from agenda.config import parse_config
-    from agenda.styles import style_names
+    from agenda.board.config import parse_config
+    from agenda.documents.house_style import style_names
     from tests.boards import sample_text
 
     today = clock.now().date()

@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from agenda.migrate import alembic_config
+from agenda.db.migrate import alembic_config
 from agenda.schema import metadata
 
 

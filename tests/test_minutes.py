@@ -14,21 +14,21 @@ from docx import Document
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from agenda.db import transaction
+from agenda.board.models import Body, ForwardPlanItem, Meeting, Member, Organisation, Paper
+from agenda.board.permissions import Actor
+from agenda.db.engine import transaction
+from agenda.demo.steps import demo_write_minutes
 from agenda.errors import DeadlinePassed, InvalidInput, NotFound, PaperRejected, PermissionDenied
 from agenda.filestore import LocalFileStore
-from agenda.minutes import (
+from agenda.minutes.service import (
     attendance_summary,
     build_minutes,
     declare_interest,
-    demo_write_minutes,
     file_approved_minutes,
     send_apologies,
     withdraw_apologies,
 )
-from agenda.minutes_store import Apology, ApprovedMinutes, Declaration, MinuteAllocation
-from agenda.models import Body, ForwardPlanItem, Meeting, Member, Organisation, Paper
-from agenda.permissions import Actor
+from agenda.minutes.tables import Apology, ApprovedMinutes, Declaration, MinuteAllocation
 
 LONDON = ZoneInfo("Europe/London")
 T0 = dt.datetime(2014, 1, 1, tzinfo=dt.UTC)
@@ -315,7 +315,7 @@ def test_approved_minutes_become_the_next_meetings_minutes_paper(county, store):
         assert item.procedural_key == "minutes" and item.meeting.date == DATES[1]
         assert item.current_paper.title == "Minutes of the meeting held on 16 September 2014"
         assert store.get(item.current_paper.sha256) == APPROVED
-        from agenda.numbering import build_agenda
+        from agenda.board.agenda_of import build_agenda
 
         agenda = build_agenda(s, item.meeting, private=True)
         minutes_entry = next(e for e in agenda.entries if e.key == "proc:minutes")
@@ -403,7 +403,7 @@ def test_minutes_of_another_meeting_or_body_are_refused(county, store):
 # -- command line and demo ------------------------------------------------------------------
 
 def test_cli_builds_the_skeleton_and_records_apologies(county, store, tmp_path, monkeypatch):
-    from agenda.cli import main
+    from agenda.cli.main import main
 
     monkeypatch.setenv("BOARDCLERK_DATA_DIR", str(store.root))
     url = county.url.render_as_string(hide_password=False)
@@ -446,8 +446,8 @@ def test_minute_blocks_never_overlap_however_skeletons_are_rebuilt():
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from agenda.db import make_engine
-    from agenda.minutes_store import allocate_minute_numbers
+    from agenda.db.engine import make_engine
+    from agenda.minutes.tables import allocate_minute_numbers
     from agenda.schema import metadata
 
     @settings(max_examples=25, deadline=None)

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from docx import Document
 
-from agenda.agenda_items import Agenda, AgendaEntry, AgendaPaper, MemberLine
-from agenda.minutes_doc import (
+from agenda.documents.agenda import Agenda, AgendaEntry, AgendaPaper, MemberLine
+from agenda.documents.minutes_doc import (
     ApologyLine,
     Attendance,
     Attendee,
@@ -21,7 +21,7 @@ from agenda.minutes_doc import (
     plan_minutes,
     resolution_text,
 )
-from agenda.minutes_style import load_minutes_style
+from agenda.documents.minutes_style import load_minutes_style
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -11,17 +11,17 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Engine
 
-from agenda.agenda_items import AgendaEntry, AgendaPaper
-from agenda.db import transaction
-from agenda.numbering import (
+from agenda.board.agenda_of import build_agenda
+from agenda.db.engine import transaction
+from agenda.documents.agenda import AgendaEntry, AgendaPaper
+from agenda.documents.house_style import ENV_TEMPLATES_DIR, load_style
+from agenda.documents.numbering import (
     ProceduralFacts,
     SubstantiveItem,
-    build_agenda,
     describe,
     letter_for,
     number_entries,
 )
-from agenda.styles import ENV_TEMPLATES_DIR, load_style
 from tests.agenda_builders import CONTRACT_REASON, add_meeting, hwb
 
 LONDON = ZoneInfo("Europe/London")

@@ -12,15 +12,17 @@ from click.testing import CliRunner
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from agenda import render, samples
-from agenda.db import transaction
+from agenda.board.models import ForwardPlanItem, Meeting, Paper
+from agenda.board.permissions import Actor
+from agenda.db.engine import transaction
+from agenda.demo import papers as samples
+from agenda.demo.steps import demo_write_packs
+from agenda.documents import render
+from agenda.documents.render import RenderCache, RenderFailed
 from agenda.errors import InvalidInput, PermissionDenied
 from agenda.filestore import LocalFileStore
-from agenda.models import ForwardPlanItem, Meeting, Paper
-from agenda.pack_store import Pack, PackPaper
-from agenda.packs import build_pack, build_supplementary_pack, demo_write_packs
-from agenda.permissions import Actor
-from agenda.render import RenderCache, RenderFailed
+from agenda.pack.build import build_pack, build_supplementary_pack
+from agenda.pack.tables import Pack, PackPaper
 from tests import factories
 from tests.pack_helpers import (
     EXEMPT_WORDS,
@@ -210,9 +212,9 @@ def test_demo_writes_public_and_private_packs_and_a_working_copy(
 
 def test_cli_pack_writes_the_requested_formats(tmp_path: Path, data_dir: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    from agenda.cli import main
-    from agenda.db import make_engine
-    from agenda.migrate import upgrade
+    from agenda.cli.main import main
+    from agenda.db.engine import make_engine
+    from agenda.db.migrate import upgrade
 
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     engine = make_engine(url)
@@ -239,8 +241,8 @@ def test_a_bad_meeting_does_not_disturb_another_meetings_build(tmp_path: Path) -
     in time (a 0.2 s limit makes any paper 'hang'), one with PDF papers only."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from agenda.frontsheet import build_front_docx
-    from agenda.packs import assemble_pack
+    from agenda.documents.frontsheet import build_front_docx
+    from agenda.pack.build import assemble_pack
     from tests.pack_helpers import agenda_with_papers
 
     store = LocalFileStore(tmp_path / "store")
@@ -250,7 +252,7 @@ def test_a_bad_meeting_does_not_disturb_another_meetings_build(tmp_path: Path) -
     def build(agenda, timeout: float | None):  # type: ignore[no-untyped-def]
         paths = {e.paper.sha256: store.path(e.paper.sha256) for e in agenda.papers}
         if timeout is not None:
-            from agenda.render import PaperFile, render_papers
+            from agenda.documents.render import PaperFile, render_papers
 
             [entry] = agenda.papers
             render_papers([PaperFile(entry.paper.sha256, "docx", paths[entry.paper.sha256],

@@ -8,20 +8,20 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from agenda.db import transaction
-from agenda.deadlines import item_due_at
-from agenda.errors import DeadlinePassed, PaperRejected, PermissionDenied
-from agenda.filestore import LocalFileStore, sha256_of
-from agenda.models import ForwardPlanItem, Paper
-from agenda.papers import submit_paper
-from agenda.permissions import Actor
-from agenda.samples import (
+from agenda.board.due import item_due_at
+from agenda.board.models import ForwardPlanItem, Paper
+from agenda.board.permissions import Actor
+from agenda.db.engine import transaction
+from agenda.demo.papers import (
     make_encrypted_pdf,
     make_macro_docm,
     make_report_docx,
     make_report_pdf,
     sample_reports,
 )
+from agenda.errors import DeadlinePassed, PaperRejected, PermissionDenied
+from agenda.filestore import LocalFileStore, sha256_of
+from agenda.plan.papers import submit_paper
 from tests.boards import ASC_DIRECTOR, CLERK, PUBLIC_HEALTH, STRANGER, load_sample_board
 
 

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from agenda.agenda_items import Agenda
+from agenda.documents.agenda import Agenda
+from agenda.documents.frontsheet import build_front_docx
+from agenda.documents.pdf_pack import PackPart, PageRanges, PdfPack, build_pdf_pack
+from agenda.documents.render import RenderCache, convert_to_pdf
 from agenda.filestore import LocalFileStore
-from agenda.frontsheet import build_front_docx
-from agenda.pdfpack import PackPart, PageRanges, PdfPack, build_pdf_pack
-from agenda.render import RenderCache, convert_to_pdf
 from tests.pack_helpers import (
     EXEMPT_REASON,
     EXEMPT_WORDS,
@@ -40,7 +40,7 @@ def _front(agenda: Agenda, tmp: Path, *, private: bool):  # type: ignore[no-unty
 def _pack(tmp: Path, specs: list[PaperSpec], *, private: bool, **kw: object) -> tuple[Path, PdfPack, Agenda]:
     store = LocalFileStore(tmp / "store")
     agenda = agenda_with_papers(store, specs)
-    from agenda.render import PaperFile, render_papers
+    from agenda.documents.render import PaperFile, render_papers
 
     shown = [e for e in agenda.papers if private or not e.exempt]
     pdfs = render_papers([PaperFile(e.paper.sha256, e.paper.file_kind, store.path(e.paper.sha256),

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from agenda.db import transaction
+from agenda.board.models import AuditEvent, ForwardPlanItem
+from agenda.board.permissions import Actor
+from agenda.db.engine import transaction
 from agenda.errors import DeadlinePassed, InvalidInput, NotFound, PermissionDenied
-from agenda.models import AuditEvent, ForwardPlanItem
-from agenda.permissions import Actor
-from agenda.plan import AuthorRef, add_item, forward_plan, move_item, withdraw_item
+from agenda.plan.items import AuthorRef, add_item, forward_plan, move_item, withdraw_item
 from tests.boards import ASC_DIRECTOR, CHAIR, CLERK, PUBLIC_HEALTH, load_sample_board, meeting_refs
 
 

@@ -12,15 +12,15 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 from sqlalchemy import Engine, select
 
+from agenda.board.lookup import get_meeting
+from agenda.board.models import AuditEvent, MeetingStatus
+from agenda.board.permissions import Actor
 from agenda.clock import FixedClock
-from agenda.db import transaction
+from agenda.db.engine import transaction
 from agenda.errors import DeadlinePassed, InvalidInput, PermissionDenied
 from agenda.filestore import LocalFileStore
-from agenda.lookup import get_meeting
-from agenda.models import AuditEvent, MeetingStatus
-from agenda.packs import build_pack
-from agenda.permissions import Actor
-from agenda.publication import publish_meeting
+from agenda.pack.build import build_pack
+from agenda.pack.publication import publish_meeting
 from tests.boards import CHAIR, CLERK, PUBLIC_HEALTH, load_sample_board, meeting_refs
 
 pytestmark = [pytest.mark.soffice,
@@ -118,7 +118,7 @@ def test_cancelled_and_past_meetings_are_not_published(engine, store, ref, clock
 
 
 def test_the_publish_command_prints_the_notice(engine, store, ref, clock, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from agenda.cli import main
+    from agenda.cli.main import main
 
     build(engine, store, ref, clock.now())
     monkeypatch.setenv("BOARDCLERK_DATA_DIR", str(store.root))
@@ -132,9 +132,9 @@ def test_the_publish_command_prints_the_notice(engine, store, ref, clock, monkey
 
 
 def test_a_paper_that_arrived_after_the_pack_was_built_is_flagged(engine, store, ref, clock) -> None:  # type: ignore[no-untyped-def]
-    from agenda.models import ForwardPlanItem
-    from agenda.papers import submit_paper
-    from agenda.samples import make_report_docx, sample_reports
+    from agenda.board.models import ForwardPlanItem
+    from agenda.demo.papers import make_report_docx, sample_reports
+    from agenda.plan.papers import submit_paper
 
     build(engine, store, ref, clock.now())
     clock.advance(dt.timedelta(hours=1))

@@ -6,14 +6,21 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from agenda.db import transaction
-from agenda.deadlines import item_due_at
+from agenda.board.due import item_due_at
+from agenda.board.models import ForwardPlanItem
+from agenda.board.permissions import Actor
+from agenda.db.engine import transaction
+from agenda.demo.papers import make_report_docx, sample_reports
 from agenda.filestore import LocalFileStore
-from agenda.models import ForwardPlanItem
-from agenda.papers import submit_paper
-from agenda.permissions import Actor
-from agenda.readiness import EXPECTED, LATE, NO_PAPER, RECEIVED, RECEIVED_LATE, meeting_readiness
-from agenda.samples import make_report_docx, sample_reports
+from agenda.pack.readiness import (
+    EXPECTED,
+    LATE,
+    NO_PAPER,
+    RECEIVED,
+    RECEIVED_LATE,
+    meeting_readiness,
+)
+from agenda.plan.papers import submit_paper
 from tests.boards import ASC_DIRECTOR, CCG, load_sample_board, meeting_refs
 
 

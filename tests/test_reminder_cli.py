@@ -8,13 +8,14 @@ import io
 from click.testing import CliRunner
 from sqlalchemy.orm import Session
 
-from agenda.cli import main
+from agenda.board.ical import body_calendar, fold
+from agenda.cli.main import main
 from agenda.clock import FixedClock
-from agenda.dispatch import dispatch_all_due
-from agenda.ical import body_calendar, fold
-from agenda.notify import MemoryNotifier
-from agenda.reminder_timeline import demo_reminder_timeline, reminder_timeline
-from agenda.reminders import replan_meeting
+from agenda.demo.steps import demo_reminder_timeline
+from agenda.outbox.dispatch import dispatch_all_due
+from agenda.outbox.notify import MemoryNotifier
+from agenda.outbox.timeline import reminder_timeline
+from agenda.reminders.planning import replan_meeting
 from tests import factories as f
 
 NOW = dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC)
@@ -82,7 +83,7 @@ def test_demo_timeline_prints_the_messages_to_come_and_changes_nothing(sqlite_en
     _setup(sqlite_engine)
     buf = io.StringIO()
     with Session(sqlite_engine) as s:
-        from agenda.lookup import get_meeting
+        from agenda.board.lookup import get_meeting
         m = get_meeting(s, "hwb:2027-04-01")
         before = [(e.reminder_id, e.status) for e in reminder_timeline(s, m)]
         count = demo_reminder_timeline(s, m, now=NOW, out=buf)
@@ -97,6 +98,6 @@ def test_demo_timeline_prints_the_messages_to_come_and_changes_nothing(sqlite_en
 def test_calendar_names_the_body(sqlite_engine):
     _setup(sqlite_engine)
     with Session(sqlite_engine) as s:
-        from agenda.lookup import get_body
+        from agenda.board.lookup import get_body
         ics = body_calendar(get_body(s, "hwb"), now=NOW)
     assert "X-WR-CALNAME:Health and Wellbeing Board\r\n" in ics

@@ -7,8 +7,8 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from agenda.reminder_store import Reminder
-from agenda.reminders import replan_item, replan_meeting
+from agenda.reminders.planning import replan_item, replan_meeting
+from agenda.reminders.tables import Reminder
 from tests import factories as f
 
 D = dt.date
@@ -168,7 +168,7 @@ def test_authors_not_on_slack_are_named_to_the_clerk(sqlite_engine):
     with Session(sqlite_engine) as s:
         _, m = _board(s)
         it = f.item(s, m, authors=())
-        from agenda.models import ItemAuthor
+        from agenda.board.models import ItemAuthor
         it.authors.append(ItemAuthor(name="Jo Bloggs", email="jo@example.org"))
         result = replan_meeting(s, m, now=NOW)
         assert any("Jo Bloggs not on Slack" in msg for msg in result.messages)

@@ -9,10 +9,11 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from agenda import render, samples
+from agenda.demo import papers as samples
+from agenda.documents import render
+from agenda.documents.render import PaperFile, RenderCache, RenderFailed, render_papers
 from agenda.errors import PaperRejected
 from agenda.filestore import sha256_of
-from agenda.render import PaperFile, RenderCache, RenderFailed, render_papers
 from tests.pack_helpers import PaperSpec, all_text, sample_bytes
 
 pytestmark = pytest.mark.soffice

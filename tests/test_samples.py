@@ -16,8 +16,8 @@ from docx.enum.section import WD_ORIENT
 from docx.shared import Mm
 from pypdf import PdfReader
 
-from agenda import samples
-from agenda.samples import SampleReport, make_report_docx, make_report_pdf, sample_reports
+from agenda.demo import papers as samples
+from agenda.demo.papers import SampleReport, make_report_docx, make_report_pdf, sample_reports
 
 MEETING = dt.date(2027, 4, 1)
 BOARD = "Leicester City Health and Wellbeing Board"

@@ -14,8 +14,8 @@ import pytest
 from docx import Document
 from docx.shared import Mm
 
+from agenda.documents.house_style import ENV_TEMPLATES_DIR, load_style, style_names, styles_dir
 from agenda.errors import ConfigError, NotFound
-from agenda.styles import ENV_TEMPLATES_DIR, load_style, style_names, styles_dir
 
 SHIPPED = ("council-appendix", "council-agenda-item", "company-board")
 

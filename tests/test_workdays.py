@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
+from agenda.deadlines.workdays import WorkCalendar
 from agenda.errors import InvalidInput
-from agenda.workdays import WorkCalendar
 
 D = dt.date
 

@@ -1,9 +1,9 @@
-"""Alembic environment. Run through ``boardclerk db upgrade`` (agenda.migrate), which passes
+"""Alembic environment. Run through ``boardclerk db upgrade`` (agenda.db.migrate), which passes
 the connection in ``config.attributes``."""
 
 from alembic import context
 
-from agenda.models import UTCDateTime
+from agenda.board.models import UTCDateTime
 from agenda.schema import metadata
 
 config = context.config
@@ -12,7 +12,7 @@ config = context.config
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is None:
-        from agenda.db import make_engine
+        from agenda.db.engine import make_engine
 
         with make_engine(config.get_main_option("sqlalchemy.url")).connect() as conn:
             _run(conn)

@@ -12,11 +12,11 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
+from agenda.board.lookup import get_body
+from agenda.board.permissions import Actor
 from agenda.errors import BoardclerkError
-from agenda.lookup import get_body
-from agenda.permissions import Actor
-from agenda.plan import forward_plan
-from agenda.readiness import meeting_readiness, upcoming_meetings
+from agenda.pack.readiness import meeting_readiness, upcoming_meetings
+from agenda.plan.items import forward_plan
 from bot.deps import Deps
 from bot.listeners.common import clerk_meetings, org_tz, queue_build, slow, submit_choices
 from bot.views import HELP, plan_blocks, status_blocks, submit_modal

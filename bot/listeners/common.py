@@ -13,12 +13,12 @@ from slack_sdk import WebClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from agenda import jobs
-from agenda.lookup import get_meeting
-from agenda.models import ItemStatus, Meeting, Organisation
-from agenda.permissions import Actor, is_author, is_clerk, require_clerk
-from agenda.plan import item_view
-from agenda.readiness import upcoming_meetings
+from agenda.board.lookup import get_meeting
+from agenda.board.models import ItemStatus, Meeting, Organisation
+from agenda.board.permissions import Actor, is_author, is_clerk, require_clerk
+from agenda.jobs import queue as jobs
+from agenda.pack.readiness import upcoming_meetings
+from agenda.plan.items import item_view
 from bot.deps import Deps
 from bot.views import MeetingChoice, meeting_label
 

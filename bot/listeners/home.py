@@ -11,12 +11,12 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
+from agenda.board.models import MeetingStatus, Role
+from agenda.board.permissions import Actor, is_author
 from agenda.errors import BoardclerkError
-from agenda.minutes import attendance_summary
-from agenda.models import MeetingStatus, Role
-from agenda.permissions import Actor, is_author
-from agenda.plan import item_view
-from agenda.readiness import readiness_of, upcoming_meetings
+from agenda.minutes.service import attendance_summary
+from agenda.pack.readiness import readiness_of, upcoming_meetings
+from agenda.plan.items import item_view
 from bot.deps import Deps
 from bot.listeners.common import clerk_meetings, org_tz, queue_build, slow
 from bot.listeners.minutes import meeting_notice_buttons

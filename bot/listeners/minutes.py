@@ -9,7 +9,7 @@
   the previous meeting" paper of the body's next meeting.
 Put :func:`meeting_notice_buttons` on the meeting notice. ``/boardclerk apologies MEETING
 [reason]`` is answered by :func:`apologies_command` (the one ``/boardclerk`` listener routes
-to it). Building the skeleton itself is ``agenda.minutes.build_minutes`` in the worker.
+to it). Building the skeleton itself is ``agenda.minutes.service.build_minutes`` in the worker.
 """
 
 from __future__ import annotations
@@ -20,16 +20,16 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from agenda.board.lookup import get_meeting
+from agenda.board.permissions import Actor
 from agenda.errors import BoardclerkError, InvalidInput
-from agenda.lookup import get_meeting
-from agenda.minutes import (
+from agenda.minutes.service import (
     agenda_items_of,
     declare_interest,
     file_approved_minutes,
     send_apologies,
 )
-from agenda.permissions import Actor
-from agenda.readiness import upcoming_meetings
+from agenda.pack.readiness import upcoming_meetings
 from bot.deps import Deps
 from bot.listeners.common import open_view
 from bot.slack import DownloadError, dm, download_private_file, file_of

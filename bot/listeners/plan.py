@@ -11,10 +11,10 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from agenda.board.lookup import get_item, get_meeting
+from agenda.board.permissions import Actor, require_clerk
 from agenda.errors import BoardclerkError
-from agenda.lookup import get_item, get_meeting
-from agenda.permissions import Actor, require_clerk
-from agenda.plan import (
+from agenda.plan.items import (
     AuthorRef,
     ItemView,
     add_item,

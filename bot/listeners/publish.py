@@ -2,7 +2,7 @@
 
 The worker DMs the clerk the public pack with a "Publish to members" button
 (:func:`publish_offer_blocks`, value = meeting ref). Pressing it runs
-``agenda.publication.publish_meeting`` and posts the meeting notice: the public PDF pack and
+``agenda.pack.publication.publish_meeting`` and posts the meeting notice: the public PDF pack and
 the "Send apologies" / "Declare an interest" buttons, in the body's channel, or to each member
 by direct message when the body has no channel. The private pack is never posted here.
 """
@@ -16,9 +16,9 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from agenda.board.permissions import Actor
 from agenda.errors import BoardclerkError
-from agenda.permissions import Actor
-from agenda.publication import PublishedNotice, publish_meeting
+from agenda.pack.publication import PublishedNotice, publish_meeting
 from bot.deps import Deps
 from bot.listeners.common import slow
 from bot.listeners.minutes import meeting_notice_buttons

@@ -3,7 +3,7 @@
 An author asks for an extension from a reminder (a modal: date and reason); the clerk and chair
 get the request with Approve / Decline; the clerk can pause (and resume) the chasing of an item;
 ``/boardclerk reminders`` and the App Home's "Reminders" button show who was reminded of what.
-The rules (who may decide, what the new deadline means) are in :mod:`agenda.extensions`.
+The rules (who may decide, what the new deadline means) are in :mod:`agenda.reminders.extensions`.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from agenda.deadlines import item_due_at
+from agenda.board.due import item_due_at
+from agenda.board.lookup import get_item, get_meeting
+from agenda.board.permissions import Actor, is_author, is_clerk, require_clerk
 from agenda.errors import BoardclerkError, InvalidInput
-from agenda.extensions import decide_extension, pause_chasing, request_extension
-from agenda.lookup import get_item, get_meeting
-from agenda.permissions import Actor, is_author, is_clerk, require_clerk
-from agenda.reminder_timeline import reminder_timeline
+from agenda.outbox.timeline import reminder_timeline
+from agenda.reminders.extensions import decide_extension, pause_chasing, request_extension
 from bot.deps import Deps
 from bot.listeners.common import clerk_meetings, open_view, org_tz, slow
 from bot.reminder_views import (

@@ -2,7 +2,7 @@
 Home), its inline validation, and the lazy part that downloads, checks and files the paper.
 
 The ack function only reads (permission, required fields) so the modal closes or shows its
-errors at once; the download and :func:`agenda.papers.submit_paper` run after the ack.
+errors at once; the download and :func:`agenda.plan.papers.submit_paper` run after the ack.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from agenda.board.lookup import get_item
+from agenda.board.permissions import Actor, require_can_submit
+from agenda.documents.filecheck import max_paper_bytes
 from agenda.errors import BoardclerkError
-from agenda.filecheck import max_paper_bytes
-from agenda.lookup import get_item
-from agenda.papers import submit_paper
-from agenda.permissions import Actor, require_can_submit
+from agenda.plan.papers import submit_paper
 from bot.deps import Deps
 from bot.listeners.common import org_tz, slow, submit_choices
 from bot.slack import DownloadError, dm, download_private_file, file_of

@@ -1,0 +1,96 @@
+"""What every command needs (the database, the file store, the time, who is acting) and the
+group class that prints domain errors as messages for people, not tracebacks."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import click
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from agenda.board.permissions import Actor
+from agenda.clock import Clock
+from agenda.db.engine import make_engine, transaction
+from agenda.db.migrate import upgrade
+from agenda.errors import BoardclerkError, ConfigError
+from agenda.filestore import LocalFileStore, data_dir
+
+
+@dataclass
+class Context:
+    """What every command needs: where the data is, and the time."""
+
+    database_url: str
+    config_path: str | None
+    clock: Clock
+    _engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = make_engine(self.database_url)
+            ensure_schema(self._engine)
+        return self._engine
+
+    @property
+    def store(self) -> LocalFileStore:
+        return LocalFileStore(data_dir())
+
+    @property
+    def actor(self) -> Actor:
+        return Actor.cli(os.environ.get("USER") or "operator")
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with transaction(self.engine) as session:
+            yield session
+
+
+def ensure_schema(engine: Engine) -> None:
+    """SQLite databases are brought up to date on first use, so the two README commands are
+    all a new user needs. Shared servers are migrated on purpose, with 'boardclerk db upgrade'."""
+    from agenda.db.migrate import current_revision, head_revision
+
+    current, head = current_revision(engine), head_revision()
+    if current == head:
+        return
+    if engine.dialect.name == "sqlite":
+        upgrade(engine)
+        return
+    raise BoardclerkError(f"The database schema is at {current or 'nothing'}, not {head}.",
+                          hint="run 'boardclerk db upgrade'")
+
+
+class BoardclerkGroup(click.Group):
+    """Prints domain errors as messages for people, not tracebacks."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ConfigError as err:
+            click.echo(f"error: {err}", err=True)
+            sys.exit(2)
+        except BoardclerkError as err:
+            click.echo(f"error: {err}", err=True)
+            sys.exit(1)
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+def local_tz(session: Session) -> ZoneInfo:
+    from sqlalchemy import select
+
+    from agenda.board.models import Organisation
+
+    tz = session.scalar(select(Organisation.timezone).limit(1))
+    return ZoneInfo(tz or "Europe/London")
+
+

@@ -1,0 +1,55 @@
+"""``boardclerk calendar BODY`` and ``boardclerk reminders MEETING``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import click
+
+from agenda.board.due import meeting_deadlines
+from agenda.board.ical import body_calendar
+from agenda.board.lookup import get_body, get_meeting
+from agenda.cli.context import Context, pass_context
+from agenda.outbox.timeline import reminder_timeline
+
+
+@click.command("calendar")
+@click.argument("body_key", metavar="BODY")
+@click.option("--out", "out_path", default=None, type=click.Path(dir_okay=False),
+              help="Write the .ics file here (default: print it).")
+@pass_context
+def calendar_cmd(obj: Context, body_key: str, out_path: str | None) -> None:
+    """An iCalendar file of BODY's meetings, papers-due and publication deadlines."""
+    with obj.session() as session:
+        body = get_body(session, body_key)
+        text = body_calendar(body, now=obj.clock.now())
+        count = len(body.meetings)
+    if out_path:
+        Path(out_path).write_bytes(text.encode("utf-8"))
+        click.echo(f"Wrote {out_path} ({count} meetings with their deadlines)")
+    else:
+        click.echo(text, nl=False)
+
+
+@click.command("reminders")
+@click.argument("meeting")
+@click.option("--status", "statuses", multiple=True,
+              type=click.Choice(["pending", "sending", "sent", "failed", "cancelled",
+                                 "superseded"]), help="Only these (repeatable).")
+@pass_context
+def reminders_cmd(obj: Context, meeting: str, statuses: tuple[str, ...]) -> None:
+    """The reminders of MEETING (BODY:DATE): who, when, and whether they went."""
+    with obj.session() as session:
+        m = get_meeting(session, meeting)
+        tz = ZoneInfo(m.body.organisation.timezone or "Europe/London")
+        deadlines = meeting_deadlines(m)
+        click.echo(f"{m.ref}: papers due {deadlines.papers_due.astimezone(tz):%a %-d %b %H:%M}, "
+                   f"publish by {deadlines.publication:%a %-d %b}")
+        for warning in deadlines.warnings:
+            click.echo(f"  note: {warning}")
+        entries = reminder_timeline(session, m, statuses=statuses or None)
+        if not entries:
+            click.echo("No reminders.")
+        for entry in entries:
+            click.echo(entry.line(tz))

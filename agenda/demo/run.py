@@ -1,0 +1,225 @@
+"""``boardclerk demo``: the whole product, offline, on a sample board.
+
+It writes a configuration for a board whose next meeting is about five weeks away, imports it
+into a fresh SQLite database, submits generated sample papers as their authors would (one late,
+one still outstanding), prints the meeting's readiness, and then runs each later stage
+(reminders, the agenda pack, the minutes skeleton) into ``--out``. Time is simulated with a
+clock the demo moves, so the run is the same every day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from agenda.board.config import load_config
+from agenda.board.lookup import get_meeting
+from agenda.board.permissions import Actor
+from agenda.clock import FixedClock, utcnow
+from agenda.db.engine import make_engine, transaction
+from agenda.db.migrate import upgrade
+from agenda.filestore import LocalFileStore
+from agenda.plan.importer import import_config
+
+SAMPLE_CONFIG = Path(__file__).with_name("sample_board.yaml")
+TZ = ZoneInfo("Europe/London")
+
+Echo = Callable[[str], None]
+
+
+def next_weekday(day: dt.date, weekday: int) -> dt.date:
+    return day + dt.timedelta(days=(weekday - day.weekday()) % 7)
+
+
+def sample_meeting_dates(today: dt.date) -> list[dt.date]:
+    """The sample board meets on Thursdays: five weeks on, then every eight weeks."""
+    first = next_weekday(today + dt.timedelta(days=35), 3)
+    return [first + dt.timedelta(weeks=8 * n) for n in range(3)]
+
+
+def sample_config(today: dt.date) -> str:
+    text = SAMPLE_CONFIG.read_text(encoding="utf-8")
+    for n, day in enumerate(sample_meeting_dates(today), 1):
+        text = text.replace(f"{{meeting{n}}}", day.isoformat())
+    return text.replace("{closure1}", f"{today.year}-12-29")
+
+
+def run_demo(out: Path, *, echo: Echo = print, today: dt.date | None = None) -> dict[str, Path]:
+    """Run the demo into ``out``; return the files it wrote, by name."""
+    today = today or utcnow().astimezone(TZ).date()
+    out.mkdir(parents=True, exist_ok=True)
+    db_path = out / "boardclerk-demo.db"
+    for stale in (db_path, out / "boardclerk-demo.db-wal", out / "boardclerk-demo.db-shm"):
+        stale.unlink(missing_ok=True)
+    shutil.rmtree(out / "data", ignore_errors=True)
+    engine = make_engine(f"sqlite:///{db_path}")
+    upgrade(engine)
+    store = LocalFileStore(out / "data")
+    clock = FixedClock(dt.datetime.combine(today, dt.time(9, 0), tzinfo=TZ).astimezone(dt.UTC))
+    written: dict[str, Path] = {}
+
+    config_path = out / "boardclerk.yaml"
+    config_path.write_text(sample_config(today), encoding="utf-8")
+    config = load_config(config_path)
+    with transaction(engine) as session:
+        import_config(session, config, now=clock.now())
+    meeting_ref = f"hwb:{sample_meeting_dates(today)[0].isoformat()}"
+    echo(f"boardclerk demo — {config.organisation}, {config.bodies[0].name}")
+    echo(f"Configuration: {config_path}  Database: {db_path}")
+    echo("")
+
+    from agenda.pack.readiness import meeting_readiness, render_readiness
+
+    _show_forward_plan(engine, echo)
+    submit_sample_papers(engine, store, meeting_ref, clock, echo)
+    with transaction(engine) as session:
+        echo("")
+        echo("Readiness:")
+        echo(render_readiness(meeting_readiness(session, meeting_ref, now=clock.now()), TZ))
+
+    # --- later stages (reminders, pack, minutes) are added here, one call each ----------------
+    from agenda.demo.steps import demo_packs, demo_reminders
+
+    demo_reminders(engine, meeting_ref, now=clock.now(), echo=echo)
+    packs = demo_packs(engine, store, meeting_ref, out, now=clock.now(), echo=echo)
+    written.update(packs)
+    if packs:
+        _demo_publish(engine, store, meeting_ref, clock, echo)
+    written["minutes"] = _demo_minutes(engine, store, meeting_ref, out, clock, echo)
+    written["next_minutes"] = _demo_minutes_loop(engine, store, meeting_ref,
+                                                 written["minutes"], out, clock, echo)
+
+    echo("")
+    echo(f"Done. Files are in {out}/")
+    engine.dispose()
+    written["config"] = config_path
+    return written
+
+
+def _demo_publish(engine, store: LocalFileStore, meeting_ref: str,  # type: ignore[no-untyped-def]
+                  clock: FixedClock, echo: Echo) -> None:
+    """The clerk publishes the agenda: in Slack the public pack and a notice with "Send
+    apologies" and "Declare an interest" buttons go to the body's channel or its members."""
+    from agenda.pack.publication import publish_meeting
+
+    with transaction(engine) as session:
+        notice = publish_meeting(session, store, actor=Actor.cli("clerk"),
+                                 meeting_ref=meeting_ref, now=clock.now())
+    echo("")
+    echo(f"Published: {notice.notice_text()}")
+    echo(f"  In Slack the notice and {notice.pack_file_name} go to "
+         + (f"channel {notice.channel}." if notice.channel else
+            f"{len(notice.member_slack_ids)} members by direct message."))
+
+
+def _demo_minutes(engine, store: LocalFileStore, meeting_ref: str, out: Path,  # type: ignore[no-untyped-def]
+                  clock: FixedClock, echo: Echo) -> Path:
+    """Members send apologies and declare an interest; the clerk builds the minutes skeleton."""
+    from agenda.demo.steps import demo_sample_attendance, demo_write_minutes
+
+    with transaction(engine) as session:
+        echo("")
+        echo("Apologies and declarations:")
+        for line in demo_sample_attendance(session, meeting_ref, now=clock.now()):
+            echo(f"  {line}")
+        path = demo_write_minutes(session, store, meeting_ref, out, now=clock.now())
+    echo(f"Minutes skeleton: {path}")
+    return path
+
+
+def _demo_minutes_loop(engine, store: LocalFileStore, meeting_ref: str,  # type: ignore[no-untyped-def]
+                       draft: Path, out: Path, clock: FixedClock, echo: Echo) -> Path:
+    """After the meeting the clerk files the approved minutes: they become the first paper of
+    the next meeting, and its minutes skeleton continues the numbering."""
+    from agenda.board.agenda_of import build_agenda
+    from agenda.minutes.service import build_minutes, file_approved_minutes
+
+    actor = Actor.cli("clerk")
+    with transaction(engine) as session:
+        meeting = get_meeting(session, meeting_ref)
+        clock.set(meeting.starts_at + dt.timedelta(days=7))   # a week after the meeting
+        filed = file_approved_minutes(session, store, actor=actor, meeting_ref=meeting_ref,
+                                      file_name=f"{meeting.body.key}-{meeting.date}-minutes-approved.docx",
+                                      data=draft.read_bytes(), now=clock.now(), source="demo")
+    echo("")
+    echo("After the meeting:")
+    echo(f"  {filed.summary()}")
+    with transaction(engine) as session:
+        following = get_meeting(session, filed.next_meeting_ref)
+        first = build_agenda(session, following, private=False).entries
+        paper = next(e for e in first if e.paper is not None)
+        echo(f"  {filed.next_meeting_ref}: item {paper.number} '{paper.heading}' is "
+             f"{paper.stamp or 'its first paper'}")
+        result = build_minutes(session, store, filed.next_meeting_ref, actor=actor,
+                               now=clock.now())
+        path = out / result.file_name
+        path.write_bytes(store.get(result.sha256))
+    echo(f"  Minutes skeleton for {filed.next_meeting_ref}: {path.name} (minutes "
+         f"{result.first_number}-{result.last_number})")
+    return path
+
+
+def _show_forward_plan(engine, echo: Echo) -> None:  # type: ignore[no-untyped-def]
+    from agenda.plan.items import forward_plan
+
+    with transaction(engine) as session:
+        echo("Forward plan:")
+        for plan in forward_plan(session):
+            echo(f"  {plan.meeting_ref}  {plan.starts_at.astimezone(TZ):%a %-d %b %Y %H:%M}")
+            for item in plan.items:
+                exempt = " [EXEMPT]" if item.exempt else ""
+                echo(f"    #{item.id:<3} {item.kind:<12} {item.title}{exempt}")
+
+
+def submit_sample_papers(engine, store: LocalFileStore, meeting_ref: str,  # type: ignore[no-untyped-def]
+                         clock: FixedClock, echo: Echo) -> None:
+    """Authors submit generated papers: most on time, one late, one not at all."""
+    from agenda.board.due import item_due_at
+    from agenda.demo.papers import make_report_docx, make_report_pdf, sample_report_for
+    from agenda.plan.papers import submit_paper
+
+    with transaction(engine) as session:
+        meeting = get_meeting(session, meeting_ref)
+        style = meeting.body.style
+        reports = [i for i in meeting.items if i.kind == "report"]
+        due = item_due_at(reports[0]) if reports else None
+        plan = [(i.id, i.title, i.lead, i.exempt_reason, [a.slack_id for a in i.authors])
+                for i in reports]
+        body_name, meeting_day = meeting.body.name, meeting.date
+    if due is None:
+        return
+    echo("")
+    echo("Submissions:")
+    for n, (item_id, title, lead, exempt_reason, authors) in enumerate(plan):
+        if n == 2:
+            echo(f"  #{item_id} {title}: not submitted yet")
+            continue
+        # Papers arrive over the days before the deadline; the Winter Plan comes in a day late.
+        late = n == 3
+        clock.set(due + (dt.timedelta(days=1) if late else -dt.timedelta(days=6 - n)))
+        report = sample_report_for(title, body_name, meeting_day, lead=lead,
+                                   exempt_reason=exempt_reason, seed=n)
+        if n == 1:
+            data, name = make_report_pdf(report, style, pages=4, landscape_pages=1, seed=n), \
+                f"{_slug(title)}.pdf"
+        else:
+            data, name = make_report_docx(report, style, pages=3 + n, landscape_appendix=n == 0,
+                                          seed=n), f"{_slug(title)}.docx"
+        actor = Actor.slack(authors[0]) if authors and authors[0] else Actor.cli("clerk")
+        with transaction(engine) as session:
+            receipt = submit_paper(session, store, actor=actor, item_id=item_id, file_name=name,
+                                   data=data, title=title, presenter=report.presenter,
+                                   authors=report.author,
+                                   executive_summary=report.executive_summary,
+                                   recommendations=report.recommendations,
+                                   late_reason="waiting for this winter's NHS activity data"
+                                   if late else None, now=clock.now(), source="demo")
+        echo(f"  {receipt.summary(str(TZ))}")
+    clock.set(due + dt.timedelta(days=2))
+
+
+def _slug(title: str) -> str:
+    return "-".join(title.lower().split())[:60]

@@ -1,0 +1,451 @@
+"""House styles: the wording, order, casing and paper-lettering conventions of one organisation.
+
+A style is data, not code: ``templates/styles/<name>/style.yaml`` (schema in
+``templates/styles/README.md``) plus an optional ``frontsheet.docx`` a clerk can rebrand in
+Word. A style exists iff its ``style.yaml`` exists, so adding one needs no code. Styles are
+looked up first under ``$BOARDCLERK_TEMPLATES_DIR/styles`` (when set), then in the bundled
+``templates/styles`` next to the package. Every problem is reported as a :class:`ConfigError`
+naming the file and the key, because the person fixing it is a clerk editing YAML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import string
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from agenda.errors import ConfigError, NotFound
+
+ENV_TEMPLATES_DIR = "BOARDCLERK_TEMPLATES_DIR"
+KINDS = ("report", "presentation", "verbal", "discussion")
+INCLUDE_RULES = ("always", "with_previous_meeting", "with_paper")
+HEADING_CASES = ("upper", "as_written")
+
+# Which placeholders each kind of text may use; anything else is a typo the clerk should hear about.
+DATE_FIELDS = frozenset({"Weekday", "WEEKDAY", "day", "Month", "MONTH", "year",
+                         "hour", "minute", "ampm", "AMPM"})
+DESCRIPTION_FIELDS = frozenset({"lead", "lead_mid", "title", "chair_title"})
+PROCEDURAL_FIELDS = frozenset({"previous_date", "future_dates", "venue", "usual_time",
+                               "chair_title", "body_name"})
+STAMP_FIELDS = frozenset({"letter", "number"})
+REFERENCE_FIELDS = frozenset({"letter", "number", "first", "last"})
+FRONT_FIELDS = frozenset({"organisation", "ORGANISATION", "body_name", "BODY_NAME",
+                          "clerk_name", "clerk_email", "chair_title"})
+MEMBER_FIELDS = frozenset({"name", "title"})
+EXEMPT_FIELDS = frozenset({"reason", "title"})
+
+
+@dataclass(frozen=True)
+class Formats:
+    date: str
+    time: str
+    previous_date: str
+    future_date: str
+    venue_case: str            # upper | as_written
+
+
+@dataclass(frozen=True)
+class PaperLettering:
+    letters: bool              # pack letters A, B, C ... for papers in agenda order
+    stamp: str                 # printed on each page of a paper: "Appendix {letter}" / "Agenda Item {number}"
+    reference: str             # in the agenda: "Appendix {letter} (Pages {first} - {last})"
+    reference_single: str      # the same for a one-page paper
+
+
+@dataclass(frozen=True)
+class ProceduralItem:
+    key: str                   # "apologies", "declarations", "minutes", "future_dates" ...
+    heading: str               # natural case; the style's heading_case is applied when printed
+    description: str
+    include: str = "always"    # always | with_previous_meeting | with_paper
+    description_no_dates: str | None = None      # future_dates with no dates known
+    description_no_previous: str | None = None   # minutes with no previous meeting
+
+
+@dataclass(frozen=True)
+class PartB:
+    exclusion: ProceduralItem  # the resolution to exclude the press and public
+    heading: str
+    reason_label: str
+
+
+@dataclass(frozen=True)
+class Membership:
+    heading: str
+    groups: tuple[str, ...]    # printing order; unlisted groups follow in order of appearance
+    group_suffix: str          # "Councillors:" (City) vs "Leicestershire County Council" (County)
+    ungrouped: str
+    line: str                  # "{name}, {title}"
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Frontsheet:
+    title: str
+    logo_text: str
+    date_label: str
+    time_label: str
+    location_label: str
+    summons: str
+    welcome: str
+    signoff: str
+    webcast: tuple[str, ...]
+    public_information_heading: str
+    public_information: tuple[Section, ...]
+    contact_heading: str
+    contact: str
+    press: str
+    public_session: str
+    agenda_heading: str
+    private_banner: str
+    notices: tuple[Section, ...]
+
+
+@dataclass(frozen=True)
+class Style:
+    name: str
+    path: Path                 # the style's folder (minutes.yaml and Word templates live here)
+    display_name: str
+    chair_title: str           # "Chair" | "Chairman"
+    chair_suffix: str          # "(Chair)"
+    vice_chair_suffix: str
+    heading_case: str          # upper | as_written
+    heading_full_stop: bool
+    formats: Formats
+    papers: PaperLettering
+    descriptions: Mapping[str, str]
+    opening: tuple[ProceduralItem, ...]
+    closing: tuple[ProceduralItem, ...]
+    future_dates_limit: int
+    part_b: PartB
+    membership: Membership
+    frontsheet: Frontsheet
+
+    @property
+    def frontsheet_template(self) -> Path | None:
+        """The Word document the frontsheet is built on, if the style ships one."""
+        path = self.path / "frontsheet.docx"
+        return path if path.is_file() else None
+
+    def heading(self, text: str) -> str:
+        """A heading as this style prints it: "BETTER CARE FUND" or "Better Care Fund."."""
+        text = " ".join(text.split())
+        if self.heading_case == "upper":
+            text = text.upper()
+        if self.heading_full_stop and text and text[-1] not in ".?!":
+            text += "."
+        return text
+
+    def format_date(self, value: dt.date | dt.datetime, pattern: str | None = None) -> str:
+        return format_moment(pattern or self.formats.date, value)
+
+    def format_time(self, value: dt.datetime) -> str:
+        return format_moment(self.formats.time, value)
+
+    def venue(self, venue: str | None) -> str:
+        venue = venue or ""
+        return venue.upper() if self.formats.venue_case == "upper" else venue
+
+
+# --- formatting ------------------------------------------------------------------------------
+
+def format_moment(pattern: str, value: dt.date | dt.datetime) -> str:
+    """Fill a date/time pattern: {Weekday} {day} {Month} {year} {hour}:{minute} {ampm}.
+    Upper-case token names give upper-case words (THURSDAY, APRIL)."""
+    fields: dict[str, str] = {
+        "Weekday": value.strftime("%A"), "WEEKDAY": value.strftime("%A").upper(),
+        "day": str(value.day), "Month": value.strftime("%B"),
+        "MONTH": value.strftime("%B").upper(), "year": str(value.year),
+    }
+    if isinstance(value, dt.datetime):
+        hour = value.hour % 12 or 12
+        fields |= {"hour": str(hour), "minute": f"{value.minute:02d}",
+                   "ampm": "am" if value.hour < 12 else "pm",
+                   "AMPM": "AM" if value.hour < 12 else "PM"}
+    return pattern.format(**fields)
+
+
+def lead_forms(lead: str) -> tuple[str, str]:
+    """The lead as it opens a sentence and as it sits inside one.
+
+    Roles take the article ("The Director of Public Health" / "the Director of Public Health");
+    named people ("David Sharp, Director, NHS England", "Dr Simon Freeman") and organisations
+    ("Healthwatch Leicestershire") do not. A role is a lead whose first comma-separated part
+    holds a role word (Director, Officer, Chair ...)."""
+    lead = " ".join(lead.split())
+    if lead.lower().startswith("the "):
+        role = lead[4:]
+        return f"The {role}", f"the {role}"
+    first = lead.split(",", 1)[0].split()
+    is_role = any(w.strip("()'").lower() in _ROLE_WORDS for w in first)
+    if is_role and not (first and first[0].rstrip(".") in _PERSON_PREFIXES):
+        return f"The {lead}", f"the {lead}"
+    return lead, lead          # a person or an organisation: "Healthwatch Leicestershire"
+
+
+_PERSON_PREFIXES = frozenset({"Dr", "Professor", "Prof", "Councillor", "Cllr", "Mr", "Mrs",
+                              "Ms", "Miss", "Sir", "Dame", "Lord", "Lady", "Baroness"})
+# Words that make "Managing Director, Leicester City CCG" a role ("The Managing Director, ...")
+# where "David Sharp, Director, NHS England" is a named person.
+_ROLE_WORDS = frozenset({"director", "officer", "chair", "chairman", "co-chair", "manager", "head",
+                         "chief", "executive", "secretary", "lead", "commissioner", "mayor",
+                         "president", "treasurer", "clerk", "leader", "member", "members",
+                         "board", "group", "team", "programme", "council", "consultant"})
+
+
+def fill(template: str, **values: str) -> str:
+    """Fill a style text. Placeholders were checked when the style was loaded."""
+    return template.format(**values) if template else ""
+
+
+# --- locating styles -------------------------------------------------------------------------
+
+def _bundled_dir() -> Path:
+    return Path(__file__).resolve().parents[2] / "templates" / "styles"
+
+
+def styles_dir() -> Path:
+    """Where styles are read from first: ``$BOARDCLERK_TEMPLATES_DIR/styles`` when set, else the
+    bundled ``templates/styles`` next to the package."""
+    override = os.environ.get(ENV_TEMPLATES_DIR)
+    return Path(override) / "styles" if override else _bundled_dir()
+
+
+def _search_path() -> list[Path]:
+    dirs = [styles_dir(), _bundled_dir()]
+    return list(dict.fromkeys(dirs))
+
+
+def style_names() -> list[str]:
+    names: set[str] = set()
+    for directory in _search_path():
+        if directory.is_dir():
+            names.update(p.parent.name for p in directory.glob("*/style.yaml"))
+    return sorted(names)
+
+
+def style_file(name: str) -> Path:
+    for directory in _search_path():
+        path = directory / name / "style.yaml"
+        if path.is_file():
+            return path
+    known = ", ".join(style_names()) or "none"
+    raise NotFound(f"There is no house style called '{name}'.",
+                   hint=f"known styles: {known}; a style is a folder with a style.yaml in {styles_dir()}")
+
+
+def load_style(name: str) -> Style:
+    path = style_file(name)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ConfigError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path=str(path),
+                          line=mark.line + 1 if mark else None) from exc
+    return parse_style(name, path, data)
+
+
+# --- validation ------------------------------------------------------------------------------
+
+class _Reader:
+    """Reads one mapping of style.yaml, remembering the key path for error messages."""
+
+    def __init__(self, file: Path, data: Any, where: str) -> None:
+        self.file, self.where = file, where
+        if not isinstance(data, dict):
+            self.fail(f"{where or 'the file'} must be a mapping of keys to values")
+        self.data: dict[str, Any] = data
+        self.seen: set[str] = set()
+
+    def fail(self, message: str) -> None:
+        raise ConfigError(message, path=str(self.file),
+                          hint="see templates/styles/README.md for the schema")
+
+    def _key(self, key: str) -> str:
+        return f"{self.where}.{key}" if self.where else key
+
+    def raw(self, key: str, default: Any = ..., *, required: bool = True) -> Any:
+        self.seen.add(key)
+        if key in self.data and self.data[key] is not None:
+            return self.data[key]
+        if default is not ...:
+            return default
+        self.fail(f"'{self._key(key)}' is missing")
+        return None
+
+    def text(self, key: str, fields: Iterable[str] = (), default: str | None = None) -> str:
+        value = self.raw(key, ... if default is None else default)
+        if not isinstance(value, str):
+            self.fail(f"'{self._key(key)}' must be text, not {type(value).__name__}")
+        check_placeholders(self.file, self._key(key), value, frozenset(fields))
+        return value
+
+    def maybe_text(self, key: str, fields: Iterable[str] = ()) -> str | None:
+        if self.raw(key, None) is None:
+            return None
+        return self.text(key, fields)
+
+    def choice(self, key: str, options: Iterable[str], default: str | None = None) -> str:
+        value = self.text(key, default=default)
+        options = tuple(options)
+        if value not in options:
+            self.fail(f"'{self._key(key)}' is '{value}'; it must be one of {', '.join(options)}")
+        return value
+
+    def flag(self, key: str, default: bool | None = None) -> bool:
+        value = self.raw(key, ... if default is None else default)
+        if not isinstance(value, bool):
+            self.fail(f"'{self._key(key)}' must be true or false")
+        return value
+
+    def number(self, key: str, default: int) -> int:
+        value = self.raw(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            self.fail(f"'{self._key(key)}' must be a whole number")
+        return value
+
+    def sub(self, key: str, default: Any = ...) -> _Reader:
+        return _Reader(self.file, self.raw(key, default), self._key(key))
+
+    def items(self, key: str) -> list[_Reader]:
+        value = self.raw(key, [])
+        if not isinstance(value, list):
+            self.fail(f"'{self._key(key)}' must be a list")
+        return [_Reader(self.file, v, f"{self._key(key)}[{i}]") for i, v in enumerate(value)]
+
+    def texts(self, key: str, fields: Iterable[str] = ()) -> tuple[str, ...]:
+        value = self.raw(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fail(f"'{self._key(key)}' must be a list of texts")
+        for i, v in enumerate(value):
+            check_placeholders(self.file, f"{self._key(key)}[{i}]", v, frozenset(fields))
+        return tuple(value)
+
+    def done(self) -> None:
+        unknown = sorted(set(self.data) - self.seen)
+        if unknown:
+            self.fail(f"unknown key '{self._key(unknown[0])}'")
+
+
+def check_placeholders(file: Path, key: str, text: str, allowed: frozenset[str]) -> None:
+    try:
+        names = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
+    except ValueError as exc:
+        raise ConfigError(f"'{key}' has a broken placeholder ({exc}); write {{{{ for a literal brace",
+                          path=str(file)) from exc
+    for name in names:
+        if name not in allowed:
+            can = ", ".join("{" + a + "}" for a in sorted(allowed)) or "no placeholders"
+            raise ConfigError(f"'{key}' uses unknown placeholder {{{name}}}", path=str(file),
+                              hint=f"it may use {can}")
+
+
+def _procedural(r: _Reader) -> ProceduralItem:
+    item = ProceduralItem(
+        key=r.text("key"),
+        heading=r.text("heading"),
+        description=r.text("description", PROCEDURAL_FIELDS, default=""),
+        include=r.choice("include", INCLUDE_RULES, default="always"),
+        description_no_dates=r.maybe_text("description_no_dates", PROCEDURAL_FIELDS),
+        description_no_previous=r.maybe_text("description_no_previous", PROCEDURAL_FIELDS),
+    )
+    r.done()
+    return item
+
+
+def _sections(r: _Reader, key: str) -> tuple[Section, ...]:
+    out = []
+    for s in r.items(key):
+        out.append(Section(s.text("heading", FRONT_FIELDS, default=""),
+                           s.texts("paragraphs", FRONT_FIELDS)))
+        s.done()
+    return tuple(out)
+
+
+def parse_style(name: str, file: Path, data: Any) -> Style:
+    """Build a :class:`Style` from parsed YAML, or raise ConfigError naming ``file``."""
+    r = _Reader(file, data, "")
+    f = r.sub("formats")
+    formats = Formats(f.text("date", DATE_FIELDS), f.text("time", DATE_FIELDS),
+                      f.text("previous_date", DATE_FIELDS), f.text("future_date", DATE_FIELDS),
+                      f.choice("venue_case", HEADING_CASES, default="as_written"))
+    f.done()
+    p = r.sub("papers")
+    papers = PaperLettering(p.flag("letters"), p.text("stamp", STAMP_FIELDS),
+                            p.text("reference", REFERENCE_FIELDS),
+                            p.text("reference_single", REFERENCE_FIELDS,
+                                   default=p.data.get("reference") or ""))
+    p.done()
+    if not papers.letters and "{letter}" in papers.stamp + papers.reference:
+        p.fail("'papers' uses {letter} but 'papers.letters' is false")
+    d = r.sub("descriptions")
+    descriptions: dict[str, str] = {}
+    for kind in KINDS:
+        descriptions[kind] = d.text(kind, DESCRIPTION_FIELDS)
+        descriptions[f"{kind}_no_lead"] = d.text(f"{kind}_no_lead", DESCRIPTION_FIELDS - {"lead", "lead_mid"},
+                                                 default="To consider {title}.")
+    descriptions["exempt_public"] = d.text("exempt_public", EXEMPT_FIELDS,
+                                           default="Exempt information: {reason}.")
+    d.done()
+    opening = tuple(_procedural(i) for i in r.items("opening"))
+    closing = tuple(_procedural(i) for i in r.items("closing"))
+    keys = [i.key for i in opening + closing]
+    duplicate = next((k for k in keys if keys.count(k) > 1), None)
+    if duplicate:
+        r.fail(f"procedural key '{duplicate}' is used twice in opening/closing")
+    b = r.sub("part_b")
+    part_b = PartB(_procedural(b.sub("exclusion")), b.text("heading"),
+                   b.text("reason_label", default=""))
+    b.done()
+    m = r.sub("membership")
+    membership = Membership(m.text("heading", FRONT_FIELDS, default=""), m.texts("groups"),
+                            m.text("group_suffix", default=""), m.text("ungrouped", default="Members"),
+                            m.text("line", MEMBER_FIELDS, default="{name}, {title}"))
+    m.done()
+    fs = r.sub("frontsheet")
+    frontsheet = Frontsheet(
+        title=fs.text("title", FRONT_FIELDS), logo_text=fs.text("logo_text", FRONT_FIELDS, default=""),
+        date_label=fs.text("date_label", default="Date:"),
+        time_label=fs.text("time_label", default="Time:"),
+        location_label=fs.text("location_label", default="Location:"),
+        summons=fs.text("summons", FRONT_FIELDS, default=""),
+        welcome=fs.text("welcome", FRONT_FIELDS, default=""),
+        signoff=fs.text("signoff", FRONT_FIELDS, default=""),
+        webcast=fs.texts("webcast", FRONT_FIELDS),
+        public_information_heading=fs.text("public_information_heading", FRONT_FIELDS, default=""),
+        public_information=_sections(fs, "public_information"),
+        contact_heading=fs.text("contact_heading", FRONT_FIELDS, default=""),
+        contact=fs.text("contact", FRONT_FIELDS, default=""),
+        press=fs.text("press", FRONT_FIELDS, default=""),
+        public_session=fs.text("public_session", default=""),
+        agenda_heading=fs.text("agenda_heading", default="AGENDA"),
+        private_banner=fs.text("private_banner", default=""),
+        notices=_sections(fs, "notices"),
+    )
+    fs.done()
+    style = Style(
+        name=name, path=file.parent,
+        display_name=r.text("display_name"),
+        chair_title=r.text("chair_title"),
+        chair_suffix=r.text("chair_suffix", default=""),
+        vice_chair_suffix=r.text("vice_chair_suffix", default=""),
+        heading_case=r.choice("heading_case", HEADING_CASES),
+        heading_full_stop=r.flag("heading_full_stop", default=False),
+        formats=formats, papers=papers, descriptions=descriptions,
+        opening=opening, closing=closing,
+        future_dates_limit=r.number("future_dates_limit", 6),
+        part_b=part_b, membership=membership, frontsheet=frontsheet,
+    )
+    r.done()
+    return style

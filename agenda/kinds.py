@@ -1,0 +1,41 @@
+"""The shared vocabularies: who a member is, where a meeting and an item stand, what kind an
+item is. Plain enums, so document code can use them without the database."""
+
+from __future__ import annotations
+
+import enum
+
+
+class Role(enum.StrEnum):
+    CHAIR = "chair"
+    VICE_CHAIR = "vice-chair"
+    MEMBER = "member"
+    CLERK = "clerk"
+
+
+class MeetingStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    PUBLISHED = "published"
+    HELD = "held"
+    CANCELLED = "cancelled"
+
+
+class ItemKind(enum.StrEnum):
+    REPORT = "report"
+    PRESENTATION = "presentation"
+    VERBAL = "verbal"
+    DISCUSSION = "discussion"
+
+    @property
+    def expects_paper(self) -> bool:
+        """Reports need a paper; presentations may bring slides; verbal items and discussions don't."""
+        return self is ItemKind.REPORT
+
+
+class ItemStatus(enum.StrEnum):
+    PLANNED = "planned"
+    DEFERRED = "deferred"      # moved off its meeting and not yet given a new one
+    WITHDRAWN = "withdrawn"
+
+
+__all__ = ["ItemKind", "ItemStatus", "MeetingStatus", "Role"]
