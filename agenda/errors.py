@@ -30,8 +30,9 @@ class InvalidInput(BoardclerkError):
 class ConfigError(BoardclerkError):
     """The configuration file is malformed. Carries the file and line of the first problem."""
 
-    def __init__(self, message: str, *, path: str, line: int | None = None,
-                 hint: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, path: str, line: int | None = None, hint: str | None = None
+    ) -> None:
         self.path = path
         self.line = line
         where = f"{path}:{line}" if line else path

@@ -34,7 +34,7 @@ class ItemKind(enum.StrEnum):
 
 class ItemStatus(enum.StrEnum):
     PLANNED = "planned"
-    DEFERRED = "deferred"      # moved off its meeting and not yet given a new one
+    DEFERRED = "deferred"  # moved off its meeting and not yet given a new one
     WITHDRAWN = "withdrawn"
 
 

@@ -41,49 +41,101 @@ def make_papers(store: LocalFileStore, count: int, pages: int) -> list[tuple[str
     for i, report in enumerate(reports):
         landscape = i % 4 == 1
         if i % 3 == 2:
-            data = samples.make_report_pdf(report, "council-appendix", pages=pages,
-                                           landscape_pages=1 if landscape else 0, seed=i)
+            data = samples.make_report_pdf(
+                report,
+                "council-appendix",
+                pages=pages,
+                landscape_pages=1 if landscape else 0,
+                seed=i,
+            )
             papers.append(("pdf", report.title, data))
         else:
-            data = samples.make_report_docx(report, "council-appendix", pages=pages,
-                                            landscape_appendix=landscape, seed=i)
+            data = samples.make_report_docx(
+                report, "council-appendix", pages=pages, landscape_appendix=landscape, seed=i
+            )
             papers.append(("docx", report.title, data))
     return papers
 
 
 def make_agenda(store: LocalFileStore, papers: list[tuple[str, str, bytes]]) -> Agenda:
-    entries = [AgendaEntry(key="proc:apologies", number="1", heading="APOLOGIES FOR ABSENCE",
-                           description="", procedural=True)]
+    entries = [
+        AgendaEntry(
+            key="proc:apologies",
+            number="1",
+            heading="APOLOGIES FOR ABSENCE",
+            description="",
+            procedural=True,
+        )
+    ]
     for i, (kind, title, data) in enumerate(papers):
         letter = chr(ord("A") + i) if i < 26 else "Z" + chr(ord("A") + i - 26)
-        paper = AgendaPaper(paper_id=i + 1, version=1, sha256=store.put(data), file_kind=kind,
-                            file_name=f"paper{i}.{kind}", title=title, presenter=None,
-                            authors=f"Author {i}", executive_summary=None, recommendations=(),
-                            on_time=True)
-        entries.append(AgendaEntry(
-            key=f"item:{i + 1}", number=str(i + 2), heading=title.upper(),
-            description=f"The Director to submit a report on {title}.", procedural=False,
-            item_id=i + 1, kind="report", letter=letter, stamp=f"Appendix {letter}",
-            paper=paper))
-    return Agenda(meeting_id=1, meeting_ref="hwb:2027-04-01", organisation="Leicester City Council",
-                  body_name="Health and Wellbeing Board", style="council-appendix",
-                  starts_at=dt.datetime(2027, 4, 1, 9, 30, tzinfo=ZoneInfo("Europe/London")),
-                  venue="City Hall", clerk=None, clerk_email=None, members=(),
-                  entries=tuple(entries))
+        paper = AgendaPaper(
+            paper_id=i + 1,
+            version=1,
+            sha256=store.put(data),
+            file_kind=kind,
+            file_name=f"paper{i}.{kind}",
+            title=title,
+            presenter=None,
+            authors=f"Author {i}",
+            executive_summary=None,
+            recommendations=(),
+            on_time=True,
+        )
+        entries.append(
+            AgendaEntry(
+                key=f"item:{i + 1}",
+                number=str(i + 2),
+                heading=title.upper(),
+                description=f"The Director to submit a report on {title}.",
+                procedural=False,
+                item_id=i + 1,
+                kind="report",
+                letter=letter,
+                stamp=f"Appendix {letter}",
+                paper=paper,
+            )
+        )
+    return Agenda(
+        meeting_id=1,
+        meeting_ref="hwb:2027-04-01",
+        organisation="Leicester City Council",
+        body_name="Health and Wellbeing Board",
+        style="council-appendix",
+        starts_at=dt.datetime(2027, 4, 1, 9, 30, tzinfo=ZoneInfo("Europe/London")),
+        venue="City Hall",
+        clerk=None,
+        clerk_email=None,
+        members=(),
+        entries=tuple(entries),
+    )
 
 
-def build(agenda: Agenda, store: LocalFileStore, cache: RenderCache,
-          formats: tuple[str, ...]) -> tuple[float, int]:
+def build(
+    agenda: Agenda, store: LocalFileStore, cache: RenderCache, formats: tuple[str, ...]
+) -> tuple[float, int]:
     paths = {e.paper.sha256: store.path(e.paper.sha256) for e in agenda.papers if e.paper}
     start = time.perf_counter()
-    pack = assemble_pack(agenda, paths, private=False, formats=formats,
-                         front_docx=lambda r: build_front_docx(agenda, r, private=False),
-                         title="Benchmark pack", cache=cache)
+    pack = assemble_pack(
+        agenda,
+        paths,
+        private=False,
+        formats=formats,
+        front_docx=lambda r: build_front_docx(agenda, r, private=False),
+        title="Benchmark pack",
+        cache=cache,
+    )
     return time.perf_counter() - start, pack.pdf_pages or 0
 
 
-def one_round(root: Path, store: LocalFileStore, papers: list[tuple[str, str, bytes]],
-              words: list[Path], pages: int, n: int) -> dict[str, float]:
+def one_round(
+    root: Path,
+    store: LocalFileStore,
+    papers: list[tuple[str, str, bytes]],
+    words: list[Path],
+    pages: int,
+    n: int,
+) -> dict[str, float]:
     """floor, cold build and rebuild after one changed Word paper, on fresh caches."""
     agenda = make_agenda(store, papers)
     start = time.perf_counter()
@@ -97,16 +149,24 @@ def one_round(root: Path, store: LocalFileStore, papers: list[tuple[str, str, by
 
     # One Word paper changes: a new version with different bytes, same length.
     changed = next(i for i, p in enumerate(papers) if p[0] == "docx")
-    report = samples.sample_reports("Health and Wellbeing Board", MEETING, len(papers),
-                                    seed=1)[changed]
+    report = samples.sample_reports("Health and Wellbeing Board", MEETING, len(papers), seed=1)[
+        changed
+    ]
     edited = list(papers)
-    edited[changed] = ("docx", papers[changed][1],
-                       samples.make_report_docx(report, "council-appendix", pages=pages,
-                                                seed=100 + n))
+    edited[changed] = (
+        "docx",
+        papers[changed][1],
+        samples.make_report_docx(report, "council-appendix", pages=pages, seed=100 + n),
+    )
     render.reset_stats()
     rebuild, _ = build(make_agenda(store, edited), store, cache, ("pdf", "docx"))
-    return {"floor": floor, "cold": cold, "rebuild": rebuild, "cold_calls": cold_calls,
-            "rebuild_rendered": render.stats.documents_rendered}
+    return {
+        "floor": floor,
+        "cold": cold,
+        "rebuild": rebuild,
+        "cold_calls": cold_calls,
+        "rebuild_rendered": render.stats.documents_rendered,
+    }
 
 
 def main() -> None:
@@ -125,7 +185,9 @@ def main() -> None:
             path.write_bytes(data)
         # Warm LibreOffice's profiles so first-start costs are not counted anywhere.
         convert_to_pdf(words[:2], root / "warm", workers=2)
-        _, total_pages = build(make_agenda(store, papers), store, RenderCache(root / "c0"), ("pdf",))
+        _, total_pages = build(
+            make_agenda(store, papers), store, RenderCache(root / "c0"), ("pdf",)
+        )
         word_pages = sum(len(PdfReader(p).pages) for p in convert_to_pdf(words, root / "count"))
         rounds = [one_round(root, store, papers, words, args.pages, n) for n in range(args.rounds)]
 
@@ -134,16 +196,24 @@ def main() -> None:
         return f"min {values[0]:6.2f} s  median {statistics.median(values):6.2f} s"
 
     ratios = sorted(r["cold"] / r["floor"] for r in rounds)
-    print(f"papers: {len(papers)} ({len(words)} Word, {len(papers) - len(words)} PDF); "
-          f"pack: {total_pages} pages ({word_pages} from Word papers); {args.rounds} rounds; "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(
+        f"papers: {len(papers)} ({len(words)} Word, {len(papers) - len(words)} PDF); "
+        f"pack: {total_pages} pages ({word_pages} from Word papers); {args.rounds} rounds; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
     print(f"floor   LibreOffice alone, {len(words)} Word papers in 1 call: {stat('floor')}")
-    print(f"cold    PDF pack + DOCX working copy ({rounds[0]['cold_calls']:.0f} soffice calls): "
-          f"{stat('cold')}")
-    print(f"        cold / floor per round: min {ratios[0]:.2f}x  median "
-          f"{statistics.median(ratios):.2f}x   (target <= 1.3x)")
-    print(f"rebuild one Word paper changed ({rounds[0]['rebuild_rendered']:.0f} document "
-          f"rendered): {stat('rebuild')}   (target < 5 s)")
+    print(
+        f"cold    PDF pack + DOCX working copy ({rounds[0]['cold_calls']:.0f} soffice calls): "
+        f"{stat('cold')}"
+    )
+    print(
+        f"        cold / floor per round: min {ratios[0]:.2f}x  median "
+        f"{statistics.median(ratios):.2f}x   (target <= 1.3x)"
+    )
+    print(
+        f"rebuild one Word paper changed ({rounds[0]['rebuild_rendered']:.0f} document "
+        f"rendered): {stat('rebuild')}   (target < 5 s)"
+    )
 
 
 if __name__ == "__main__":

@@ -41,30 +41,58 @@ from tests.recording import create_delivery_table, outstanding, worker_process  
 
 LONDON = ZoneInfo("Europe/London")
 PLANNED_AT = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
-FIRST_MEETING = dt.date(2027, 1, 28)          # Thursdays, every four weeks
+FIRST_MEETING = dt.date(2027, 1, 28)  # Thursdays, every four weeks
 
 
 def build(url: str, bodies: int, meetings: int, items: int) -> None:
     engine = make_engine(url)
     with Session(engine) as s, s.begin():
-        org = Organisation(name="Bench Council", timezone="Europe/London", holiday_country="GB",
-                           holiday_subdivision="ENG", closure_days=[], created_at=PLANNED_AT)
+        org = Organisation(
+            name="Bench Council",
+            timezone="Europe/London",
+            holiday_country="GB",
+            holiday_subdivision="ENG",
+            closure_days=[],
+            created_at=PLANNED_AT,
+        )
         s.add(org)
         for b in range(bodies):
-            body = Body(organisation=org, key=f"b{b}", name=f"Board {b}", style="company-board",
-                        deadlines={})
+            body = Body(
+                organisation=org,
+                key=f"b{b}",
+                name=f"Board {b}",
+                style="company-board",
+                deadlines={},
+            )
             body.members = [
                 Member(name=f"Chair {b}", role="chair", slack_id=f"UCH{b}", position=0),
                 Member(name=f"Clerk {b}", role="clerk", slack_id=f"UCL{b}", position=1),
-                Member(name=f"Director {b}", title="Director", role="member",
-                       slack_id=f"UDI{b}", position=2)]
+                Member(
+                    name=f"Director {b}",
+                    title="Director",
+                    role="member",
+                    slack_id=f"UDI{b}",
+                    position=2,
+                ),
+            ]
             for n in range(meetings):
                 day = FIRST_MEETING + dt.timedelta(weeks=4 * n)
-                m = Meeting(body=body, date=day, status="scheduled",
-                            starts_at=dt.datetime.combine(day, dt.time(10), tzinfo=LONDON))
+                m = Meeting(
+                    body=body,
+                    date=day,
+                    status="scheduled",
+                    starts_at=dt.datetime.combine(day, dt.time(10), tzinfo=LONDON),
+                )
                 for i in range(items):
-                    it = ForwardPlanItem(body=body, meeting=m, title=f"Report {i}", kind="report",
-                                         lead="Director", position=i, created_at=PLANNED_AT)
+                    it = ForwardPlanItem(
+                        body=body,
+                        meeting=m,
+                        title=f"Report {i}",
+                        kind="report",
+                        lead="Director",
+                        position=i,
+                        created_at=PLANNED_AT,
+                    )
                     it.authors = [ItemAuthor(slack_id=f"UA{b}x{n}x{i}")]
             s.add(body)
             if b % 20 == 19:
@@ -77,12 +105,16 @@ def plan(url: str) -> tuple[float, int]:
     start = time.perf_counter()
     with Session(engine) as s:
         body_ids = list(s.scalars(select(Body.id)))
-    for body_id in body_ids:                      # one transaction per body
+    for body_id in body_ids:  # one transaction per body
         with Session(engine) as s, s.begin():
             meetings = s.scalars(
-                select(Meeting).where(Meeting.body_id == body_id).options(
+                select(Meeting)
+                .where(Meeting.body_id == body_id)
+                .options(
                     selectinload(Meeting.items).selectinload(ForwardPlanItem.authors),
-                    selectinload(Meeting.body).selectinload(Body.members)))
+                    selectinload(Meeting.body).selectinload(Body.members),
+                )
+            )
             for m in meetings:
                 replan_meeting(s, m, now=PLANNED_AT)
     elapsed = time.perf_counter() - start
@@ -96,11 +128,14 @@ def dispatch(url: str, workers: int, at: dt.datetime) -> dict[str, float]:
     engine = make_engine(url)
     create_delivery_table(engine)
     with engine.connect() as conn:
-        due = conn.execute(text("SELECT count(*) FROM reminders WHERE due_at <= :t"),
-                           {"t": at}).scalar_one()
+        due = conn.execute(
+            text("SELECT count(*) FROM reminders WHERE due_at <= :t"), {"t": at}
+        ).scalar_one()
     ctx = multiprocessing.get_context("spawn")
-    procs = [ctx.Process(target=worker_process, args=(url, at, 60.0, 0.0, 1800.0))
-             for _ in range(workers)]
+    procs = [
+        ctx.Process(target=worker_process, args=(url, at, 60.0, 0.0, 1800.0))
+        for _ in range(workers)
+    ]
     start = time.perf_counter()
     for p in procs:
         p.start()
@@ -113,23 +148,38 @@ def dispatch(url: str, workers: int, at: dt.datetime) -> dict[str, float]:
         time.sleep(0.05)
     end = time.perf_counter()
     with engine.connect() as conn:
-        status = dict(conn.execute(text(
-            "SELECT status, count(*) FROM reminders WHERE due_at <= :t GROUP BY status"),
-            {"t": at}).all())
-        duplicated = conn.execute(text(
-            "SELECT coalesce(sum(copies - 1), 0) FROM test_deliveries")).scalar_one()
+        status = dict(
+            conn.execute(
+                text("SELECT status, count(*) FROM reminders WHERE due_at <= :t GROUP BY status"),
+                {"t": at},
+            ).all()
+        )
+        duplicated = conn.execute(
+            text("SELECT coalesce(sum(copies - 1), 0) FROM test_deliveries")
+        ).scalar_one()
         delivered = conn.execute(text("SELECT count(*) FROM test_deliveries")).scalar_one()
-        unrecorded = conn.execute(text(
-            "SELECT count(*) FROM test_deliveries d JOIN reminders r ON r.id = d.reminder_id "
-            "WHERE r.status <> 'sent'")).scalar_one()
+        unrecorded = conn.execute(
+            text(
+                "SELECT count(*) FROM test_deliveries d JOIN reminders r ON r.id = d.reminder_id "
+                "WHERE r.status <> 'sent'"
+            )
+        ).scalar_one()
     lost = outstanding(engine, at) + unrecorded
     engine.dispose()
     busy = end - (first_send or start)
     handled = sum(status.values())
-    return {"due": due, "delivered": delivered, "sent": status.get("sent", 0),
-            "superseded": status.get("superseded", 0), "failed": status.get("failed", 0),
-            "duplicated": duplicated, "lost": lost, "wall": end - start, "busy": busy,
-            "handled": handled}
+    return {
+        "due": due,
+        "delivered": delivered,
+        "sent": status.get("sent", 0),
+        "superseded": status.get("superseded", 0),
+        "failed": status.get("failed", 0),
+        "duplicated": duplicated,
+        "lost": lost,
+        "wall": end - start,
+        "busy": busy,
+        "handled": handled,
+    }
 
 
 def main() -> None:
@@ -139,9 +189,11 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=15)
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
-    admin_url = (os.environ.get("BOARDCLERK_BENCH_POSTGRES_URL")
-                 or os.environ.get("BOARDCLERK_TEST_POSTGRES_URL")
-                 or "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/postgres")
+    admin_url = (
+        os.environ.get("BOARDCLERK_BENCH_POSTGRES_URL")
+        or os.environ.get("BOARDCLERK_TEST_POSTGRES_URL")
+        or "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/postgres"
+    )
     name = f"bc_bench_{uuid.uuid4().hex[:8]}"
     admin = make_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -153,24 +205,34 @@ def main() -> None:
         t = time.perf_counter()
         build(url, args.bodies, args.meetings, args.items)
         n_items = args.bodies * args.meetings * args.items
-        print(f"data: {args.bodies} bodies x {args.meetings} meetings x {args.items} items "
-              f"= {n_items} items, built in {time.perf_counter() - t:.1f} s")
+        print(
+            f"data: {args.bodies} bodies x {args.meetings} meetings x {args.items} items "
+            f"= {n_items} items, built in {time.perf_counter() - t:.1f} s"
+        )
         elapsed, rows = plan(url)
-        print(f"planning: {rows} reminders for {n_items} items in {elapsed:.1f} s "
-              f"({n_items / elapsed:.0f} items/s, {elapsed / (args.bodies * args.meetings) * 1000:.1f} "
-              "ms per meeting)")
+        print(
+            f"planning: {rows} reminders for {n_items} items in {elapsed:.1f} s "
+            f"({n_items / elapsed:.0f} items/s, {elapsed / (args.bodies * args.meetings) * 1000:.1f} "
+            "ms per meeting)"
+        )
         with Session(engine) as s:
             first = s.scalars(select(Meeting).order_by(Meeting.id).limit(1)).one()
             due = meeting_deadlines(first).papers_due
-        at = due + dt.timedelta(hours=17)            # 10:00 the morning after papers were due
+        at = due + dt.timedelta(hours=17)  # 10:00 the morning after papers were due
         engine.dispose()
         r = dispatch(url, args.workers, at)
-        print(f"dispatch at {at:%Y-%m-%d %H:%M} UTC with {args.workers} worker processes on "
-              f"PostgreSQL: {r['due']} reminders due (after downtime since planning)")
-        print(f"  sent {r['sent']}, superseded (stale, not sent) {r['superseded']}, "
-              f"failed {r['failed']}, duplicated {r['duplicated']}, lost {r['lost']}")
-        print(f"  {r['wall']:.1f} s wall incl. process start; {r['busy']:.1f} s from first send: "
-              f"{r['sent'] / r['busy']:.0f} sent/s, {r['handled'] / r['busy']:.0f} rows settled/s")
+        print(
+            f"dispatch at {at:%Y-%m-%d %H:%M} UTC with {args.workers} worker processes on "
+            f"PostgreSQL: {r['due']} reminders due (after downtime since planning)"
+        )
+        print(
+            f"  sent {r['sent']}, superseded (stale, not sent) {r['superseded']}, "
+            f"failed {r['failed']}, duplicated {r['duplicated']}, lost {r['lost']}"
+        )
+        print(
+            f"  {r['wall']:.1f} s wall incl. process start; {r['busy']:.1f} s from first send: "
+            f"{r['sent'] / r['busy']:.0f} sent/s, {r['handled'] / r['busy']:.0f} rows settled/s"
+        )
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

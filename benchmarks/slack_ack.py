@@ -79,17 +79,29 @@ def _serve_fake(conn: Any) -> None:
     fake.stop()
 
 
-def start_web(tmp: Path, fake: FakeInProcess, workers: int, threads: int) -> tuple[subprocess.Popen, str]:
+def start_web(
+    tmp: Path, fake: FakeInProcess, workers: int, threads: int
+) -> tuple[subprocess.Popen, str]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     today = dt.datetime.now(dt.UTC).date()
-    env = {**os.environ, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-           "SLACK_API_URL": fake.base_url, "PORT": str(port),
-           "DATABASE_URL": f"sqlite:///{tmp}/bench.db", "BOARDCLERK_DATA_DIR": str(tmp / "data"),
-           "BOARDCLERK_CONFIG": str(write_sample_config(tmp / "boardclerk.yaml", today))}
-    proc = subprocess.Popen([BOARDCLERK, "web", "--workers", str(workers), "--threads", str(threads)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": fake.base_url,
+        "PORT": str(port),
+        "DATABASE_URL": f"sqlite:///{tmp}/bench.db",
+        "BOARDCLERK_DATA_DIR": str(tmp / "data"),
+        "BOARDCLERK_CONFIG": str(write_sample_config(tmp / "boardclerk.yaml", today)),
+    }
+    proc = subprocess.Popen(
+        [BOARDCLERK, "web", "--workers", str(workers), "--threads", str(threads)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -108,8 +120,12 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn processes")
     parser.add_argument("--threads", type=int, default=16, help="threads per process")
-    parser.add_argument("--gap", type=float, default=0.5,
-                        help="seconds between bursts (lazy work of one burst drains meanwhile)")
+    parser.add_argument(
+        "--gap",
+        type=float,
+        default=0.5,
+        help="seconds between bursts (lazy work of one burst drains meanwhile)",
+    )
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="bc-bench-"))
@@ -118,7 +134,7 @@ def main() -> None:
     try:
         run(args, tmp, fake, base)
     finally:
-        time.sleep(1.0)          # let lazy listeners finish before tearing down
+        time.sleep(1.0)  # let lazy listeners finish before tearing down
         proc.terminate()
         proc.wait(timeout=30)
         fake.stop()
@@ -128,14 +144,21 @@ def run(args: argparse.Namespace, tmp: Path, fake: FakeInProcess, base: str) -> 
     refs = meeting_refs(dt.datetime.now(dt.UTC).date())
     engine = make_engine(f"sqlite:///{tmp}/bench.db")
     with engine.connect() as conn:
-        strategy = conn.scalar(select(ForwardPlanItem.id).where(
-            ForwardPlanItem.title == "Joint Health and Wellbeing Strategy Refresh"))
+        strategy = conn.scalar(
+            select(ForwardPlanItem.id).where(
+                ForwardPlanItem.title == "Joint Health and Wellbeing Strategy Refresh"
+            )
+        )
     engine.dispose()
     slack = SlackSide(f"{base}/slack/events", hooks_url=f"{fake.root}hooks/")
     docx_file = fake.file
 
-    submit_view = {"type": "modal", "callback_id": "submit_paper", "id": "V1",
-                   "private_metadata": f'{{"meeting": "{refs[0]}", "item": {strategy}}}'}
+    submit_view = {
+        "type": "modal",
+        "callback_id": "submit_paper",
+        "id": "V1",
+        "private_metadata": f'{{"meeting": "{refs[0]}", "item": {strategy}}}',
+    }
     submit_state = values(item=("select", str(strategy)), title="Strategy", file=[docx_file])
     counter = iter(range(10**6))
 
@@ -144,21 +167,29 @@ def run(args: argparse.Namespace, tmp: Path, fake: FakeInProcess, base: str) -> 
         "command: submit (lazy opens the modal)": lambda: slack.command(PUBLIC_HEALTH, "submit"),
         "command: plan (lazy replies)": lambda: slack.command(CLERK, "plan"),
         "command: status (lazy replies)": lambda: slack.command(PUBLIC_HEALTH, f"status {refs[0]}"),
-        "view: submit paper (validates; lazy stores)":
-            lambda: slack.submit_view(PUBLIC_HEALTH, submit_view, submit_state),
+        "view: submit paper (validates; lazy stores)": lambda: slack.submit_view(
+            PUBLIC_HEALTH, submit_view, submit_state
+        ),
         "view: add item (checks; lazy writes)": lambda: slack.submit_view(
-            CLERK, add_item_modal([(refs[1], refs[1])]),
-            values(meeting=("select", refs[1]), title=f"Bench item {next(counter)}",
-                   kind=("select", "discussion"))),
+            CLERK,
+            add_item_modal([(refs[1], refs[1])]),
+            values(
+                meeting=("select", refs[1]),
+                title=f"Bench item {next(counter)}",
+                kind=("select", "discussion"),
+            ),
+        ),
     }
-    for send in kinds.values():    # warm up both processes: imports, pools, first queries
+    for send in kinds.values():  # warm up both processes: imports, pools, first queries
         for _ in range(args.workers * 2):
             timed(send)
 
-    print(f"Time to ack: {args.concurrency} concurrent signed requests x {args.rounds} rounds per "
-          f"kind; boardclerk web ({args.workers} gunicorn gthread workers x {args.threads} threads), "
-          f"SQLite, loopback, {args.gap:g} s between bursts; load average before: "
-          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(
+        f"Time to ack: {args.concurrency} concurrent signed requests x {args.rounds} rounds per "
+        f"kind; boardclerk web ({args.workers} gunicorn gthread workers x {args.threads} threads), "
+        f"SQLite, loopback, {args.gap:g} s between bursts; load average before: "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    )
     print(f"{'request':48} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
     everything: list[float] = []
     with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
@@ -168,19 +199,25 @@ def run(args: argparse.Namespace, tmp: Path, fake: FakeInProcess, base: str) -> 
                 samples += list(pool.map(lambda _i, f=send: timed(f), range(args.concurrency)))
                 time.sleep(args.gap)
             everything += samples
-            print(f"{name:48} {statistics.median(samples) * 1000:8.1f} "
-                  f"{percentile(samples, 99) * 1000:8.1f} {max(samples) * 1000:8.1f}")
+            print(
+                f"{name:48} {statistics.median(samples) * 1000:8.1f} "
+                f"{percentile(samples, 99) * 1000:8.1f} {max(samples) * 1000:8.1f}"
+            )
         mixed: list[float] = []
         sends = list(kinds.values())
         for _ in range(args.rounds):
             mixed += list(pool.map(lambda i: timed(sends[i % len(sends)]), range(args.concurrency)))
             time.sleep(args.gap)
         everything += mixed
-        print(f"{'mixed (all kinds at once)':48} {statistics.median(mixed) * 1000:8.1f} "
-              f"{percentile(mixed, 99) * 1000:8.1f} {max(mixed) * 1000:8.1f}")
+        print(
+            f"{'mixed (all kinds at once)':48} {statistics.median(mixed) * 1000:8.1f} "
+            f"{percentile(mixed, 99) * 1000:8.1f} {max(mixed) * 1000:8.1f}"
+        )
     p99 = percentile(everything, 99) * 1000
-    print(f"{'ALL':48} {statistics.median(everything) * 1000:8.1f} {p99:8.1f} "
-          f"{max(everything) * 1000:8.1f}")
+    print(
+        f"{'ALL':48} {statistics.median(everything) * 1000:8.1f} {p99:8.1f} "
+        f"{max(everything) * 1000:8.1f}"
+    )
     print(f"target p99 < 300 ms: {'met' if p99 < 300 else 'NOT met'}")
 
 

@@ -41,8 +41,9 @@ REDIRECT_PATH = "/slack/oauth_redirect"
 def installation_store(settings: Settings, engine: Engine) -> SQLAlchemyInstallationStore:
     """Tokens of every workspace that installed the app (tables made by migration 0004)."""
     assert settings.client_id
-    return SQLAlchemyInstallationStore(client_id=settings.client_id, engine=engine,
-                                       logger=logging.getLogger("boardclerk.oauth"))
+    return SQLAlchemyInstallationStore(
+        client_id=settings.client_id, engine=engine, logger=logging.getLogger("boardclerk.oauth")
+    )
 
 
 def _client(settings: Settings, token: str | None) -> WebClient:
@@ -62,39 +63,52 @@ def _bolt_app(settings: Settings, engine: Engine) -> App:
         "name": "boardclerk",
         # Bolt's default pool has 5 threads shared by acks and lazy parts; 20 requests at
         # once would queue acks behind slow lazy work (downloads, modal building).
-        "listener_executor": ThreadPoolExecutor(max_workers=LISTENER_THREADS,
-                                                thread_name_prefix="bolt"),
+        "listener_executor": ThreadPoolExecutor(
+            max_workers=LISTENER_THREADS, thread_name_prefix="bolt"
+        ),
     }
     if settings.oauth:
         store = installation_store(settings, engine)
         oauth = OAuthSettings(
-            client_id=settings.client_id, client_secret=settings.client_secret,
-            scopes=BOT_SCOPES, installation_store=store,
+            client_id=settings.client_id,
+            client_secret=settings.client_secret,
+            scopes=BOT_SCOPES,
+            installation_store=store,
             state_store=SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=engine),
-            install_path=INSTALL_PATH, redirect_uri_path=REDIRECT_PATH)
+            install_path=INSTALL_PATH,
+            redirect_uri_path=REDIRECT_PATH,
+        )
         # cache_enabled: without it every request costs an auth.test round trip (stack.md 1.7).
         authorize = InstallationStoreAuthorize(
-            client_id=settings.client_id, client_secret=settings.client_secret,
-            installation_store=store, cache_enabled=True,
-            logger=logging.getLogger("boardclerk.oauth"))
-        app = App(client=_client(settings, None), oauth_settings=oauth,
-                  authorize=authorize, **common)
-        app.enable_token_revocation_listeners()   # app_uninstalled / tokens_revoked
+            client_id=settings.client_id,
+            client_secret=settings.client_secret,
+            installation_store=store,
+            cache_enabled=True,
+            logger=logging.getLogger("boardclerk.oauth"),
+        )
+        app = App(
+            client=_client(settings, None), oauth_settings=oauth, authorize=authorize, **common
+        )
+        app.enable_token_revocation_listeners()  # app_uninstalled / tokens_revoked
         return app
     app = App(client=_client(settings, settings.bot_token), **common)
 
     def token_gone(event: dict[str, Any]) -> None:
         # Single workspace: the token lives in the environment; someone has to replace it.
-        log.warning("Slack says the app was uninstalled or its token revoked (%s); "
-                    "SLACK_BOT_TOKEN no longer works", event.get("type"))
+        log.warning(
+            "Slack says the app was uninstalled or its token revoked (%s); "
+            "SLACK_BOT_TOKEN no longer works",
+            event.get("type"),
+        )
 
     app.event("app_uninstalled")(token_gone)
     app.event("tokens_revoked")(token_gone)
     return app
 
 
-def create_app(settings: Settings, engine: Engine, store: FileStore, *,
-               clock: Clock | None = None) -> tuple[App, Flask]:
+def create_app(
+    settings: Settings, engine: Engine, store: FileStore, *, clock: Clock | None = None
+) -> tuple[App, Flask]:
     deps = Deps(settings=settings, engine=engine, store=store, clock=clock or Clock())
     app = _bolt_app(settings, engine)
 
@@ -129,6 +143,7 @@ def _flask_app(app: App, settings: Settings, engine: Engine) -> Flask:
         return Response("ok\n", status=200, mimetype="text/plain")
 
     if settings.oauth:
+
         @flask_app.get(INSTALL_PATH)
         def slack_install() -> Any:
             return handler.handle(request)

@@ -20,19 +20,23 @@ def _prepare(obj: Context) -> object:
         settings = Settings.from_env()
     except SettingsError as err:
         raise BoardclerkError(str(err), hint="see the Environment section of the README") from None
-    engine = obj.engine                       # checks the schema; migrates SQLite
+    engine = obj.engine  # checks the schema; migrates SQLite
     if obj.config_path:
         from agenda.plan.importer import import_config_file
 
         with obj.session() as session:
-            report = import_config_file(session, obj.config_path, now=obj.clock.now(), actor=obj.actor)
+            report = import_config_file(
+                session, obj.config_path, now=obj.clock.now(), actor=obj.actor
+            )
         click.echo(report.summary())
-    engine.dispose()                          # each process makes its own after forking
+    engine.dispose()  # each process makes its own after forking
     return settings
 
 
 @click.command("serve")
-@click.option("--threads", type=int, default=None, help="Request threads (default $WEB_THREADS or 8).")
+@click.option(
+    "--threads", type=int, default=None, help="Request threads (default $WEB_THREADS or 8)."
+)
 @pass_context
 def serve(obj: Context, threads: int | None) -> None:
     """The Slack app and the worker in one process (HTTP on $PORT, or Socket Mode)."""
@@ -42,15 +46,23 @@ def serve(obj: Context, threads: int | None) -> None:
 
 
 @click.command("web")
-@click.option("--workers", type=int, default=None, help="Processes (default $WEB_CONCURRENCY or 2).")
-@click.option("--threads", type=int, default=None, help="Threads per process (default $WEB_THREADS or 8).")
+@click.option(
+    "--workers", type=int, default=None, help="Processes (default $WEB_CONCURRENCY or 2)."
+)
+@click.option(
+    "--threads", type=int, default=None, help="Threads per process (default $WEB_THREADS or 8)."
+)
 @pass_context
 def web(obj: Context, workers: int | None, threads: int | None) -> None:
     """Only the Slack endpoint (gunicorn gthread on $PORT), or Socket Mode with SLACK_APP_TOKEN."""
     from bot.serve import default_threads, default_workers, run_web
 
-    run_web(_prepare(obj), obj.database_url, workers=workers or default_workers(),  # type: ignore[arg-type]
-            threads=threads or default_threads())
+    run_web(
+        _prepare(obj),
+        obj.database_url,
+        workers=workers or default_workers(),  # type: ignore[arg-type]
+        threads=threads or default_threads(),
+    )
 
 
 @click.command("worker")

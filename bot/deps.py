@@ -31,7 +31,7 @@ def read_engine_for(engine: Engine) -> Engine:
 def _reader_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA busy_timeout=30000")
-    cur.execute("PRAGMA query_only=ON")     # a read session that tries to write fails loudly
+    cur.execute("PRAGMA query_only=ON")  # a read session that tries to write fails loudly
     cur.close()
 
 

@@ -23,8 +23,15 @@ from bot.reminder_views import (
 log = logging.getLogger(__name__)
 
 # Errors meaning the person cannot be reached any more: retrying will not help.
-GONE = {"user_not_found", "account_inactive", "cannot_dm_bot", "user_disabled",
-        "user_not_visible", "channel_not_found", "is_archived"}
+GONE = {
+    "user_not_found",
+    "account_inactive",
+    "cannot_dm_bot",
+    "user_disabled",
+    "user_not_visible",
+    "channel_not_found",
+    "is_archived",
+}
 DEFAULT_RETRY_AFTER = 30.0
 METADATA_EVENT = "boardclerk_reminder"
 # How far back a resend looks in the DM (a person gets a handful of reminders a week).
@@ -49,9 +56,14 @@ class SlackNotifier:
             channel = self.client.conversations_open(users=recipient_slack_id)["channel"]["id"]
             # The reminder id rides along as message metadata so a resend can be detected.
             self.client.chat_postMessage(
-                channel=channel, text=text, blocks=blocks,
-                metadata={"event_type": METADATA_EVENT,
-                          "event_payload": {"reminder_id": reminder_id}})
+                channel=channel,
+                text=text,
+                blocks=blocks,
+                metadata={
+                    "event_type": METADATA_EVENT,
+                    "event_payload": {"reminder_id": reminder_id},
+                },
+            )
         except SlackApiError as err:
             raise _translate(err) from err
 
@@ -60,11 +72,15 @@ class SlackNotifier:
         reminder. If Slack will not say, False: better a rare duplicate than a lost reminder."""
         try:
             channel = self.client.conversations_open(users=recipient_slack_id)["channel"]["id"]
-            history = self.client.conversations_history(channel=channel, include_all_metadata=True,
-                                                        limit=HISTORY_LIMIT)
+            history = self.client.conversations_history(
+                channel=channel, include_all_metadata=True, limit=HISTORY_LIMIT
+            )
         except SlackApiError as err:
-            log.warning("could not check whether reminder %s was delivered: %s", reminder_id,
-                        err.response.get("error") if isinstance(err.response.data, dict) else err)
+            log.warning(
+                "could not check whether reminder %s was delivered: %s",
+                reminder_id,
+                err.response.get("error") if isinstance(err.response.data, dict) else err,
+            )
             return False
         return any(_carries(message, reminder_id) for message in history.get("messages") or [])
 
@@ -79,8 +95,9 @@ class SlackNotifier:
             return None
 
 
-def reminder_blocks(session: Session, reminder_id: int, recipient: str,
-                    text: str) -> list[dict[str, Any]] | None:
+def reminder_blocks(
+    session: Session, reminder_id: int, recipient: str, text: str
+) -> list[dict[str, Any]] | None:
     """The buttons a reminder carries, by kind: an author's reminder offers an extension, a
     request for one offers approve/decline, and the clerk may pause chasing an item."""
     r = session.get(Reminder, reminder_id)
@@ -94,8 +111,9 @@ def reminder_blocks(session: Session, reminder_id: int, recipient: str,
         return None
     if kind.is_author:
         return author_reminder_blocks(text, r.item_id)
-    if kind in (ReminderKind.ESCALATION, ReminderKind.CLERK_NOTICE) \
-            and recipient in body_clerks(session, r.body_id):
+    if kind in (ReminderKind.ESCALATION, ReminderKind.CLERK_NOTICE) and recipient in body_clerks(
+        session, r.body_id
+    ):
         return clerk_chasing_blocks(text, r.item_id)
     return None
 
@@ -105,7 +123,7 @@ def _carries(message: dict[str, Any], reminder_id: int) -> bool:
     if meta.get("event_type") != METADATA_EVENT:
         return False
     payload = meta.get("event_payload") or {}
-    found = payload.get("reminder_id", payload.get("id"))   # "id": sent by earlier versions
+    found = payload.get("reminder_id", payload.get("id"))  # "id": sent by earlier versions
     try:
         return found is not None and int(found) == reminder_id
     except (TypeError, ValueError):

@@ -24,18 +24,23 @@ from bot.views import (
     when,
 )
 
-ASK_EXTENSION = "reminder_ask_extension"        # value: item id
+ASK_EXTENSION = "reminder_ask_extension"  # value: item id
 APPROVE_EXTENSION = "reminder_extension_approve"  # value: extension request id
 DECLINE_EXTENSION = "reminder_extension_decline"  # value: extension request id
-PAUSE_CHASING = "reminder_pause_chasing"        # value: item id
-RESUME_CHASING = "reminder_resume_chasing"      # value: item id
-HOME_REMINDERS = "home_reminders"               # value: meeting ref
+PAUSE_CHASING = "reminder_pause_chasing"  # value: item id
+RESUME_CHASING = "reminder_resume_chasing"  # value: item id
+HOME_REMINDERS = "home_reminders"  # value: meeting ref
 EXTENSION_CALLBACK = "reminder_extension_request"
 MODAL_BLOCK_LIMIT = 100
 
-STATUS_ICON = {"sent": ":white_check_mark:", "pending": ":hourglass_flowing_sand:",
-               "sending": ":outbox_tray:", "failed": ":x:", "cancelled": ":heavy_minus_sign:",
-               "superseded": ":fast_forward:"}
+STATUS_ICON = {
+    "sent": ":white_check_mark:",
+    "pending": ":hourglass_flowing_sand:",
+    "sending": ":outbox_tray:",
+    "failed": ":x:",
+    "cancelled": ":heavy_minus_sign:",
+    "superseded": ":fast_forward:",
+}
 
 
 def mentionable(text: str) -> str:
@@ -44,8 +49,10 @@ def mentionable(text: str) -> str:
 
 
 def _with_actions(text: str, elements: list[Block]) -> list[Block]:
-    return [section(mentionable(text)),
-            {"type": "actions", "block_id": "reminder", "elements": elements}]
+    return [
+        section(mentionable(text)),
+        {"type": "actions", "block_id": "reminder", "elements": elements},
+    ]
 
 
 def author_reminder_blocks(text: str, item_id: int) -> list[Block]:
@@ -53,9 +60,13 @@ def author_reminder_blocks(text: str, item_id: int) -> list[Block]:
 
 
 def extension_request_blocks(text: str, request_id: int) -> list[Block]:
-    return _with_actions(text, [
-        button("Approve", APPROVE_EXTENSION, str(request_id), style="primary"),
-        button("Decline", DECLINE_EXTENSION, str(request_id), style="danger")])
+    return _with_actions(
+        text,
+        [
+            button("Approve", APPROVE_EXTENSION, str(request_id), style="primary"),
+            button("Decline", DECLINE_EXTENSION, str(request_id), style="danger"),
+        ],
+    )
 
 
 def clerk_chasing_blocks(text: str, item_id: int) -> list[Block]:
@@ -63,8 +74,11 @@ def clerk_chasing_blocks(text: str, item_id: int) -> list[Block]:
 
 
 def paused_blocks(text: str, item_id: int, *, paused: bool) -> list[Block]:
-    toggle = (button("Resume chasing", RESUME_CHASING, str(item_id)) if paused
-              else button("Pause chasing", PAUSE_CHASING, str(item_id)))
+    toggle = (
+        button("Resume chasing", RESUME_CHASING, str(item_id))
+        if paused
+        else button("Pause chasing", PAUSE_CHASING, str(item_id))
+    )
     return [section(text), {"type": "actions", "block_id": "reminder", "elements": [toggle]}]
 
 
@@ -73,38 +87,63 @@ def decided_blocks(text: str) -> list[Block]:
     return [section(text)]
 
 
-def extension_modal(*, item_id: int, title: str, meeting_ref: str, due_at: dt.datetime | None,
-                    tz: str) -> dict[str, Any]:
+def extension_modal(
+    *, item_id: int, title: str, meeting_ref: str, due_at: dt.datetime | None, tz: str
+) -> dict[str, Any]:
     blocks: list[Block] = [
-        section(f"Ask for more time for *{escape(title)}* (`{meeting_ref}`). It is due by "
-                f"{when(due_at, tz)}. The clerk or the chair decides; I will tell you here."),
-        {"type": "input", "block_id": "until", "label": plain("New deadline"),
-         "hint": plain("The paper would be due by 17:00 that day, before the meeting."),
-         "element": {"type": "datepicker", "action_id": "until",
-                     "placeholder": plain("Choose a date")}},
-        {"type": "input", "block_id": "reason", "optional": True, "label": plain("Reason"),
-         "element": {"type": "plain_text_input", "action_id": "reason", "multiline": True,
-                     "max_length": 1000}},
+        section(
+            f"Ask for more time for *{escape(title)}* (`{meeting_ref}`). It is due by "
+            f"{when(due_at, tz)}. The clerk or the chair decides; I will tell you here."
+        ),
+        {
+            "type": "input",
+            "block_id": "until",
+            "label": plain("New deadline"),
+            "hint": plain("The paper would be due by 17:00 that day, before the meeting."),
+            "element": {
+                "type": "datepicker",
+                "action_id": "until",
+                "placeholder": plain("Choose a date"),
+            },
+        },
+        {
+            "type": "input",
+            "block_id": "reason",
+            "optional": True,
+            "label": plain("Reason"),
+            "element": {
+                "type": "plain_text_input",
+                "action_id": "reason",
+                "multiline": True,
+                "max_length": 1000,
+            },
+        },
     ]
-    return modal(EXTENSION_CALLBACK, "Ask for an extension", blocks, submit="Ask",
-                 metadata={"item": item_id})
+    return modal(
+        EXTENSION_CALLBACK, "Ask for an extension", blocks, submit="Ask", metadata={"item": item_id}
+    )
 
 
 def extension_asked_modal(title: str, until: dt.datetime, tz: str) -> dict[str, Any]:
-    return info_modal("Ask for an extension",
-                      f":white_check_mark: I have asked the clerk and the chair for *{escape(title)}* "
-                      f"to be due by {when(until, tz)}. I will tell you their decision in a "
-                      "direct message; until then the current deadline stands.")
+    return info_modal(
+        "Ask for an extension",
+        f":white_check_mark: I have asked the clerk and the chair for *{escape(title)}* "
+        f"to be due by {when(until, tz)}. I will tell you their decision in a "
+        "direct message; until then the current deadline stands.",
+    )
 
 
 # -- the clerk's reminder timeline ----------------------------------------------------------
+
 
 def _entry_line(entry: TimelineEntry, tz: str) -> str:
     at = entry.sent_at if entry.status == "sent" and entry.sent_at else entry.planned_at
     about = f" — {escape(entry.item_title)}" if entry.item_title else ""
     note = f" _({escape(entry.note)})_" if entry.note and entry.status != "sent" else ""
-    return (f"{STATUS_ICON.get(entry.status, '•')} {when(at, tz)} · *{entry.status}* · "
-            f"{KIND_LABEL.get(entry.kind, entry.kind)} → <@{entry.recipient}>{about}{note}")
+    return (
+        f"{STATUS_ICON.get(entry.status, '•')} {when(at, tz)} · *{entry.status}* · "
+        f"{KIND_LABEL.get(entry.kind, entry.kind)} → <@{entry.recipient}>{about}{note}"
+    )
 
 
 def _chunked(lines: Sequence[str], limit: int = 2800) -> list[Block]:
@@ -121,17 +160,29 @@ def _chunked(lines: Sequence[str], limit: int = 2800) -> list[Block]:
     return blocks
 
 
-def timeline_blocks(*, meeting_ref: str, body_name: str, starts_at: dt.datetime,
-                    entries: Sequence[TimelineEntry], tz: str,
-                    limit: int = MESSAGE_BLOCK_LIMIT) -> list[Block]:
+def timeline_blocks(
+    *,
+    meeting_ref: str,
+    body_name: str,
+    starts_at: dt.datetime,
+    entries: Sequence[TimelineEntry],
+    tz: str,
+    limit: int = MESSAGE_BLOCK_LIMIT,
+) -> list[Block]:
     """Who was (or will be) reminded of what and when; undelivered ones first, with why."""
     counts = Counter(e.status for e in entries)
-    summary = " · ".join(f"{counts[s]} {s}" for s in ("sent", "failed", "pending", "sending",
-                                                       "superseded", "cancelled") if counts[s])
+    summary = " · ".join(
+        f"{counts[s]} {s}"
+        for s in ("sent", "failed", "pending", "sending", "superseded", "cancelled")
+        if counts[s]
+    )
     blocks: list[Block] = [
         header("Reminders"),
-        section(f"*{escape(body_name)}*, {when(starts_at, tz)} (`{meeting_ref}`)\n"
-                f"{summary or 'No reminders planned.'}")]
+        section(
+            f"*{escape(body_name)}*, {when(starts_at, tz)} (`{meeting_ref}`)\n"
+            f"{summary or 'No reminders planned.'}"
+        ),
+    ]
     failed = [e for e in entries if e.status == "failed"]
     if failed:
         blocks.append(section(":warning: *Not delivered* (contact these people another way):"))
@@ -140,8 +191,9 @@ def timeline_blocks(*, meeting_ref: str, body_name: str, starts_at: dt.datetime,
         blocks.append(context("All reminders, oldest first (times are when sent, or when due):"))
         blocks += _chunked([_entry_line(e, tz) for e in entries])
     if len(blocks) > limit:
-        blocks = blocks[: limit - 1] + [context("…and more: the full list is in "
-                                                f"`boardclerk reminders {meeting_ref}`.")]
+        blocks = blocks[: limit - 1] + [
+            context(f"…and more: the full list is in `boardclerk reminders {meeting_ref}`.")
+        ]
     return blocks
 
 

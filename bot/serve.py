@@ -50,12 +50,20 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc] - gunicorn ships no type
         return self._load()
 
 
-def gunicorn_options(settings: Settings, *, workers: int, threads: int,
-                     **extra: Any) -> dict[str, Any]:
-    return {"bind": f"0.0.0.0:{settings.port}", "workers": workers, "threads": threads,
-            "worker_class": "gthread", "timeout": 60, "accesslog": "-",
-            # No control socket: several `web` processes on one host would fight over it.
-            "control_socket_disable": True, **extra}
+def gunicorn_options(
+    settings: Settings, *, workers: int, threads: int, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "bind": f"0.0.0.0:{settings.port}",
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread",
+        "timeout": 60,
+        "accesslog": "-",
+        # No control socket: several `web` processes on one host would fight over it.
+        "control_socket_disable": True,
+        **extra,
+    }
 
 
 def run_web(settings: Settings, database_url: str, *, workers: int, threads: int) -> None:
@@ -64,36 +72,45 @@ def run_web(settings: Settings, database_url: str, *, workers: int, threads: int
         run_socket_mode(settings, database_url)
         return
     # Each gunicorn worker builds its own engine and app after the fork.
-    _Gunicorn(lambda: _app(settings, database_url),
-              gunicorn_options(settings, workers=workers, threads=threads)).run()
+    _Gunicorn(
+        lambda: _app(settings, database_url),
+        gunicorn_options(settings, workers=workers, threads=threads),
+    ).run()
 
 
-def run_socket_mode(settings: Settings, database_url: str,
-                    stop_event: threading.Event | None = None) -> None:
+def run_socket_mode(
+    settings: Settings, database_url: str, stop_event: threading.Event | None = None
+) -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     engine = make_engine(database_url)
     bolt, _ = create_app(settings, engine, LocalFileStore(data_dir()), clock=Clock())
     handler = SocketModeHandler(bolt, settings.app_token)
     if stop_event is None:
-        handler.start()          # blocks until interrupted
+        handler.start()  # blocks until interrupted
         return
     handler.connect()
     stop_event.wait()
     handler.close()
 
 
-def run_worker(settings: Settings, database_url: str, stop_event: threading.Event | None = None) -> None:
+def run_worker(
+    settings: Settings, database_url: str, stop_event: threading.Event | None = None
+) -> None:
     stop_event = stop_event or _stop_on_signals()
     engine = make_engine(database_url)
-    run_bot_worker(settings, engine, LocalFileStore(data_dir()), clock=Clock(), stop_event=stop_event)
+    run_bot_worker(
+        settings, engine, LocalFileStore(data_dir()), clock=Clock(), stop_event=stop_event
+    )
 
 
 def run_serve(settings: Settings, database_url: str, *, threads: int) -> None:
     """One process: the web app and the worker (the single-machine set-up)."""
     if settings.socket_mode:
         stop = _stop_on_signals()
-        worker = threading.Thread(target=run_worker, args=(settings, database_url, stop), daemon=True)
+        worker = threading.Thread(
+            target=run_worker, args=(settings, database_url, stop), daemon=True
+        )
         worker.start()
         run_socket_mode(settings, database_url, stop)
         return
@@ -102,15 +119,26 @@ def run_serve(settings: Settings, database_url: str, *, threads: int) -> None:
     def post_worker_init(_worker: Any) -> None:
         # Started inside gunicorn's (single) worker process, after the fork: forking a process
         # that already runs threads is unsafe.
-        threading.Thread(target=run_worker, args=(settings, database_url, stop),
-                         name="boardclerk-worker", daemon=True).start()
+        threading.Thread(
+            target=run_worker,
+            args=(settings, database_url, stop),
+            name="boardclerk-worker",
+            daemon=True,
+        ).start()
 
     def worker_exit(_server: Any, _worker: Any) -> None:
         stop.set()
 
-    _Gunicorn(lambda: _app(settings, database_url),
-              gunicorn_options(settings, workers=1, threads=threads,
-                               post_worker_init=post_worker_init, worker_exit=worker_exit)).run()
+    _Gunicorn(
+        lambda: _app(settings, database_url),
+        gunicorn_options(
+            settings,
+            workers=1,
+            threads=threads,
+            post_worker_init=post_worker_init,
+            worker_exit=worker_exit,
+        ),
+    ).run()
 
 
 def _stop_on_signals() -> threading.Event:

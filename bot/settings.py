@@ -34,7 +34,7 @@ class Settings:
         env = os.environ if env is None else env
         api_url = env.get("SLACK_API_URL") or DEFAULT_API_URL
         if not api_url.endswith("/"):
-            api_url += "/"   # slack_sdk urljoins method names: without the slash the path is lost
+            api_url += "/"  # slack_sdk urljoins method names: without the slash the path is lost
         settings = cls(
             signing_secret=env.get("SLACK_SIGNING_SECRET", ""),
             bot_token=env.get("SLACK_BOT_TOKEN") or None,

@@ -44,10 +44,13 @@ def download_private_file(url: str, token: str, *, limit: int | None = None) -> 
             if resp.headers.get_content_type() == "text/html":
                 raise DownloadError(
                     "Slack did not let me download the file (the app may be missing the "
-                    "files:read permission). Please tell the clerk.")
+                    "files:read permission). Please tell the clerk."
+                )
             data = resp.read(limit + 1) if limit else resp.read()
     except OSError as err:
-        raise DownloadError(f"I could not download the file from Slack ({err}). Please try again.") from err
+        raise DownloadError(
+            f"I could not download the file from Slack ({err}). Please try again."
+        ) from err
     return data
 
 

@@ -52,11 +52,14 @@ def clients(settings: Settings, engine: Engine) -> ClientFor:
     store = installation_store(settings, engine)
 
     def for_team(team_id: str | None) -> WebClient:
-        if team_id is None:     # reminders carry no workspace: the latest installation's
+        if team_id is None:  # reminders carry no workspace: the latest installation's
             with engine.connect() as conn:
-                token = conn.scalar(select(slack_bots.c.bot_token)
-                                    .where(slack_bots.c.client_id == settings.client_id)
-                                    .order_by(slack_bots.c.installed_at.desc()).limit(1))
+                token = conn.scalar(
+                    select(slack_bots.c.bot_token)
+                    .where(slack_bots.c.client_id == settings.client_id)
+                    .order_by(slack_bots.c.installed_at.desc())
+                    .limit(1)
+                )
         else:
             bot = store.find_bot(enterprise_id=None, team_id=team_id)
             token = bot.bot_token if bot else None
@@ -68,12 +71,21 @@ def clients(settings: Settings, engine: Engine) -> ClientFor:
 
 
 class JobRunner:
-    def __init__(self, engine: Engine, store: FileStore, client_for: ClientFor, *,
-                 clock: Clock, owner: str | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        store: FileStore,
+        client_for: ClientFor,
+        *,
+        clock: Clock,
+        owner: str | None = None,
+    ) -> None:
         self.engine, self.store, self.client_for, self.clock = engine, store, client_for, clock
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
         self.handlers: dict[str, Callable[[dict[str, Any], WebClient], str]] = {
-            "build_pack": self._build_pack, "build_minutes": self._build_minutes}
+            "build_pack": self._build_pack,
+            "build_minutes": self._build_minutes,
+        }
 
     def run_once(self) -> int:
         """Claim and run due jobs until none are left; return how many ran."""
@@ -107,7 +119,7 @@ class JobRunner:
             if handler is None:
                 raise BoardclerkError(f"I do not know how to do '{job.kind}' yet.")
             summary = handler(payload, client)
-        except BoardclerkError as err:      # the user's problem: say so, don't retry
+        except BoardclerkError as err:  # the user's problem: say so, don't retry
             jobs.fail(self.engine, job.id, self.owner, now=self.clock.now(), error=str(err))
             if user:
                 dm(client, user, f":x: {err}")
@@ -115,39 +127,68 @@ class JobRunner:
         except Exception as err:  # noqa: BLE001 - retried; the clerk hears if it keeps failing
             log.exception("job %s (%s) failed", job.id, job.kind)
             last = job.attempts >= jobs.MAX_ATTEMPTS
-            jobs.fail(self.engine, job.id, self.owner, now=self.clock.now(),
-                      error=f"{type(err).__name__}: {err}", retry=not last)
+            jobs.fail(
+                self.engine,
+                job.id,
+                self.owner,
+                now=self.clock.now(),
+                error=f"{type(err).__name__}: {err}",
+                retry=not last,
+            )
             if last and user:
-                dm(client, user,
-                   f":x: Building the {_what(job.kind)} for `{payload.get('meeting')}` failed "
-                   "after several attempts. The details are in the server log.")
+                dm(
+                    client,
+                    user,
+                    f":x: Building the {_what(job.kind)} for `{payload.get('meeting')}` failed "
+                    "after several attempts. The details are in the server log.",
+                )
             return
-        jobs.complete(self.engine, job.id, self.owner, now=self.clock.now(),
-                      result={"summary": summary})
+        jobs.complete(
+            self.engine, job.id, self.owner, now=self.clock.now(), result={"summary": summary}
+        )
 
     def _build_pack(self, payload: dict[str, Any], client: WebClient) -> str:
         private = bool(payload.get("private"))
         with transaction(self.engine) as session:
-            result = build_pack(session, self.store, payload["meeting"], private=private,
-                                now=self.clock.now(), actor=Actor.slack(payload["user"]))
+            result = build_pack(
+                session,
+                self.store,
+                payload["meeting"],
+                private=private,
+                now=self.clock.now(),
+                actor=Actor.slack(payload["user"]),
+            )
         files = [(out.path, out.file_name) for out in result.outputs.values()]
         label = "private (Part B) agenda pack" if private else "agenda pack"
         note = f"The {label} for `{result.meeting_ref}`."
         if private:
             note += " It contains exempt information: do not forward it outside the board."
         self._upload(client, payload["user"], files, note)
-        if not private:     # only the public pack can go to members
-            dm(client, payload["user"], publish_offer_text(result.meeting_ref),
-               blocks=publish_offer_blocks(result.meeting_ref))
+        if not private:  # only the public pack can go to members
+            dm(
+                client,
+                payload["user"],
+                publish_offer_text(result.meeting_ref),
+                blocks=publish_offer_blocks(result.meeting_ref),
+            )
         return f"{label}: " + ", ".join(name for _, name in files)
 
     def _build_minutes(self, payload: dict[str, Any], client: WebClient) -> str:
         with transaction(self.engine) as session:
-            result = build_minutes(session, self.store, payload["meeting"],
-                                   actor=Actor.slack(payload["user"]), now=self.clock.now())
-        self._upload(client, payload["user"], [(result.path, result.file_name)],
-                     f"The draft minutes for `{result.meeting_ref}` "
-                     f"(minutes {result.first_number}–{result.last_number}).")
+            result = build_minutes(
+                session,
+                self.store,
+                payload["meeting"],
+                actor=Actor.slack(payload["user"]),
+                now=self.clock.now(),
+            )
+        self._upload(
+            client,
+            payload["user"],
+            [(result.path, result.file_name)],
+            f"The draft minutes for `{result.meeting_ref}` "
+            f"(minutes {result.first_number}–{result.last_number}).",
+        )
         return result.file_name
 
     @staticmethod
@@ -156,9 +197,12 @@ class JobRunner:
         try:
             channel = dm_channel(client, user)
             client.files_upload_v2(
-                channel=channel, initial_comment=comment,
-                file_uploads=[{"file": str(path), "filename": name, "title": name}
-                              for path, name in files])
+                channel=channel,
+                initial_comment=comment,
+                file_uploads=[
+                    {"file": str(path), "filename": name, "title": name} for path, name in files
+                ],
+            )
         except SlackApiError as err:
             raise RuntimeError(f"upload failed: {err.response.get('error')}") from err
 
@@ -167,12 +211,21 @@ def _what(kind: str) -> str:
     return {"build_pack": "agenda pack", "build_minutes": "draft minutes"}.get(kind, kind)
 
 
-def run_bot_worker(settings: Settings, engine: Engine, store: FileStore, *, clock: Clock,
-                   stop_event: threading.Event, poll: float = POLL_SECONDS) -> None:
+def run_bot_worker(
+    settings: Settings,
+    engine: Engine,
+    store: FileStore,
+    *,
+    clock: Clock,
+    stop_event: threading.Event,
+    poll: float = POLL_SECONDS,
+) -> None:
     """Jobs and reminders until ``stop_event`` is set (``boardclerk worker``)."""
     client_for = clients(settings, engine)
     runner = JobRunner(engine, store, client_for, clock=clock)
-    threads = [threading.Thread(target=runner.run, args=(stop_event, poll), name="jobs", daemon=True)]
+    threads = [
+        threading.Thread(target=runner.run, args=(stop_event, poll), name="jobs", daemon=True)
+    ]
     reminders = _reminder_thread(settings, engine, client_for, clock, stop_event)
     if reminders is not None:
         threads.append(reminders)
@@ -183,8 +236,13 @@ def run_bot_worker(settings: Settings, engine: Engine, store: FileStore, *, cloc
         t.join(timeout=30)
 
 
-def _reminder_thread(settings: Settings, engine: Engine, client_for: ClientFor, clock: Clock,
-                     stop_event: threading.Event) -> threading.Thread | None:
+def _reminder_thread(
+    settings: Settings,
+    engine: Engine,
+    client_for: ClientFor,
+    clock: Clock,
+    stop_event: threading.Event,
+) -> threading.Thread | None:
     try:
         from agenda.outbox.tick import run_worker
     except ImportError:
@@ -192,12 +250,19 @@ def _reminder_thread(settings: Settings, engine: Engine, client_for: ClientFor, 
         return None
     if settings.oauth:
         log.warning("reminders use the first installed workspace's token in OAuth mode")
-    reader = read_engine_for(engine)      # the notifier reads reminder rows for their buttons
-    notifier = (SlackNotifier(client_for(None), reader) if not settings.oauth
-                else _LazyNotifier(client_for, reader))
-    return threading.Thread(target=run_worker, args=(engine, notifier),
-                            kwargs={"clock": clock, "stop_event": stop_event},
-                            name="reminders", daemon=True)
+    reader = read_engine_for(engine)  # the notifier reads reminder rows for their buttons
+    notifier = (
+        SlackNotifier(client_for(None), reader)
+        if not settings.oauth
+        else _LazyNotifier(client_for, reader)
+    )
+    return threading.Thread(
+        target=run_worker,
+        args=(engine, notifier),
+        kwargs={"clock": clock, "stop_event": stop_event},
+        name="reminders",
+        daemon=True,
+    )
 
 
 class _LazyNotifier:
@@ -208,8 +273,9 @@ class _LazyNotifier:
         self.engine = engine
 
     def send(self, recipient_slack_id: str, text: str, *, reminder_id: int) -> None:
-        SlackNotifier(self.client_for(None), self.engine).send(recipient_slack_id, text,
-                                                               reminder_id=reminder_id)
+        SlackNotifier(self.client_for(None), self.engine).send(
+            recipient_slack_id, text, reminder_id=reminder_id
+        )
 
     def was_delivered(self, reminder_id: int, recipient_slack_id: str) -> bool:
         return SlackNotifier(self.client_for(None)).was_delivered(reminder_id, recipient_slack_id)

@@ -61,8 +61,18 @@ def make_template(look: Look) -> Document:
     logo.add_run(LOGO_TOKEN)
     # One sample paragraph per style, so a clerk sees (and can restyle) each in Word. The
     # builder removes the body before writing the agenda.
-    for name in ("BC Title", "BC Details", "BC Heading", "BC Group", "BC Member", "BC Text",
-                 "BC Session", "BC Item Heading", "BC Item Reference", "BC Item Text"):
+    for name in (
+        "BC Title",
+        "BC Details",
+        "BC Heading",
+        "BC Group",
+        "BC Member",
+        "BC Text",
+        "BC Session",
+        "BC Item Heading",
+        "BC Item Reference",
+        "BC Item Text",
+    ):
         doc.add_paragraph(f"{name} (sample text)", style=name)
     return doc
 

@@ -15,9 +15,9 @@ from agenda.plan.importer import ImportReport, import_config
 
 CLERK = "U0CLERK01"
 CHAIR = "U0CHAIR01"
-PUBLIC_HEALTH = "U0AUTH001"     # author of the strategy refresh and the needs assessment
-ASC_DIRECTOR = "U0OFFI001"      # author of the Better Care Fund plan and the exempt contract award
-CCG = "U0AUTH002"               # author of the Winter Plan
+PUBLIC_HEALTH = "U0AUTH001"  # author of the strategy refresh and the needs assessment
+ASC_DIRECTOR = "U0OFFI001"  # author of the Better Care Fund plan and the exempt contract award
+CCG = "U0AUTH002"  # author of the Winter Plan
 STRANGER = "U0NOBODY9"
 
 

@@ -50,8 +50,14 @@ class Bot:
 
     def papers(self, title: str) -> list[Paper]:
         with self.session() as s:
-            return list(s.scalars(select(Paper).join(ForwardPlanItem)
-                                  .where(ForwardPlanItem.title == title).order_by(Paper.version)))
+            return list(
+                s.scalars(
+                    select(Paper)
+                    .join(ForwardPlanItem)
+                    .where(ForwardPlanItem.title == title)
+                    .order_by(Paper.version)
+                )
+            )
 
     def paper_count(self) -> int:
         with self.session() as s:
@@ -61,24 +67,32 @@ class Bot:
         with self.session() as s:
             return get_meeting(s, ref).id
 
-    def opened_view(self, callback_id: str | None = None, *, after: int = 0,
-                    timeout: float = 5) -> dict[str, Any]:
+    def opened_view(
+        self, callback_id: str | None = None, *, after: int = 0, timeout: float = 5
+    ) -> dict[str, Any]:
         """The last modal the app opened/pushed/updated (waits for it), with the fake's id."""
+
         def find() -> dict[str, Any] | None:
-            calls = [c for c in self.fake.calls[after:]
-                     if c.method in ("views.open", "views.push", "views.update")]
+            calls = [
+                c
+                for c in self.fake.calls[after:]
+                if c.method in ("views.open", "views.push", "views.update")
+            ]
             for call in reversed(calls):
                 view = dict(call.body["view"])
                 if callback_id is None or view.get("callback_id") == callback_id:
                     view.setdefault("id", call.body.get("view_id") or "V1")
                     return view
             return None
+
         return wait_for(find, timeout=timeout)
 
     def dm_to(self, user: str, containing: str, timeout: float = 5) -> str:
         """Wait for a DM to ``user`` containing the text; return the whole message."""
+
         def find() -> str | None:
             return next((t for t in self.fake.dm_texts(user) if containing in t), None)
+
         return wait_for(find, timeout=timeout)
 
     def ask(self, user: str, text: str, timeout: float = 5) -> str:
@@ -98,8 +112,9 @@ class Bot:
 
 
 @contextmanager
-def running_bot(engine: Engine, clock: FixedClock, data_dir: Path, *,
-                load_board: bool = True) -> Iterator[Bot]:
+def running_bot(
+    engine: Engine, clock: FixedClock, data_dir: Path, *, load_board: bool = True
+) -> Iterator[Bot]:
     fake = FakeSlack().start()
     if load_board:
         load_sample_board(engine, clock.now())
@@ -107,14 +122,20 @@ def running_bot(engine: Engine, clock: FixedClock, data_dir: Path, *,
     store = LocalFileStore(data_dir)
     _bolt, flask_app = create_app(settings, engine, store, clock=clock)
     server = make_server("127.0.0.1", 0, flask_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     base = f"http://127.0.0.1:{server.server_port}"
     try:
-        yield Bot(fake=fake, slack=SlackSide(f"{base}/slack/events", hooks_url=f"{fake.root}hooks/"),
-                  engine=engine, store=store,
-                  clock=clock, url=base)
+        yield Bot(
+            fake=fake,
+            slack=SlackSide(f"{base}/slack/events", hooks_url=f"{fake.root}hooks/"),
+            engine=engine,
+            store=store,
+            clock=clock,
+            url=base,
+        )
     finally:
         server.shutdown()
         server.server_close()
@@ -129,8 +150,10 @@ def values(**fields: Any) -> dict[str, dict[str, Any]]:
     for name, value in fields.items():
         block = name
         if isinstance(value, tuple) and value[0] == "select":
-            state: dict[str, Any] = {"type": "static_select",
-                                     "selected_option": {"value": value[1]} if value[1] else None}
+            state: dict[str, Any] = {
+                "type": "static_select",
+                "selected_option": {"value": value[1]} if value[1] else None,
+            }
         elif name == "file":
             state = {"type": "file_input", "files": value}
         elif name == "authors" and isinstance(value, list):

@@ -47,8 +47,13 @@ def exempt_pdf() -> bytes:
     return buf.getvalue()
 
 
-def simple_pdf(pages: int, *, landscape_pages: tuple[int, ...] = (), rotate: tuple[int, ...] = (),
-               text: str = "Plain PDF paper") -> bytes:
+def simple_pdf(
+    pages: int,
+    *,
+    landscape_pages: tuple[int, ...] = (),
+    rotate: tuple[int, ...] = (),
+    text: str = "Plain PDF paper",
+) -> bytes:
     """A PDF paper; pages listed in ``rotate`` are portrait pages with /Rotate 90 (they show
     landscape)."""
     buf = io.BytesIO()
@@ -74,11 +79,11 @@ def simple_pdf(pages: int, *, landscape_pages: tuple[int, ...] = (), rotate: tup
 class PaperSpec:
     """A paper to put on a test agenda."""
 
-    kind: str = "docx"             # docx | pdf
+    kind: str = "docx"  # docx | pdf
     pages: int = 2
-    landscape: bool = False        # docx: landscape appendix; pdf: last page landscape
+    landscape: bool = False  # docx: landscape appendix; pdf: last page landscape
     exempt: bool = False
-    data: bytes | None = None      # use these bytes instead of a generated sample
+    data: bytes | None = None  # use these bytes instead of a generated sample
 
 
 def sample_bytes(spec: PaperSpec, index: int) -> bytes:
@@ -86,25 +91,49 @@ def sample_bytes(spec: PaperSpec, index: int) -> bytes:
         return spec.data
     if spec.exempt:
         return exempt_docx() if spec.kind == "docx" else exempt_pdf()
-    report = samples.sample_reports("Health and Wellbeing Board", MEETING_DATE, 4,
-                                    seed=index)[index % 4]
+    report = samples.sample_reports("Health and Wellbeing Board", MEETING_DATE, 4, seed=index)[
+        index % 4
+    ]
     if spec.kind == "docx":
-        return samples.make_report_docx(report, "council-appendix", pages=spec.pages,
-                                        landscape_appendix=spec.landscape, seed=index)
-    return samples.make_report_pdf(report, "council-appendix", pages=spec.pages,
-                                   landscape_pages=1 if spec.landscape else 0, seed=index)
+        return samples.make_report_docx(
+            report,
+            "council-appendix",
+            pages=spec.pages,
+            landscape_appendix=spec.landscape,
+            seed=index,
+        )
+    return samples.make_report_pdf(
+        report,
+        "council-appendix",
+        pages=spec.pages,
+        landscape_pages=1 if spec.landscape else 0,
+        seed=index,
+    )
 
 
-def agenda_with_papers(store: LocalFileStore, specs: list[PaperSpec], *,
-                       style: str = "council-appendix") -> Agenda:
+def agenda_with_papers(
+    store: LocalFileStore, specs: list[PaperSpec], *, style: str = "council-appendix"
+) -> Agenda:
     """An agenda as agenda.documents.numbering would give it: apologies, one item per paper (letters A,
     B ... or Agenda Item N stamps), exempt ones in Part B, and a closing item."""
-    entries = [AgendaEntry(key="proc:apologies", number="1", heading="APOLOGIES FOR ABSENCE",
-                           description="", procedural=True)]
+    entries = [
+        AgendaEntry(
+            key="proc:apologies",
+            number="1",
+            heading="APOLOGIES FOR ABSENCE",
+            description="",
+            procedural=True,
+        )
+    ]
     public = [(i, s) for i, s in enumerate(specs) if not s.exempt]
     exempt = [(i, s) for i, s in enumerate(specs) if s.exempt]
-    closing = AgendaEntry(key="proc:urgent_business", number="", heading="ANY OTHER URGENT BUSINESS",
-                          description="", procedural=True)
+    closing = AgendaEntry(
+        key="proc:urgent_business",
+        number="",
+        heading="ANY OTHER URGENT BUSINESS",
+        description="",
+        procedural=True,
+    )
     ordered = public + [(-1, None)] + exempt
     letters = iter("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
     number = 1
@@ -119,24 +148,54 @@ def agenda_with_papers(store: LocalFileStore, specs: list[PaperSpec], *,
         stamp = f"Appendix {letter}" if letter else f"Agenda Item {number}"
         title = "Quokkavale Contract Award" if spec.exempt else f"Report number {index + 1}"
         paper = AgendaPaper(
-            paper_id=100 + index, version=1, sha256=sha, file_kind=spec.kind,
-            file_name=f"paper{index + 1}.{spec.kind}", title=title, presenter=None,
-            authors=f"Author {index + 1}", executive_summary=None, recommendations=(),
-            on_time=True)
+            paper_id=100 + index,
+            version=1,
+            sha256=sha,
+            file_kind=spec.kind,
+            file_name=f"paper{index + 1}.{spec.kind}",
+            title=title,
+            presenter=None,
+            authors=f"Author {index + 1}",
+            executive_summary=None,
+            recommendations=(),
+            on_time=True,
+        )
         heading = "CONTRACT AWARD" if spec.exempt else f"REPORT NUMBER {index + 1}"
-        entries.append(AgendaEntry(
-            key=f"item:{100 + index}", number=str(number), heading=heading,
-            description=("This item contains exempt information and is not for publication."
-                         if spec.exempt else f"The Director to submit report {index + 1}."),
-            procedural=False, part="B" if spec.exempt else "A", item_id=100 + index,
-            kind="report", lead="The Director", exempt=spec.exempt,
-            exempt_reason=EXEMPT_REASON if spec.exempt else None, letter=letter, stamp=stamp,
-            paper=paper))
+        entries.append(
+            AgendaEntry(
+                key=f"item:{100 + index}",
+                number=str(number),
+                heading=heading,
+                description=(
+                    "This item contains exempt information and is not for publication."
+                    if spec.exempt
+                    else f"The Director to submit report {index + 1}."
+                ),
+                procedural=False,
+                part="B" if spec.exempt else "A",
+                item_id=100 + index,
+                kind="report",
+                lead="The Director",
+                exempt=spec.exempt,
+                exempt_reason=EXEMPT_REASON if spec.exempt else None,
+                letter=letter,
+                stamp=stamp,
+                paper=paper,
+            )
+        )
     return Agenda(
-        meeting_id=1, meeting_ref="hwb:2027-04-01", organisation="Leicester City Council",
-        body_name="Health and Wellbeing Board", style=style,
+        meeting_id=1,
+        meeting_ref="hwb:2027-04-01",
+        organisation="Leicester City Council",
+        body_name="Health and Wellbeing Board",
+        style=style,
         starts_at=dt.datetime(2027, 4, 1, 9, 30, tzinfo=ZoneInfo("Europe/London")),
-        venue="City Hall", clerk=None, clerk_email=None, members=(), entries=tuple(entries))
+        venue="City Hall",
+        clerk=None,
+        clerk_email=None,
+        members=(),
+        entries=tuple(entries),
+    )
 
 
 def dataclass_replace(entry: AgendaEntry, **changes: object) -> AgendaEntry:
@@ -151,14 +210,21 @@ def dataclass_replace(entry: AgendaEntry, **changes: object) -> AgendaEntry:
 def page_texts(pdf: Path) -> list[str]:
     """pdftotext, one page at a time (``-f N -l N``)."""
     pages = len(PdfReader(pdf).pages)
-    return [subprocess.run(["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(pdf), "-"],
-                           capture_output=True, text=True, check=True).stdout
-            for n in range(1, pages + 1)]
+    return [
+        subprocess.run(
+            ["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for n in range(1, pages + 1)
+    ]
 
 
 def all_text(pdf: Path) -> str:
-    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 REFERENCE = re.compile(r"(Appendix [A-Z]|Agenda Item \d+)\s*\(Pages? (\d+)(?: - (\d+))?\)")
@@ -168,8 +234,10 @@ FOOTER = re.compile(r"Page (\d+)(?: of \d+)?\s*$")
 def agenda_references(texts: list[str], front_pages: int) -> dict[str, tuple[int, int]]:
     """What the agenda says: stamp -> (first, last) page."""
     front = "\n".join(texts[:front_pages])
-    return {m.group(1): (int(m.group(2)), int(m.group(3) or m.group(2)))
-            for m in REFERENCE.finditer(front)}
+    return {
+        m.group(1): (int(m.group(2)), int(m.group(3) or m.group(2)))
+        for m in REFERENCE.finditer(front)
+    }
 
 
 def printed_page_numbers(texts: list[str]) -> list[int | None]:

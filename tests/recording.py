@@ -14,8 +14,10 @@ from agenda.clock import Clock
 from agenda.db.engine import make_engine
 from agenda.outbox.dispatch import dispatch_all_due, worker_id
 
-DDL = ("CREATE TABLE IF NOT EXISTS test_deliveries (reminder_id INTEGER PRIMARY KEY, "
-       "recipient VARCHAR(32) NOT NULL, pid INTEGER NOT NULL, copies INTEGER NOT NULL DEFAULT 1)")
+DDL = (
+    "CREATE TABLE IF NOT EXISTS test_deliveries (reminder_id INTEGER PRIMARY KEY, "
+    "recipient VARCHAR(32) NOT NULL, pid INTEGER NOT NULL, copies INTEGER NOT NULL DEFAULT 1)"
+)
 
 
 def create_delivery_table(engine: Engine) -> None:
@@ -33,17 +35,24 @@ class DbRecordingNotifier:
 
     def send(self, recipient_slack_id: str, text_: str, *, reminder_id: int) -> None:
         if self.delay:
-            time.sleep(self.delay)      # a Slack round trip
+            time.sleep(self.delay)  # a Slack round trip
         with self.engine.begin() as conn:
-            conn.execute(text(
-                "INSERT INTO test_deliveries (reminder_id, recipient, pid) VALUES (:r, :to, :pid) "
-                "ON CONFLICT (reminder_id) DO UPDATE SET copies = test_deliveries.copies + 1"),
-                {"r": reminder_id, "to": recipient_slack_id, "pid": os.getpid()})
+            conn.execute(
+                text(
+                    "INSERT INTO test_deliveries (reminder_id, recipient, pid) VALUES (:r, :to, :pid) "
+                    "ON CONFLICT (reminder_id) DO UPDATE SET copies = test_deliveries.copies + 1"
+                ),
+                {"r": reminder_id, "to": recipient_slack_id, "pid": os.getpid()},
+            )
 
     def was_delivered(self, reminder_id: int, recipient_slack_id: str = "") -> bool:
         with self.engine.connect() as conn:
-            return conn.execute(text("SELECT 1 FROM test_deliveries WHERE reminder_id = :r"),
-                                {"r": reminder_id}).first() is not None
+            return (
+                conn.execute(
+                    text("SELECT 1 FROM test_deliveries WHERE reminder_id = :r"), {"r": reminder_id}
+                ).first()
+                is not None
+            )
 
 
 class ShiftedClock(Clock):
@@ -60,13 +69,22 @@ class ShiftedClock(Clock):
 def outstanding(engine: Engine, now: dt.datetime) -> int:
     """Due reminders not yet finished (pending and due, or being sent)."""
     with engine.connect() as conn:
-        return conn.execute(text(
-            "SELECT count(*) FROM reminders WHERE (status = 'pending' AND due_at <= :now) "
-            "OR status = 'sending'"), {"now": now}).scalar_one()
+        return conn.execute(
+            text(
+                "SELECT count(*) FROM reminders WHERE (status = 'pending' AND due_at <= :now) "
+                "OR status = 'sending'"
+            ),
+            {"now": now},
+        ).scalar_one()
 
 
-def worker_process(url: str, start: dt.datetime, lease_seconds: float, delay: float,
-                   deadline_seconds: float = 120.0) -> None:
+def worker_process(
+    url: str,
+    start: dt.datetime,
+    lease_seconds: float,
+    delay: float,
+    deadline_seconds: float = 120.0,
+) -> None:
     """Dispatch until nothing due is left (including rows a dead worker leased)."""
     engine = make_engine(url)
     clock = ShiftedClock(start)
@@ -79,5 +97,5 @@ def worker_process(url: str, start: dt.datetime, lease_seconds: float, delay: fl
         if stats.claimed == 0:
             if outstanding(engine, clock.now()) == 0:
                 break
-            time.sleep(0.2)       # wait for a dead worker's leases to run out
+            time.sleep(0.2)  # wait for a dead worker's leases to run out
     engine.dispose()

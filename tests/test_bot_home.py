@@ -34,8 +34,9 @@ def bot(sqlite_engine, clock, data_dir):  # type: ignore[no-untyped-def]
 def home_of(bot: Bot, user: str) -> dict:
     mark = len(bot.fake.calls)
     bot.slack.event({"type": "app_home_opened", "user": user, "tab": "home", "channel": "D1"})
-    call = wait_for(lambda: [c for c in bot.calls_since(mark, "views.publish")
-                             if c.body["user_id"] == user])[0]
+    call = wait_for(
+        lambda: [c for c in bot.calls_since(mark, "views.publish") if c.body["user_id"] == user]
+    )[0]
     return call.body["view"]
 
 
@@ -53,7 +54,10 @@ def test_app_home_shows_an_author_their_items_with_deadlines(bot: Bot) -> None:
     view = home_of(bot, PUBLIC_HEALTH)
     text = json.dumps(view)
     assert view["type"] == "home"
-    assert "Joint Health and Wellbeing Strategy Refresh" in text and "Suicide Prevention Strategy" in text
+    assert (
+        "Joint Health and Wellbeing Strategy Refresh" in text
+        and "Suicide Prevention Strategy" in text
+    )
     assert "Winter Plan" not in text
     assert "Due " in text and "expected" in text
     assert "home_build_pack" not in text
@@ -62,15 +66,30 @@ def test_app_home_shows_an_author_their_items_with_deadlines(bot: Bot) -> None:
 def test_app_home_shows_the_clerk_each_meetings_readiness_and_build_buttons(bot: Bot) -> None:
     with transaction(bot.engine) as s:
         item = bot.item_id("Winter Plan")
-        data = make_report_docx(sample_reports("Health and Wellbeing Board", dt.date(2027, 4, 8), 1)[0],
-                                "council-appendix", pages=1)
-        submit_paper(s, bot.store, actor=Actor.slack("U0AUTH002"), item_id=item,
-                     file_name="winter.docx", data=data, now=bot.clock.now())
+        data = make_report_docx(
+            sample_reports("Health and Wellbeing Board", dt.date(2027, 4, 8), 1)[0],
+            "council-appendix",
+            pages=1,
+        )
+        submit_paper(
+            s,
+            bot.store,
+            actor=Actor.slack("U0AUTH002"),
+            item_id=item,
+            file_name="winter.docx",
+            data=data,
+            now=bot.clock.now(),
+        )
     text = json.dumps(home_of(bot, CLERK))
     for ref in bot.meetings:
         assert ref in text
     assert "1 of 5 papers received" in text
-    for action in ("home_open_plan", "home_build_pack", "home_build_private_pack", "home_build_minutes"):
+    for action in (
+        "home_open_plan",
+        "home_build_pack",
+        "home_build_private_pack",
+        "home_build_minutes",
+    ):
         assert action in text
 
 
@@ -101,8 +120,12 @@ def test_the_pack_command_queues_a_private_pack_job(bot: Bot) -> None:
     text = bot.ask(CLERK, f"pack {bot.meetings[0]} private")
     assert "private (Part B) agenda pack" in text
     [job] = jobs_of(bot)
-    assert job.payload == {"meeting": bot.meetings[0], "private": True, "user": CLERK,
-                           "team_id": "T0TEST"}
+    assert job.payload == {
+        "meeting": bot.meetings[0],
+        "private": True,
+        "user": CLERK,
+        "team_id": "T0TEST",
+    }
 
 
 def test_the_worker_builds_the_minutes_and_sends_them_to_the_clerk_by_dm(bot: Bot) -> None:
@@ -134,8 +157,9 @@ def test_a_job_the_service_refuses_fails_once_and_the_clerk_is_told_why(bot: Bot
     from agenda.jobs import queue as jobs
 
     with transaction(bot.engine) as s:
-        jobs.enqueue(s, "build_minutes", {"meeting": "hwb:2030-01-01", "user": CLERK},
-                     now=bot.clock.now())
+        jobs.enqueue(
+            s, "build_minutes", {"meeting": "hwb:2030-01-01", "user": CLERK}, now=bot.clock.now()
+        )
     runner(bot).run_once()
     assert "no meeting on" in bot.dm_to(CLERK, ":x:")
     [job] = jobs_of(bot)

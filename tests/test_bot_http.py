@@ -23,24 +23,39 @@ def bot(sqlite_engine, clock, data_dir):  # type: ignore[no-untyped-def]
 
 
 def _command_body(user: str, text: str) -> str:
-    return urllib.parse.urlencode({"command": "/boardclerk", "text": text, "user_id": user,
-                                   "team_id": "T0TEST", "trigger_id": "t.1",
-                                   "channel_id": "C0GENERAL"})
+    return urllib.parse.urlencode(
+        {
+            "command": "/boardclerk",
+            "text": text,
+            "user_id": user,
+            "team_id": "T0TEST",
+            "trigger_id": "t.1",
+            "channel_id": "C0GENERAL",
+        }
+    )
 
 
 def test_a_request_signed_with_the_wrong_secret_is_refused_and_nothing_happens(bot) -> None:
     mark = len(bot.fake.calls)
-    resp = post_signed(bot.slack.url, _command_body(PUBLIC_HEALTH, "submit"),
-                       "application/x-www-form-urlencoded", secret="not-the-secret")
+    resp = post_signed(
+        bot.slack.url,
+        _command_body(PUBLIC_HEALTH, "submit"),
+        "application/x-www-form-urlencoded",
+        secret="not-the-secret",
+    )
     assert resp.status == 401
-    time.sleep(0.3)   # give a wrongly-accepted request's lazy part the chance to show itself
+    time.sleep(0.3)  # give a wrongly-accepted request's lazy part the chance to show itself
     assert bot.calls_since(mark, "views.open") == []
 
 
 def test_a_replayed_request_with_a_stale_timestamp_is_refused(bot) -> None:
     mark = len(bot.fake.calls)
-    resp = post_signed(bot.slack.url, _command_body(PUBLIC_HEALTH, "submit"),
-                       "application/x-www-form-urlencoded", ts=time.time() - 600)
+    resp = post_signed(
+        bot.slack.url,
+        _command_body(PUBLIC_HEALTH, "submit"),
+        "application/x-www-form-urlencoded",
+        ts=time.time() - 600,
+    )
     assert resp.status == 401
     time.sleep(0.3)
     assert bot.calls_since(mark, "views.open") == []
@@ -56,7 +71,7 @@ def test_health_check_answers_503_when_the_database_is_gone(tmp_path, clock, dat
 
     engine = make_engine(f"sqlite:///{tmp_path}/missing/dir/x.db")
     with running_bot(engine, clock, data_dir, load_board=False) as bot:
-        (tmp_path / "missing" / "dir").rename(tmp_path / "gone")   # the file vanishes
+        (tmp_path / "missing" / "dir").rename(tmp_path / "gone")  # the file vanishes
         engine.dispose()
         (tmp_path / "missing").chmod(0o500)
         try:
@@ -107,17 +122,26 @@ def test_an_event_retried_by_slack_is_processed_once(bot) -> None:
 def test_settings_come_from_the_environment_and_say_what_is_missing() -> None:
     from bot.settings import Settings, SettingsError
 
-    settings = Settings.from_env({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s",
-                                  "SLACK_API_URL": "https://slack-gov.com/api", "PORT": "8080"})
-    assert settings.api_url == "https://slack-gov.com/api/"     # the slash slack_sdk needs
+    settings = Settings.from_env(
+        {
+            "SLACK_BOT_TOKEN": "xoxb-1",
+            "SLACK_SIGNING_SECRET": "s",
+            "SLACK_API_URL": "https://slack-gov.com/api",
+            "PORT": "8080",
+        }
+    )
+    assert settings.api_url == "https://slack-gov.com/api/"  # the slash slack_sdk needs
     assert settings.port == 8080 and not settings.oauth and not settings.socket_mode
-    assert Settings.from_env({"SLACK_BOT_TOKEN": "x", "SLACK_SIGNING_SECRET": "s"}).api_url == \
-        "https://slack.com/api/"
+    assert (
+        Settings.from_env({"SLACK_BOT_TOKEN": "x", "SLACK_SIGNING_SECRET": "s"}).api_url
+        == "https://slack.com/api/"
+    )
     with pytest.raises(SettingsError, match="SLACK_SIGNING_SECRET"):
         Settings.from_env({"SLACK_BOT_TOKEN": "xoxb-1"})
     with pytest.raises(SettingsError, match="SLACK_BOT_TOKEN"):
         Settings.from_env({"SLACK_SIGNING_SECRET": "s"})
-    oauth = Settings.from_env({"SLACK_SIGNING_SECRET": "s", "SLACK_CLIENT_ID": "1.2",
-                               "SLACK_CLIENT_SECRET": "c"})
+    oauth = Settings.from_env(
+        {"SLACK_SIGNING_SECRET": "s", "SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "c"}
+    )
     assert oauth.oauth
     assert Settings.from_env({"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "x"}).socket_mode

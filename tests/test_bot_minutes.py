@@ -30,7 +30,7 @@ from bot.settings import Settings
 from tests.boards import load_sample_board, meeting_refs
 from tests.fakeslack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, SlackSide, wait_for
 
-MEMBER = "U0CLLR002"      # Councillor Adam Clarke on the sample board
+MEMBER = "U0CLLR002"  # Councillor Adam Clarke on the sample board
 
 
 class MinutesBot:
@@ -45,6 +45,7 @@ class MinutesBot:
                     if view.get("callback_id") == callback_id:
                         return view
             return None
+
         return wait_for(find)
 
     def count(self, model: type) -> int:
@@ -62,11 +63,14 @@ def bot(sqlite_engine, clock, data_dir) -> Iterator[MinutesBot]:
     deps = Deps(settings=settings, engine=sqlite_engine, store=store, clock=clock)
     register_minutes(bolt, deps)
     server = make_server("127.0.0.1", 0, flask_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     try:
-        yield MinutesBot(fake, SlackSide(f"http://127.0.0.1:{server.server_port}/slack/events"), deps)
+        yield MinutesBot(
+            fake, SlackSide(f"http://127.0.0.1:{server.server_port}/slack/events"), deps
+        )
     finally:
         server.shutdown()
         server.server_close()
@@ -106,18 +110,32 @@ def test_someone_not_on_the_board_is_refused_inline(bot, clock):
 def test_a_declaration_modal_names_the_items_on_the_agenda(bot, clock):
     meeting = meeting_refs(clock.now().date())[0]
     with transaction(bot.deps.engine) as s:
-        item_id = s.scalar(select(ForwardPlanItem.id).where(
-            ForwardPlanItem.title == "Better Care Fund Plan"))
+        item_id = s.scalar(
+            select(ForwardPlanItem.id).where(ForwardPlanItem.title == "Better Care Fund Plan")
+        )
     mark = len(bot.fake.calls)
     bot.slack.click(MEMBER, DECLARE_ACTION, meeting)
     view = bot.opened(DECLARATION_CALLBACK, mark)
-    options = [o["value"] for b in view["blocks"] if b.get("block_id") == "item"
-               for o in b["element"]["options"]]
+    options = [
+        o["value"]
+        for b in view["blocks"]
+        if b.get("block_id") == "item"
+        for o in b["element"]["options"]
+    ]
     assert str(item_id) in options
-    response = bot.slack.submit_view(MEMBER, view, {
-        "item": {"item": select_state(str(item_id))}, "kind": {"kind": select_state("pecuniary")},
-        "interest": {"interest": text_state("my spouse works for a care provider")}})
-    assert "interest in" in response.body.decode() and "Better Care Fund Plan" in response.body.decode()
+    response = bot.slack.submit_view(
+        MEMBER,
+        view,
+        {
+            "item": {"item": select_state(str(item_id))},
+            "kind": {"kind": select_state("pecuniary")},
+            "interest": {"interest": text_state("my spouse works for a care provider")},
+        },
+    )
+    assert (
+        "interest in" in response.body.decode()
+        and "Better Care Fund Plan" in response.body.decode()
+    )
     assert bot.count(Declaration) == 1
 
 
@@ -135,8 +153,9 @@ def approved_docx(day) -> bytes:
     from docx import Document
 
     doc = Document()
-    doc.add_paragraph(f"Minutes of the Meeting of the HEALTH AND WELLBEING BOARD held on "
-                      f"{day.day} {day:%B %Y}")
+    doc.add_paragraph(
+        f"Minutes of the Meeting of the HEALTH AND WELLBEING BOARD held on {day.day} {day:%B %Y}"
+    )
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
@@ -147,8 +166,9 @@ def file_approved(bot, meeting: str, data: bytes, name: str = "approved.docx") -
     bot.slack.click("U0CLERK01", APPROVED_ACTION, meeting)
     view = bot.opened(APPROVED_CALLBACK, mark)
     file = bot.fake.add_file(data, name, user="U0CLERK01")
-    response = bot.slack.submit_view("U0CLERK01", view,
-                                     {"file": {"file": {"type": "file_input", "files": [file]}}})
+    response = bot.slack.submit_view(
+        "U0CLERK01", view, {"file": {"file": {"type": "file_input", "files": [file]}}}
+    )
     assert response.status == 200
 
 
@@ -161,12 +181,14 @@ def test_the_clerk_files_approved_minutes_from_slack_into_the_next_meetings_pape
     with transaction(bot.deps.engine) as s:
         get_meeting(s, first).status = "held"
     file_approved(bot, first, approved_docx(dt.date.fromisoformat(first.split(":")[1])))
-    text = wait_for(lambda: next((t for t in bot.fake.dm_texts("U0CLERK01")
-                                  if "Approved minutes" in t), None))
+    text = wait_for(
+        lambda: next((t for t in bot.fake.dm_texts("U0CLERK01") if "Approved minutes" in t), None)
+    )
     assert "filed as version 1 of the minutes paper" in text and second in text
     with transaction(bot.deps.engine) as s:
-        item = s.scalars(select(ForwardPlanItem).where(
-            ForwardPlanItem.procedural_key == "minutes")).one()
+        item = s.scalars(
+            select(ForwardPlanItem).where(ForwardPlanItem.procedural_key == "minutes")
+        ).one()
         assert item.meeting.ref == second and item.current_paper is not None
 
 
@@ -175,9 +197,14 @@ def test_approved_minutes_for_a_meeting_not_yet_held_are_refused_by_direct_messa
 
     first = meeting_refs(clock.now().date())[0]
     file_approved(bot, first, approved_docx(dt.date.fromisoformat(first.split(":")[1])))
-    text = wait_for(lambda: next((t for t in bot.fake.dm_texts("U0CLERK01")
-                                  if "did not file" in t), None))
+    text = wait_for(
+        lambda: next((t for t in bot.fake.dm_texts("U0CLERK01") if "did not file" in t), None)
+    )
     assert "has not taken place yet" in text
     with transaction(bot.deps.engine) as s:
-        assert s.scalars(select(ForwardPlanItem).where(
-            ForwardPlanItem.procedural_key == "minutes")).all() == []
+        assert (
+            s.scalars(
+                select(ForwardPlanItem).where(ForwardPlanItem.procedural_key == "minutes")
+            ).all()
+            == []
+        )

@@ -23,11 +23,13 @@ from tests.boards import CHAIR, CLERK, PUBLIC_HEALTH
 from tests.bot_harness import Bot, running_bot, values
 from tests.fakeslack import BOT_TOKEN, dm_channel, wait_for
 
-pytestmark = [pytest.mark.soffice,
-              pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")]
+pytestmark = [
+    pytest.mark.soffice,
+    pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice"),
+]
 
 CHANNEL = "C0HWBNOTE"
-COUNCILLOR = "U0CLLR002"        # a member who writes no papers
+COUNCILLOR = "U0CLLR002"  # a member who writes no papers
 MEMBERS = {CHAIR, COUNCILLOR, "U0OFFI001", PUBLIC_HEALTH, "U0AUTH002"}
 
 
@@ -50,8 +52,15 @@ def set_channel(bot: Bot, channel: str | None) -> None:
 def build(bot: Bot, *, private: bool = False) -> str:
     """Build a PDF pack directly; return its sha256."""
     with transaction(bot.engine) as s:
-        result = build_pack(s, bot.store, bot.meetings[0], private=private, formats=("pdf",),
-                            now=bot.clock.now(), actor=Actor.system())
+        result = build_pack(
+            s,
+            bot.store,
+            bot.meetings[0],
+            private=private,
+            formats=("pdf",),
+            now=bot.clock.now(),
+            actor=Actor.system(),
+        )
     return result.outputs["pdf"].sha256
 
 
@@ -63,26 +72,39 @@ def status(bot: Bot) -> str:
 def home_of(bot: Bot, user: str) -> dict:
     mark = len(bot.fake.calls)
     bot.slack.event({"type": "app_home_opened", "user": user, "tab": "home", "channel": "D1"})
-    call = wait_for(lambda: [c for c in bot.calls_since(mark, "views.publish")
-                             if c.body["user_id"] == user])[0]
+    call = wait_for(
+        lambda: [c for c in bot.calls_since(mark, "views.publish") if c.body["user_id"] == user]
+    )[0]
     return call.body["view"]
 
 
 def buttons_in(blocks: list[dict]) -> list[tuple[str, str]]:
-    return [(e["action_id"], e.get("value", "")) for b in blocks if b.get("type") == "actions"
-            for e in b["elements"]]
+    return [
+        (e["action_id"], e.get("value", ""))
+        for b in blocks
+        if b.get("type") == "actions"
+        for e in b["elements"]
+    ]
 
 
 def test_the_public_pack_comes_with_a_publish_button_and_the_private_one_without(bot: Bot) -> None:
     ref = bot.meetings[0]
     bot.ask(CLERK, f"pack {ref} private")
     assert runner(bot).run_once() == 1
-    assert not [c for c in bot.fake.messages(dm_channel(CLERK))
-                if "publish_meeting" in json.dumps(c.body.get("blocks") or "")]
+    assert not [
+        c
+        for c in bot.fake.messages(dm_channel(CLERK))
+        if "publish_meeting" in json.dumps(c.body.get("blocks") or "")
+    ]
     bot.ask(CLERK, f"pack {ref}")
     assert runner(bot).run_once() == 1
-    offer = wait_for(lambda: [c for c in bot.fake.messages(dm_channel(CLERK))
-                              if "publish_meeting" in json.dumps(c.body.get("blocks") or "")])
+    offer = wait_for(
+        lambda: [
+            c
+            for c in bot.fake.messages(dm_channel(CLERK))
+            if "publish_meeting" in json.dumps(c.body.get("blocks") or "")
+        ]
+    )
     blocks = offer[0].body["blocks"]
     blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
     assert ("publish_meeting", ref) in buttons_in(blocks)
@@ -94,22 +116,29 @@ def test_publishing_posts_the_public_pack_and_notice_to_the_bodys_channel(bot: B
     set_channel(bot, CHANNEL)
     public = build(bot)
     bot.clock.advance(dt.timedelta(minutes=1))
-    private = build(bot, private=True)          # newer than the public pack: still never sent
+    private = build(bot, private=True)  # newer than the public pack: still never sent
     bot.slack.click(CLERK, "publish_meeting", ref, channel=dm_channel(CLERK))
     confirm = bot.dm_to(CLERK, "Published")
     assert f"<#{CHANNEL}>" in confirm and "warning" not in confirm
     [upload] = bot.fake.uploaded(CHANNEL)
     assert sha256_of(upload["data"]) == public != private
     assert upload["filename"].endswith("-agenda-pack.pdf")
-    assert all("private" not in u["filename"] for u in bot.fake.uploaded() if u["channel"] != dm_channel(CLERK))
+    assert all(
+        "private" not in u["filename"]
+        for u in bot.fake.uploaded()
+        if u["channel"] != dm_channel(CLERK)
+    )
     [notice] = bot.fake.messages(CHANNEL)
     assert notice.body["text"].startswith("The agenda for the Health and Wellbeing Board on ")
     assert "at 2.00 pm, Meeting Room G.01, Ground Floor, City Hall" in notice.body["text"]
     blocks = notice.body["blocks"]
     blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
-    assert buttons_in(blocks) == [("minutes_send_apologies", ref), ("minutes_declare_interest", ref)]
+    assert buttons_in(blocks) == [
+        ("minutes_send_apologies", ref),
+        ("minutes_declare_interest", ref),
+    ]
     assert status(bot) == MeetingStatus.PUBLISHED.value
-    assert not any(bot.fake.dm_texts(m) for m in MEMBERS)     # the channel is enough
+    assert not any(bot.fake.dm_texts(m) for m in MEMBERS)  # the channel is enough
 
 
 def test_with_no_channel_each_member_gets_the_notice_by_direct_message(bot: Bot) -> None:
@@ -120,7 +149,9 @@ def test_with_no_channel_each_member_gets_the_notice_by_direct_message(bot: Bot)
     for member in MEMBERS:
         [upload] = bot.fake.uploaded(dm_channel(member))
         assert sha256_of(upload["data"]) == public
-        assert any("is published." in t and "Send apologies" in t for t in bot.fake.dm_texts(member))
+        assert any(
+            "is published." in t and "Send apologies" in t for t in bot.fake.dm_texts(member)
+        )
     assert not bot.fake.uploaded(dm_channel(CLERK))
     assert bot.fake.channel_texts() == []
 
@@ -141,7 +172,7 @@ def test_publishing_before_the_pack_is_built_tells_the_clerk_to_build_it(bot: Bo
 
 
 def test_late_publication_warns_the_clerk(bot: Bot) -> None:
-    ref = bot.meetings[0]       # the sample's dates follow the clock: take it before moving it
+    ref = bot.meetings[0]  # the sample's dates follow the clock: take it before moving it
     build(bot)
     with bot.session() as s:
         starts = get_meeting(s, ref).starts_at
@@ -160,14 +191,15 @@ def test_send_apologies_on_the_notice_records_the_members_apologies(bot: Bot) ->
     blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
     action, value = buttons_in(blocks)[0]
     mark = len(bot.fake.calls)
-    bot.slack.click(COUNCILLOR, action, value, channel=CHANNEL)      # pressed on the notice
+    bot.slack.click(COUNCILLOR, action, value, channel=CHANNEL)  # pressed on the notice
     modal = bot.opened_view("minutes_apologies_modal", after=mark)
     answer = bot.slack.submit_view(COUNCILLOR, modal, values(reason="on council business"))
     assert answer.status == 200 and "recorded" in answer.body.decode()
     with bot.session() as s:
         summary = attendance_summary(s, get_meeting(s, ref))
     assert [(a.name, a.reason) for a in summary.apologies] == [
-        ("Councillor Adam Clarke", "on council business")]
+        ("Councillor Adam Clarke", "on council business")
+    ]
     assert "you have sent your apologies" in json.dumps(home_of(bot, COUNCILLOR))
 
 
@@ -175,7 +207,10 @@ def test_app_home_shows_a_member_the_notice_buttons_for_each_meeting(bot: Bot) -
     view = home_of(bot, COUNCILLOR)
     pairs = buttons_in(view["blocks"])
     for ref in bot.meetings:
-        assert ("minutes_send_apologies", ref) in pairs and ("minutes_declare_interest", ref) in pairs
+        assert ("minutes_send_apologies", ref) in pairs and (
+            "minutes_declare_interest",
+            ref,
+        ) in pairs
     text = json.dumps(view)
     assert "home_build_pack" not in text and "you have sent your apologies" not in text
     # The clerk is not a member for apologies: their home has no notice buttons, but a

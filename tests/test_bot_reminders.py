@@ -29,9 +29,9 @@ from tests.boards import ASC_DIRECTOR, CCG, CHAIR, CLERK, PUBLIC_HEALTH, meeting
 from tests.bot_harness import Bot, running_bot
 from tests.fakeslack import BOT_TOKEN, Call, dm_channel, wait_for
 
-WINTER_PLAN = "Winter Plan"                           # CCG's paper, due Tue 23 Mar 17:00
+WINTER_PLAN = "Winter Plan"  # CCG's paper, due Tue 23 Mar 17:00
 FIRST_REMINDERS = dt.datetime(2027, 3, 16, 9, 31, tzinfo=dt.UTC)
-MEETING = meeting_refs(dt.date(2027, 3, 1))[0]       # the sample board's next meeting, 8 April
+MEETING = meeting_refs(dt.date(2027, 3, 1))[0]  # the sample board's next meeting, 8 April
 
 
 @pytest.fixture
@@ -48,15 +48,25 @@ def deliver(bot: Bot) -> None:
 
 def buttons(call: Call) -> dict[str, str]:
     """action id → value of the buttons on a message."""
-    return {e["action_id"]: e["value"] for block in call.body.get("blocks") or []
-            if block.get("type") == "actions" for e in block["elements"]}
+    return {
+        e["action_id"]: e["value"]
+        for block in call.body.get("blocks") or []
+        if block.get("type") == "actions"
+        for e in block["elements"]
+    }
 
 
 def dm_with_button(bot: Bot, user: str, action_id: str, value: str | None = None) -> Call:
     def find() -> Call | None:
-        return next((c for c in reversed(bot.fake.messages(dm_channel(user)))
-                     if action_id in buttons(c)
-                     and value in (None, buttons(c)[action_id])), None)
+        return next(
+            (
+                c
+                for c in reversed(bot.fake.messages(dm_channel(user)))
+                if action_id in buttons(c) and value in (None, buttons(c)[action_id])
+            ),
+            None,
+        )
+
     return wait_for(find)
 
 
@@ -65,12 +75,15 @@ def press(bot: Bot, user: str, action_id: str, value: str) -> None:
 
 
 def extension_form(date: str, reason: str = "") -> dict[str, Any]:
-    return {"until": {"until": {"type": "datepicker", "selected_date": date}},
-            "reason": {"reason": {"type": "plain_text_input", "value": reason}}}
+    return {
+        "until": {"until": {"type": "datepicker", "selected_date": date}},
+        "reason": {"reason": {"type": "plain_text_input", "value": reason}},
+    }
 
 
-def ask_for_extension(bot: Bot, date: str = "2027-03-30",
-                      reason: str = "Awaiting NHS winter guidance") -> Any:
+def ask_for_extension(
+    bot: Bot, date: str = "2027-03-30", reason: str = "Awaiting NHS winter guidance"
+) -> Any:
     bot.clock.set(FIRST_REMINDERS)
     deliver(bot)
     reminder = dm_with_button(bot, CCG, ASK_EXTENSION)
@@ -95,15 +108,21 @@ def due_of(bot: Bot, title: str) -> dt.datetime:
 
 def pending_reminders(bot: Bot, title: str) -> list[Reminder]:
     with bot.session() as s:
-        return list(s.scalars(select(Reminder).where(
-            Reminder.item_id == bot.item_id(title), Reminder.status == "pending")
-            .order_by(Reminder.planned_at)))
+        return list(
+            s.scalars(
+                select(Reminder)
+                .where(Reminder.item_id == bot.item_id(title), Reminder.status == "pending")
+                .order_by(Reminder.planned_at)
+            )
+        )
 
 
 # -- extensions -------------------------------------------------------------------------------
 
+
 def test_an_approved_extension_moves_the_deadline_and_the_reminders_and_tells_the_author(
-        bot: Bot) -> None:
+    bot: Bot,
+) -> None:
     answer = ask_for_extension(bot)
     assert answer["response_action"] == "update" and "I have asked" in str(answer["view"])
     deliver(bot)
@@ -111,15 +130,17 @@ def test_an_approved_extension_moves_the_deadline_and_the_reminders_and_tells_th
     for decider in (CLERK, CHAIR):
         message = dm_with_button(bot, decider, APPROVE_EXTENSION)
         assert "Awaiting NHS winter guidance" in message.text and f"<@{CCG}>" in message.text
-        assert buttons(message) == {APPROVE_EXTENSION: str(request.id),
-                                    DECLINE_EXTENSION: str(request.id)}
+        assert buttons(message) == {
+            APPROVE_EXTENSION: str(request.id),
+            DECLINE_EXTENSION: str(request.id),
+        }
     before = due_of(bot, WINTER_PLAN)
 
     press(bot, CLERK, APPROVE_EXTENSION, str(request.id))
     wait_for(lambda: pending_request(bot).status == "approved")
     after = due_of(bot, WINTER_PLAN)
     assert before.date() == dt.date(2027, 3, 23)
-    assert after == dt.datetime(2027, 3, 30, 16, 0, tzinfo=dt.UTC)     # 17:00 BST
+    assert after == dt.datetime(2027, 3, 30, 16, 0, tzinfo=dt.UTC)  # 17:00 BST
     due_day = [r for r in pending_reminders(bot, WINTER_PLAN) if r.kind == "author_due"]
     assert [r.planned_at.date() for r in due_day] == [dt.date(2027, 3, 30)]
     # The clerk's request message loses its buttons.
@@ -168,11 +189,16 @@ def test_someone_not_named_on_the_item_is_not_offered_the_form(bot: Bot) -> None
 
 # -- pausing chasing --------------------------------------------------------------------------
 
+
 def test_an_escalation_offers_the_clerk_to_pause_chasing(bot: Bot) -> None:
     with bot.session() as s:
-        escalation = s.scalars(select(Reminder).where(
-            Reminder.item_id == bot.item_id(WINTER_PLAN), Reminder.kind == "escalation",
-            Reminder.recipient == CLERK)).one()
+        escalation = s.scalars(
+            select(Reminder).where(
+                Reminder.item_id == bot.item_id(WINTER_PLAN),
+                Reminder.kind == "escalation",
+                Reminder.recipient == CLERK,
+            )
+        ).one()
         bot.clock.set(escalation.planned_at + dt.timedelta(minutes=1))
     deliver(bot)
     message = dm_with_button(bot, CLERK, PAUSE_CHASING, str(bot.item_id(WINTER_PLAN)))
@@ -187,8 +213,8 @@ def test_pausing_chasing_stops_the_items_reminders_until_resumed(bot: Bot) -> No
     _asc_director_has_left(bot)
     contract = bot.item_id("Care Home Contract Award")
     bot.clock.set(FIRST_REMINDERS)
-    deliver(bot)                                          # the reminder fails...
-    deliver(bot)                                          # ...and the clerk is told
+    deliver(bot)  # the reminder fails...
+    deliver(bot)  # ...and the clerk is told
     notice = dm_with_button(bot, CLERK, PAUSE_CHASING, str(contract))
     assert "could not send" in notice.text and f"<@{ASC_DIRECTOR}>" in notice.text
     assert pending_reminders(bot, "Care Home Contract Award")
@@ -197,13 +223,16 @@ def test_pausing_chasing_stops_the_items_reminders_until_resumed(bot: Bot) -> No
     paused = dm_with_button(bot, CLERK, RESUME_CHASING, str(contract))
     assert "Chasing paused" in paused.text
     assert pending_reminders(bot, "Care Home Contract Award") == []
-    bot.clock.set(dt.datetime(2027, 3, 26, 10, 0, tzinfo=dt.UTC))   # past due and escalation
+    bot.clock.set(dt.datetime(2027, 3, 26, 10, 0, tzinfo=dt.UTC))  # past due and escalation
     mark = len(bot.fake.calls)
     deliver(bot)
-    sent = [c.body["metadata"]["event_payload"]["reminder_id"]
-            for c in bot.fake.calls[mark:] if c.method == "chat.postMessage"]
+    sent = [
+        c.body["metadata"]["event_payload"]["reminder_id"]
+        for c in bot.fake.calls[mark:]
+        if c.method == "chat.postMessage"
+    ]
     with bot.session() as s:
-        assert sent                          # others are still reminded, not about this item
+        assert sent  # others are still reminded, not about this item
         assert [s.get(Reminder, rid).item_id for rid in sent].count(contract) == 0
         assert s.get(ForwardPlanItem, contract).chasing_paused is True
     press(bot, CLERK, RESUME_CHASING, str(contract))
@@ -221,12 +250,14 @@ def test_only_the_clerk_can_pause_chasing(bot: Bot) -> None:
 
 # -- the clerk's timeline -----------------------------------------------------------------------
 
+
 def _asc_director_has_left(bot: Bot) -> None:
     def open_dm(call: Call) -> dict[str, Any]:
         user = str(call.body.get("users"))
         if user == ASC_DIRECTOR:
             return {"ok": False, "error": "user_not_found"}
         return {"ok": True, "channel": {"id": dm_channel(user)}}
+
     bot.fake.override("conversations.open", open_dm)
 
 
@@ -239,7 +270,7 @@ def test_the_clerk_sees_who_was_reminded_when_and_what_failed(bot: Bot) -> None:
     assert f"<@{ASC_DIRECTOR}>" in text and "Care Home Contract Award" in text
     assert f"<@{CCG}>" in text and "sent" in text and "pending" in text
     assert "reminder to author" in text and "escalation" in text
-    assert "Tue 16 Mar 2027 09:31" in text                     # when it was sent, local time
+    assert "Tue 16 Mar 2027 09:31" in text  # when it was sent, local time
     # Without a meeting: the clerk's next one.
     assert MEETING in bot.ask(CLERK, "reminders")
 
@@ -259,8 +290,9 @@ def test_the_home_reminders_button_shows_the_timeline_in_a_modal(bot: Bot) -> No
     home = wait_for(lambda: bot.fake.calls_to("views.publish"))[-1]
     assert HOME_REMINDERS in str(home.body["view"])
     mark = len(bot.fake.calls)
-    bot.slack.click(CLERK, HOME_REMINDERS, MEETING,
-                    view={"type": "home", "id": "VHOME", "blocks": []})
+    bot.slack.click(
+        CLERK, HOME_REMINDERS, MEETING, view={"type": "home", "id": "VHOME", "blocks": []}
+    )
     modal = bot.opened_view("boardclerk_reminders", after=mark)
     assert "user_not_found" in str(modal) and f"<@{CCG}>" in str(modal)
     mark = len(bot.fake.calls)
@@ -274,10 +306,13 @@ def test_help_names_the_reminders_command(bot: Bot) -> None:
 
 # -- exactly once, even when a worker dies mid-send ---------------------------------------------
 
+
 def sent_with_id(bot: Bot, reminder_id: int) -> list[Call]:
-    return [c for c in bot.fake.messages()
-            if (c.body.get("metadata") or {}).get("event_payload", {}).get("reminder_id")
-            == reminder_id]
+    return [
+        c
+        for c in bot.fake.messages()
+        if (c.body.get("metadata") or {}).get("event_payload", {}).get("reminder_id") == reminder_id
+    ]
 
 
 @pytest.fixture
@@ -290,7 +325,7 @@ def any_db_bot(engine, clock, data_dir):  # type: ignore[no-untyped-def]
 def test_a_reminder_posted_by_a_worker_that_died_is_not_sent_again(any_db_bot: Bot) -> None:
     bot = any_db_bot
     bot.clock.set(FIRST_REMINDERS)
-    with bot.session() as s:                          # a worker claims two reminders...
+    with bot.session() as s:  # a worker claims two reminders...
         posted, lost = claim(s, "worker-that-dies", bot.clock.now(), batch=2)
         recipient = s.get(Reminder, posted).recipient
     notifier = SlackNotifier(WebClient(base_url=bot.fake.base_url, token=BOT_TOKEN), bot.engine)
@@ -299,7 +334,7 @@ def test_a_reminder_posted_by_a_worker_that_died_is_not_sent_again(any_db_bot: B
     bot.clock.advance(LEASE + dt.timedelta(seconds=1))
     deliver(bot)
     assert len(sent_with_id(bot, posted)) == 1
-    assert len(sent_with_id(bot, lost)) == 1          # the unsent one is not lost
+    assert len(sent_with_id(bot, lost)) == 1  # the unsent one is not lost
     assert bot.fake.calls_to("conversations.history")
     with bot.session() as s:
         assert s.get(Reminder, posted).status == "sent" and s.get(Reminder, lost).status == "sent"

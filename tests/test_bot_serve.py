@@ -33,14 +33,21 @@ def _free_port() -> int:
 def running(command: str, tmp_path: Path, fake: FakeSlack) -> Iterator[str]:
     port = _free_port()
     today = dt.datetime.now(dt.UTC).date()
-    env = {**os.environ, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-           "SLACK_API_URL": fake.base_url, "PORT": str(port),
-           "DATABASE_URL": f"sqlite:///{tmp_path}/bc.db", "BOARDCLERK_DATA_DIR": str(tmp_path / "data"),
-           "BOARDCLERK_CONFIG": str(write_sample_config(tmp_path / "boardclerk.yaml", today)),
-           "WEB_CONCURRENCY": "1"}
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": fake.base_url,
+        "PORT": str(port),
+        "DATABASE_URL": f"sqlite:///{tmp_path}/bc.db",
+        "BOARDCLERK_DATA_DIR": str(tmp_path / "data"),
+        "BOARDCLERK_CONFIG": str(write_sample_config(tmp_path / "boardclerk.yaml", today)),
+        "WEB_CONCURRENCY": "1",
+    }
     env.pop("SLACK_APP_TOKEN", None)
-    proc = subprocess.Popen([BOARDCLERK, command], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [BOARDCLERK, command], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     base = f"http://127.0.0.1:{port}"
 
     def healthy() -> bool:
@@ -74,14 +81,16 @@ def test_boardclerk_web_serves_signed_slack_requests(tmp_path: Path, fake: FakeS
         mark = len(fake.calls)
         assert slack.command(CLERK, "plan").status == 200
         [reply] = wait_for(lambda: [c for c in fake.calls[mark:] if c.method == "response_url"])
-        assert "Better Care Fund Plan" in reply.text   # BOARDCLERK_CONFIG was imported at start
+        assert "Better Care Fund Plan" in reply.text  # BOARDCLERK_CONFIG was imported at start
 
 
 def test_boardclerk_serve_runs_the_worker_too(tmp_path: Path, fake: FakeSlack) -> None:
     ref = meeting_refs(dt.datetime.now(dt.UTC).date())[0]
     with running("serve", tmp_path, fake) as base:
         mark = len(fake.calls)
-        SlackSide(f"{base}/slack/events", hooks_url=f"{fake.root}hooks/").command(CLERK, f"minutes {ref}")
+        SlackSide(f"{base}/slack/events", hooks_url=f"{fake.root}hooks/").command(
+            CLERK, f"minutes {ref}"
+        )
         [reply] = wait_for(lambda: [c for c in fake.calls[mark:] if c.method == "response_url"])
         assert "Building the draft minutes" in reply.text
         [upload] = wait_for(lambda: fake.uploaded(), timeout=30)
@@ -93,15 +102,16 @@ def test_socket_mode_connects_with_the_app_token(sqlite_engine, fake: FakeSlack)
     from bot.settings import Settings
 
     fake.respond("apps.connections.open", error="invalid_auth", times=None)
-    settings = Settings(signing_secret="", bot_token=BOT_TOKEN, app_token="xapp-1-test",
-                        api_url=fake.base_url)
+    settings = Settings(
+        signing_secret="", bot_token=BOT_TOKEN, app_token="xapp-1-test", api_url=fake.base_url
+    )
     stop = threading.Event()
     errors: list[Exception] = []
 
     def connect() -> None:
         try:
             run_socket_mode(settings, str(sqlite_engine.url), stop)
-        except SlackApiError as err:   # the fake refuses the token: that is the end of it
+        except SlackApiError as err:  # the fake refuses the token: that is the end of it
             errors.append(err)
 
     thread = threading.Thread(target=connect, daemon=True)
@@ -118,8 +128,14 @@ def test_web_without_slack_credentials_says_which_to_set(tmp_path: Path, monkeyp
 
     from bot.cli import main
 
-    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET",
-                 "SLACK_APP_TOKEN", "BOARDCLERK_CONFIG"):
+    for name in (
+        "SLACK_BOT_TOKEN",
+        "SLACK_SIGNING_SECRET",
+        "SLACK_CLIENT_ID",
+        "SLACK_CLIENT_SECRET",
+        "SLACK_APP_TOKEN",
+        "BOARDCLERK_CONFIG",
+    ):
         monkeypatch.delenv(name, raising=False)
     result = CliRunner().invoke(main, ["--database-url", f"sqlite:///{tmp_path}/x.db", "web"])
     assert result.exit_code == 1

@@ -29,14 +29,20 @@ EXEMPT_REASON = "Paragraph 3 of Part 1 of Schedule 12A"
 
 @pytest.fixture(scope="module")
 def docx() -> bytes:
-    return make_report_docx(sample_reports("Health and Wellbeing Board", dt.date(2027, 4, 8), 1)[0],
-                            "council-appendix", pages=1)
+    return make_report_docx(
+        sample_reports("Health and Wellbeing Board", dt.date(2027, 4, 8), 1)[0],
+        "council-appendix",
+        pages=1,
+    )
 
 
 @pytest.fixture(scope="module")
 def pdf() -> bytes:
-    return make_report_pdf(sample_reports("Health and Wellbeing Board", dt.date(2027, 4, 8), 1)[0],
-                           "council-appendix", pages=1)
+    return make_report_pdf(
+        sample_reports("Health and Wellbeing Board", dt.date(2027, 4, 8), 1)[0],
+        "council-appendix",
+        pages=1,
+    )
 
 
 @pytest.fixture
@@ -52,7 +58,9 @@ def open_submit(bot: Bot, user: str) -> dict:
     return bot.opened_view("submit_paper", after=mark)
 
 
-def submit(bot: Bot, user: str, title: str, data: bytes, name: str, **fields) -> tuple[dict, object]:
+def submit(
+    bot: Bot, user: str, title: str, data: bytes, name: str, **fields
+) -> tuple[dict, object]:
     """Open the modal, pick the item, attach the file and submit; return (view, response)."""
     view = open_submit(bot, user)
     item = str(bot.item_id(title))
@@ -61,8 +69,9 @@ def submit(bot: Bot, user: str, title: str, data: bytes, name: str, **fields) ->
         bot.slack.select(user, "submit_item", item, view=view, block_id="item")
         view = bot.opened_view("submit_paper", after=mark)
     file = bot.fake.add_file(data, name, user=user)
-    state = submit_values(view, item=("select", item), title=fields.pop("title", title),
-                          file=[file], **fields)
+    state = submit_values(
+        view, item=("select", item), title=fields.pop("title", title), file=[file], **fields
+    )
     return view, bot.slack.submit_view(user, view, state)
 
 
@@ -75,10 +84,19 @@ def test_submit_opens_a_modal_listing_only_the_authors_items(bot: Bot) -> None:
     assert file_blocks[0]["element"]["filetypes"] == ["docx", "pdf"]
 
 
-def test_a_paper_submitted_in_the_modal_is_stored_and_the_author_gets_a_receipt(bot: Bot, docx: bytes) -> None:
-    _, resp = submit(bot, PUBLIC_HEALTH, STRATEGY, docx, "strategy.docx",
-                     recommendations="Approve the refresh\nNote the consultation", summary="Short.")
-    assert resp.status == 200 and not resp.body   # an empty 200 closes the modal
+def test_a_paper_submitted_in_the_modal_is_stored_and_the_author_gets_a_receipt(
+    bot: Bot, docx: bytes
+) -> None:
+    _, resp = submit(
+        bot,
+        PUBLIC_HEALTH,
+        STRATEGY,
+        docx,
+        "strategy.docx",
+        recommendations="Approve the refresh\nNote the consultation",
+        summary="Short.",
+    )
+    assert resp.status == 200 and not resp.body  # an empty 200 closes the modal
     receipt = bot.dm_to(PUBLIC_HEALTH, "Version 1")
     assert STRATEGY in receipt and "on time" in receipt and "Deadline:" in receipt
     [paper] = bot.papers(STRATEGY)
@@ -99,7 +117,7 @@ def test_a_second_submission_becomes_version_two(bot: Bot, docx: bytes, pdf: byt
 
 
 def test_a_late_paper_is_flagged_to_the_clerk(bot: Bot, docx: bytes) -> None:
-    bot.clock.set(dt.datetime(2027, 4, 1, 10, 0, tzinfo=dt.UTC))   # after the papers-due date
+    bot.clock.set(dt.datetime(2027, 4, 1, 10, 0, tzinfo=dt.UTC))  # after the papers-due date
     submit(bot, PUBLIC_HEALTH, STRATEGY, docx, "strategy.docx")
     receipt = bot.dm_to(PUBLIC_HEALTH, "Version 1")
     assert "late" in receipt and "clerk has been told" in receipt
@@ -117,8 +135,9 @@ BAD_FILES = {
 
 
 @pytest.mark.parametrize("kind", list(BAD_FILES))
-def test_a_bad_file_is_refused_with_a_clear_message_and_nothing_is_stored(bot: Bot, docx: bytes,
-                                                                          kind: str) -> None:
+def test_a_bad_file_is_refused_with_a_clear_message_and_nothing_is_stored(
+    bot: Bot, docx: bytes, kind: str
+) -> None:
     submit(bot, PUBLIC_HEALTH, STRATEGY, docx, "strategy.docx")
     bot.dm_to(PUBLIC_HEALTH, "Version 1")
     make, name = BAD_FILES[kind]
@@ -141,17 +160,22 @@ def test_an_oversized_file_is_refused_in_the_modal(bot: Bot, docx: bytes) -> Non
 def test_an_oversized_file_sent_by_dm_is_refused_after_download(bot: Bot, docx: bytes) -> None:
     huge = docx + b"\0" * (max_paper_bytes() - len(docx) + 1)
     file = bot.fake.add_file(huge, "strategy.docx")
-    file["size"] = 1000        # Slack's size said nothing; the bytes themselves are too many
+    file["size"] = 1000  # Slack's size said nothing; the bytes themselves are too many
     view = open_submit(bot, PUBLIC_HEALTH)
-    bot.slack.submit_view(PUBLIC_HEALTH, view, submit_values(
-        view, item=("select", str(bot.item_id(STRATEGY))), title=STRATEGY, file=[file]))
+    bot.slack.submit_view(
+        PUBLIC_HEALTH,
+        view,
+        submit_values(
+            view, item=("select", str(bot.item_id(STRATEGY))), title=STRATEGY, file=[file]
+        ),
+    )
     message = bot.dm_to(PUBLIC_HEALTH, "could not accept")
     assert "Nothing was stored" in message and "MB" in message
     assert bot.papers(STRATEGY) == []
 
 
 def test_a_file_that_slack_will_not_hand_over_is_reported_not_stored(bot: Bot, docx: bytes) -> None:
-    bot.fake.files_read_granted = False       # Slack answers with its HTML sign-in page
+    bot.fake.files_read_granted = False  # Slack answers with its HTML sign-in page
     submit(bot, PUBLIC_HEALTH, STRATEGY, docx, "strategy.docx")
     message = bot.dm_to(PUBLIC_HEALTH, "could not accept")
     assert "files:read" in message
@@ -159,10 +183,11 @@ def test_a_file_that_slack_will_not_hand_over_is_reported_not_stored(bot: Bot, d
 
 
 def test_an_author_not_named_on_the_item_is_refused_in_the_modal(bot: Bot, docx: bytes) -> None:
-    view = open_submit(bot, PUBLIC_HEALTH)   # a form for someone else's item, sent by CCG
+    view = open_submit(bot, PUBLIC_HEALTH)  # a form for someone else's item, sent by CCG
     file = bot.fake.add_file(docx, "strategy.docx", user=CCG)
-    state = submit_values(view, item=("select", str(bot.item_id(STRATEGY))), title=STRATEGY,
-                          file=[file])
+    state = submit_values(
+        view, item=("select", str(bot.item_id(STRATEGY))), title=STRATEGY, file=[file]
+    )
     resp = bot.slack.submit_view(CCG, view, state)
     answer = resp.json()
     assert answer["response_action"] == "errors"
@@ -182,12 +207,14 @@ def test_someone_with_no_items_is_told_there_is_nothing_to_submit(bot: Bot) -> N
 def test_missing_file_and_wrong_file_type_are_shown_inline(bot: Bot) -> None:
     view = open_submit(bot, PUBLIC_HEALTH)
     item = str(bot.item_id("Pharmaceutical Needs Assessment"))
-    resp = bot.slack.submit_view(PUBLIC_HEALTH, view, submit_values(
-        view, item=("select", item), title="PNA", file=[]))
+    resp = bot.slack.submit_view(
+        PUBLIC_HEALTH, view, submit_values(view, item=("select", item), title="PNA", file=[])
+    )
     assert "Attach the paper" in str(resp.json()["errors"])
     xlsx = bot.fake.add_file(b"PK\x03\x04", "figures.xlsx")
-    resp = bot.slack.submit_view(PUBLIC_HEALTH, view, submit_values(
-        view, item=("select", item), title="PNA", file=[xlsx]))
+    resp = bot.slack.submit_view(
+        PUBLIC_HEALTH, view, submit_values(view, item=("select", item), title="PNA", file=[xlsx])
+    )
     assert "not a Word (.docx) or PDF file" in str(resp.json()["errors"])
 
 
@@ -196,8 +223,13 @@ def test_a_paper_for_a_cancelled_meeting_is_refused(bot: Bot, docx: bytes) -> No
     with bot.session() as s:
         s.execute(update(Meeting).values(status="cancelled"))
     file = bot.fake.add_file(docx, "strategy.docx")
-    bot.slack.submit_view(PUBLIC_HEALTH, view, submit_values(
-        view, item=("select", str(bot.item_id(STRATEGY))), title=STRATEGY, file=[file]))
+    bot.slack.submit_view(
+        PUBLIC_HEALTH,
+        view,
+        submit_values(
+            view, item=("select", str(bot.item_id(STRATEGY))), title=STRATEGY, file=[file]
+        ),
+    )
     message = bot.dm_to(PUBLIC_HEALTH, "could not accept")
     assert "cancelled" in message
     assert bot.papers(STRATEGY) == []
@@ -215,8 +247,15 @@ def test_choosing_another_meeting_shows_its_items(bot: Bot) -> None:
 def test_a_file_sent_by_direct_message_starts_a_submission(bot: Bot, pdf: bytes) -> None:
     file = bot.fake.add_file(pdf, "needs-assessment.pdf", user=PUBLIC_HEALTH)
     dm = dm_channel(PUBLIC_HEALTH)
-    bot.slack.event({"type": "file_shared", "file_id": file["id"], "user_id": PUBLIC_HEALTH,
-                     "channel_id": dm, "event_ts": "1.2"})
+    bot.slack.event(
+        {
+            "type": "file_shared",
+            "file_id": file["id"],
+            "user_id": PUBLIC_HEALTH,
+            "channel_id": dm,
+            "event_ts": "1.2",
+        }
+    )
     offer = wait_for(lambda: bot.fake.messages(dm))[0]
     assert "needs-assessment.pdf" in offer.text
     mark = len(bot.fake.calls)
@@ -225,8 +264,11 @@ def test_a_file_sent_by_direct_message_starts_a_submission(bot: Bot, pdf: bytes)
     assert "needs-assessment.pdf" in str(view)
     assert not [b for b in view["blocks"] if b.get("block_id") == "file"]
     item = str(bot.item_id("Pharmaceutical Needs Assessment"))
-    resp = bot.slack.submit_view(PUBLIC_HEALTH, view, submit_values(
-        view, item=("select", item), title="Pharmaceutical Needs Assessment"))
+    resp = bot.slack.submit_view(
+        PUBLIC_HEALTH,
+        view,
+        submit_values(view, item=("select", item), title="Pharmaceutical Needs Assessment"),
+    )
     assert resp.status == 200 and not resp.body
     bot.dm_to(PUBLIC_HEALTH, "Version 1")
     [paper] = bot.papers("Pharmaceutical Needs Assessment")
@@ -235,10 +277,24 @@ def test_a_file_sent_by_direct_message_starts_a_submission(bot: Bot, pdf: bytes)
 
 def test_files_the_bot_itself_shares_or_files_in_channels_are_ignored(bot: Bot, pdf: bytes) -> None:
     file = bot.fake.add_file(pdf, "pack.pdf")
-    bot.slack.event({"type": "file_shared", "file_id": file["id"], "user_id": "UBOTUSER",
-                     "channel_id": "D0BOT", "event_ts": "1.2"})
-    bot.slack.event({"type": "file_shared", "file_id": file["id"], "user_id": PUBLIC_HEALTH,
-                     "channel_id": "C0GENERAL", "event_ts": "1.3"})
+    bot.slack.event(
+        {
+            "type": "file_shared",
+            "file_id": file["id"],
+            "user_id": "UBOTUSER",
+            "channel_id": "D0BOT",
+            "event_ts": "1.2",
+        }
+    )
+    bot.slack.event(
+        {
+            "type": "file_shared",
+            "file_id": file["id"],
+            "user_id": PUBLIC_HEALTH,
+            "channel_id": "C0GENERAL",
+            "event_ts": "1.3",
+        }
+    )
     time.sleep(0.3)
     assert bot.fake.calls_to("chat.postMessage") == []
 
@@ -246,14 +302,23 @@ def test_files_the_bot_itself_shares_or_files_in_channels_are_ignored(bot: Bot, 
 def test_the_message_shortcut_submits_that_messages_file(bot: Bot, docx: bytes) -> None:
     file = bot.fake.add_file(docx, "winter.docx", user=CCG)
     mark = len(bot.fake.calls)
-    bot.slack.interact({"type": "message_action", "callback_id": "submit_file_as_paper",
-                        "user": {"id": CCG}, "channel": {"id": "C0GENERAL"},
-                        "message": {"ts": "1.1", "text": "here it is", "files": [file]},
-                        "response_url": "https://hooks.slack.test/x"})
+    bot.slack.interact(
+        {
+            "type": "message_action",
+            "callback_id": "submit_file_as_paper",
+            "user": {"id": CCG},
+            "channel": {"id": "C0GENERAL"},
+            "message": {"ts": "1.1", "text": "here it is", "files": [file]},
+            "response_url": "https://hooks.slack.test/x",
+        }
+    )
     view = bot.opened_view("submit_paper", after=mark)
     assert "winter.docx" in str(view) and "Winter Plan" in str(view)
-    bot.slack.submit_view(CCG, view, submit_values(
-        view, item=("select", str(bot.item_id("Winter Plan"))), title="Winter Plan"))
+    bot.slack.submit_view(
+        CCG,
+        view,
+        submit_values(view, item=("select", str(bot.item_id("Winter Plan"))), title="Winter Plan"),
+    )
     bot.dm_to(CCG, "Version 1")
 
 
@@ -263,9 +328,11 @@ def test_the_global_shortcut_opens_the_submit_modal(bot: Bot) -> None:
     assert "Winter Plan" in str(bot.opened_view("submit_paper", after=mark))
 
 
-def test_exempt_paper_details_go_only_to_the_author_never_to_a_channel(bot: Bot, docx: bytes) -> None:
+def test_exempt_paper_details_go_only_to_the_author_never_to_a_channel(
+    bot: Bot, docx: bytes
+) -> None:
     view, resp = submit(bot, ASC_DIRECTOR, CONTRACT, docx, "contract.docx", exempt=["exempt"])
-    assert EXEMPT_REASON in str(view)          # the author sees the reason in their own form
+    assert EXEMPT_REASON in str(view)  # the author sees the reason in their own form
     receipt = bot.dm_to(ASC_DIRECTOR, "Version 1")
     assert "Exempt (Part B)" in receipt
     assert bot.papers(CONTRACT)[0].exempt_reason.startswith(EXEMPT_REASON)

@@ -42,6 +42,7 @@ def notifier(fake: FakeSlack) -> SlackNotifier:
 
 # -- the job queue (SQLite and PostgreSQL) ---------------------------------------------------
 
+
 def test_concurrent_workers_never_take_the_same_job(engine, clock) -> None:  # type: ignore[no-untyped-def]
     with transaction(engine) as s:
         for n in range(30):
@@ -72,7 +73,7 @@ def test_a_dead_workers_job_is_taken_again_once_its_lease_runs_out(engine, clock
     later = clock.now() + dt.timedelta(minutes=2)
     [again] = jobs.claim(engine, "other", now=later)
     assert again.id == first.id and again.attempts == 2
-    assert not jobs.complete(engine, first.id, "dead", now=later)     # fenced out
+    assert not jobs.complete(engine, first.id, "dead", now=later)  # fenced out
     assert jobs.complete(engine, again.id, "other", now=later)
 
 
@@ -98,14 +99,19 @@ def test_a_delivery_id_is_accepted_once(engine, clock) -> None:  # type: ignore[
 
 # -- reminders as Slack DMs ------------------------------------------------------------------
 
-def test_a_reminder_is_sent_as_a_direct_message_with_its_id(fake: FakeSlack, notifier: SlackNotifier) -> None:
+
+def test_a_reminder_is_sent_as_a_direct_message_with_its_id(
+    fake: FakeSlack, notifier: SlackNotifier
+) -> None:
     notifier.send("U0AUTH001", "Your paper is due on Monday.", reminder_id=42)
     [call] = fake.messages(dm_channel("U0AUTH001"))
     assert call.text == "Your paper is due on Monday."
     assert call.body["metadata"]["event_payload"] == {"reminder_id": 42}
 
 
-def test_slack_rate_limiting_becomes_rate_limited_with_its_wait(fake: FakeSlack, notifier: SlackNotifier) -> None:
+def test_slack_rate_limiting_becomes_rate_limited_with_its_wait(
+    fake: FakeSlack, notifier: SlackNotifier
+) -> None:
     fake.respond("chat.postMessage", status=429, retry_after=17)
     with pytest.raises(RateLimited) as err:
         notifier.send("U0AUTH001", "hello", reminder_id=1)
@@ -113,20 +119,28 @@ def test_slack_rate_limiting_becomes_rate_limited_with_its_wait(fake: FakeSlack,
 
 
 @pytest.mark.parametrize("error", ["user_not_found", "account_inactive", "cannot_dm_bot"])
-def test_someone_who_left_becomes_recipient_gone(fake: FakeSlack, notifier: SlackNotifier, error: str) -> None:
+def test_someone_who_left_becomes_recipient_gone(
+    fake: FakeSlack, notifier: SlackNotifier, error: str
+) -> None:
     fake.respond("conversations.open", error=error)
     with pytest.raises(RecipientGone):
         notifier.send("U0GONE", "hello", reminder_id=1)
 
 
-def test_other_slack_errors_are_left_to_be_retried(fake: FakeSlack, notifier: SlackNotifier) -> None:
+def test_other_slack_errors_are_left_to_be_retried(
+    fake: FakeSlack, notifier: SlackNotifier
+) -> None:
     fake.respond("chat.postMessage", error="internal_error")
     with pytest.raises(SlackApiError):
         notifier.send("U0AUTH001", "hello", reminder_id=1)
 
 
-def test_due_reminders_reach_the_authors_in_slack(sqlite_engine, clock, fake: FakeSlack,  # type: ignore[no-untyped-def]
-                                                  notifier: SlackNotifier) -> None:
+def test_due_reminders_reach_the_authors_in_slack(
+    sqlite_engine,
+    clock,
+    fake: FakeSlack,  # type: ignore[no-untyped-def]
+    notifier: SlackNotifier,
+) -> None:
     load_sample_board(sqlite_engine, clock.now())
     with transaction(sqlite_engine) as s:
         first_due = min(s.scalars(select(Reminder.due_at)))
@@ -138,31 +152,46 @@ def test_due_reminders_reach_the_authors_in_slack(sqlite_engine, clock, fake: Fa
 
 # -- multi-workspace install -----------------------------------------------------------------
 
+
 def test_a_workspace_installs_the_app_and_its_events_use_the_installed_token(
-        sqlite_engine, clock, data_dir, fake: FakeSlack) -> None:  # type: ignore[no-untyped-def]
-    settings = Settings(signing_secret=SIGNING_SECRET, client_id="111.222", client_secret="s3cret",
-                        api_url=fake.base_url)
+    sqlite_engine, clock, data_dir, fake: FakeSlack
+) -> None:  # type: ignore[no-untyped-def]
+    settings = Settings(
+        signing_secret=SIGNING_SECRET,
+        client_id="111.222",
+        client_secret="s3cret",
+        api_url=fake.base_url,
+    )
     _, flask_app = create_app(settings, sqlite_engine, LocalFileStore(data_dir), clock=clock)
     server = make_server("127.0.0.1", 0, flask_app, threaded=True)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    ).start()
     try:
         conn = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=5)
         conn.request("GET", "/slack/install")
         resp = conn.getresponse()
         page = resp.read().decode()
         assert resp.status == 200 and "slack.com/oauth/v2/authorize" in page
-        cookie = resp.getheader("Set-Cookie").split(";")[0]      # Secure: echo it by hand
+        cookie = resp.getheader("Set-Cookie").split(";")[0]  # Secure: echo it by hand
         state = cookie.split("=", 1)[1]
-        conn.request("GET", "/slack/oauth_redirect?" + urllib.parse.urlencode({"code": "c0de", "state": state}),
-                     headers={"Cookie": cookie})
+        conn.request(
+            "GET",
+            "/slack/oauth_redirect?" + urllib.parse.urlencode({"code": "c0de", "state": state}),
+            headers={"Cookie": cookie},
+        )
         done = conn.getresponse()
         done.read()
         assert done.status == 200
         slack = SlackSide(f"http://127.0.0.1:{server.server_port}/slack/events", team_id="T_NEW")
         checks_before = len(fake.calls_to("auth.test"))
         for _ in range(3):
-            assert slack.event({"type": "app_home_opened", "user": "U0X", "tab": "home"}).status == 200
-        publishes = wait_for(lambda: len(fake.calls_to("views.publish")) == 3 and fake.calls_to("views.publish"))
+            assert (
+                slack.event({"type": "app_home_opened", "user": "U0X", "tab": "home"}).status == 200
+            )
+        publishes = wait_for(
+            lambda: len(fake.calls_to("views.publish")) == 3 and fake.calls_to("views.publish")
+        )
         assert {c.token for c in publishes} == {"xoxb-installed"}
         # The token check is cached: one auth.test for three events, not one each.
         assert len(fake.calls_to("auth.test")) - checks_before == 1

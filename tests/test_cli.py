@@ -17,10 +17,19 @@ TODAY = dt.datetime.now(ZoneInfo("Europe/London")).date()
 
 
 def run(tmp_path: Path, *args: str, db: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": db or f"sqlite:///{tmp_path}/bc.db",
-           "BOARDCLERK_DATA_DIR": str(tmp_path / "data")}
-    return subprocess.run([sys.executable, "-m", "agenda", *args], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "DATABASE_URL": db or f"sqlite:///{tmp_path}/bc.db",
+        "BOARDCLERK_DATA_DIR": str(tmp_path / "data"),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "agenda", *args],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture
@@ -58,8 +67,9 @@ def test_clerk_files_a_paper_from_the_command_line(tmp_path, config) -> None:  #
     line = next(ln for ln in plan.splitlines() if "Better Care Fund Plan" in ln)
     item = line.split()[0].lstrip("#")
     paper = tmp_path / "bcf.docx"
-    paper.write_bytes(make_report_docx(sample_reports("HWB", TODAY, 1)[0],
-                                       "council-appendix", pages=2))
+    paper.write_bytes(
+        make_report_docx(sample_reports("HWB", TODAY, 1)[0], "council-appendix", pages=2)
+    )
     result = run(tmp_path, "submit", ref, item, str(paper))
     assert result.returncode == 0, result.stderr
     assert "as version 1" in result.stdout and "on time" in result.stdout
@@ -80,7 +90,7 @@ def test_unknown_meeting_and_item_name_what_exists(tmp_path, config) -> None:  #
 
 def test_init_writes_a_config_that_imports(tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert run(tmp_path, "init").returncode == 0
-    assert run(tmp_path, "init").returncode == 1            # never overwrites by accident
+    assert run(tmp_path, "init").returncode == 1  # never overwrites by accident
     result = run(tmp_path, "import", "boardclerk.yaml")
     assert result.returncode == 0, result.stderr
 
@@ -91,25 +101,35 @@ def test_db_upgrade_on_postgres_then_commands_work(tmp_path, config, db_url) -> 
     assert run(tmp_path, "import", str(config), db=db_url).returncode == 0
 
 
-def test_supplementary_pack_from_the_command_line_has_only_the_changed_paper(tmp_path, config) -> None:  # type: ignore[no-untyped-def]
+def test_supplementary_pack_from_the_command_line_has_only_the_changed_paper(
+    tmp_path, config
+) -> None:  # type: ignore[no-untyped-def]
     from agenda.demo.papers import make_report_docx, sample_report_for
 
     assert run(tmp_path, "import", str(config)).returncode == 0
     ref = run(tmp_path, "meetings").stdout.split()[0]
     plan = run(tmp_path, "forward-plan").stdout
-    ids = {title: next(ln for ln in plan.splitlines() if title in ln).split()[0].lstrip("#")
-           for title in ("Better Care Fund Plan", "Winter Plan")}
+    ids = {
+        title: next(ln for ln in plan.splitlines() if title in ln).split()[0].lstrip("#")
+        for title in ("Better Care Fund Plan", "Winter Plan")
+    }
     for n, (title, item) in enumerate(ids.items()):
         paper = tmp_path / f"{item}.docx"
-        paper.write_bytes(make_report_docx(sample_report_for(title, "HWB", TODAY), "council-appendix",
-                                           pages=2, seed=n))
+        paper.write_bytes(
+            make_report_docx(
+                sample_report_for(title, "HWB", TODAY), "council-appendix", pages=2, seed=n
+            )
+        )
         assert run(tmp_path, "submit", ref, item, str(paper)).returncode == 0
     first = run(tmp_path, "pack", ref, "--format", "pdf", "--out", "pack1")
     assert first.returncode == 0, first.stderr
     assert "Appendix A" in first.stdout and "Appendix B" in first.stdout
     winter = tmp_path / "winter-v2.docx"
-    winter.write_bytes(make_report_docx(sample_report_for("Winter Plan", "HWB", TODAY),
-                                        "council-appendix", pages=3, seed=9))
+    winter.write_bytes(
+        make_report_docx(
+            sample_report_for("Winter Plan", "HWB", TODAY), "council-appendix", pages=3, seed=9
+        )
+    )
     assert run(tmp_path, "submit", ref, ids["Winter Plan"], str(winter)).returncode == 0
     supplement = run(tmp_path, "pack", ref, "--supplementary", "--format", "pdf", "--out", "pack2")
     assert supplement.returncode == 0, supplement.stderr

@@ -16,8 +16,12 @@ TODAY = dt.date(2027, 3, 1)
 
 
 def parse(text: str):  # type: ignore[no-untyped-def]
-    return parse_config(text, "board.yaml", styles=style_names(),
-                        validate_rule=__import__("agenda.board.due").board.due.validate_rule)
+    return parse_config(
+        text,
+        "board.yaml",
+        styles=style_names(),
+        validate_rule=__import__("agenda.board.due").board.due.validate_rule,
+    )
 
 
 def broken(replace: str, with_: str) -> str:
@@ -39,8 +43,10 @@ def test_sample_configuration_is_valid() -> None:
     assert body.id == "hwb" and body.style == "council-appendix"
     assert body.clerk is not None and body.clerk.slack == "U0CLERK01"
     assert len(body.meetings) == 3 and body.meetings[0].time == dt.time(14, 0)
-    assert [i.title for i in config.forward_plan][:2] == ["Better Care Fund Plan",
-                                                          "Joint Health and Wellbeing Strategy Refresh"]
+    assert [i.title for i in config.forward_plan][:2] == [
+        "Better Care Fund Plan",
+        "Joint Health and Wellbeing Strategy Refresh",
+    ]
 
 
 def test_bad_yaml_names_the_file_and_line() -> None:
@@ -78,8 +84,12 @@ def test_a_member_named_twice_is_refused() -> None:
 def test_an_item_for_a_meeting_not_in_the_file_is_refused() -> None:
     text = sample_text(TODAY)
     first = text.split("- {date: ", 1)[1][:10]
-    err = problem_of(text.replace(f"meeting: {first}, title: Better Care Fund Plan",
-                                  "meeting: 2031-01-02, title: Better Care Fund Plan"))
+    err = problem_of(
+        text.replace(
+            f"meeting: {first}, title: Better Care Fund Plan",
+            "meeting: 2031-01-02, title: Better Care Fund Plan",
+        )
+    )
     assert "2031-01-02" in str(err) and "has no meeting that day" in str(err)
 
 
@@ -98,7 +108,7 @@ def test_exempt_item_without_reason_is_refused() -> None:
     text = sample_text(TODAY)
     start = text.index("     exempt_reason:")
     end = text.index("\n", start)
-    err = problem_of(text[:start] + text[end + 1:])
+    err = problem_of(text[:start] + text[end + 1 :])
     assert "exempt but gives no exempt_reason" in str(err)
 
 
@@ -116,7 +126,9 @@ def test_bad_config_writes_nothing(sqlite_engine, tmp_path) -> None:  # type: ig
 
     path = tmp_path / "board.yaml"
     path.write_text(broken("style: council-appendix", "style: nope"), encoding="utf-8")
-    result = CliRunner().invoke(main, ["--database-url", str(sqlite_engine.url), "import", str(path)])
+    result = CliRunner().invoke(
+        main, ["--database-url", str(sqlite_engine.url), "import", str(path)]
+    )
     assert result.exit_code == 2
     assert f"{path}:" in result.output and "house style 'nope'" in result.output
     with sqlite_engine.connect() as conn:

@@ -21,24 +21,36 @@ DAYS = st.dates(min_value=D(2024, 1, 1), max_value=D(2032, 12, 31))
 CLOSURES = st.frozensets(st.dates(min_value=D(2024, 1, 1), max_value=D(2032, 12, 31)), max_size=20)
 
 
-@pytest.mark.parametrize("text", [
-    "10 working days before", "5 clear days before", "on due", "1 working day after due",
-    "3 days before", "2 working days before due", "on publication", "Five working days before the meeting",
-    "1 working-day after the deadline",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "10 working days before",
+        "5 clear days before",
+        "on due",
+        "1 working day after due",
+        "3 days before",
+        "2 working days before due",
+        "on publication",
+        "Five working days before the meeting",
+        "1 working-day after the deadline",
+    ],
+)
 def test_the_forms_clerks_write_are_accepted(text):
     validate_rule(text)
 
 
-@pytest.mark.parametrize(("text", "why"), [
-    ("soon", "does not say how many days"),
-    ("5 clear days after", "clear days only count back"),
-    ("0 days before", "use 'on"),
-    ("3 weeks before", "does not say"),
-    ("2 working days before lunch", "'lunch' is not something"),
-    ("", "empty"),
-    ("400 days before", "more than a year"),
-])
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("soon", "does not say how many days"),
+        ("5 clear days after", "clear days only count back"),
+        ("0 days before", "use 'on"),
+        ("3 weeks before", "does not say"),
+        ("2 working days before lunch", "'lunch' is not something"),
+        ("", "empty"),
+        ("400 days before", "more than a year"),
+    ],
+)
 def test_an_unreadable_rule_says_why_and_lists_the_accepted_forms(text, why):
     with pytest.raises(InvalidInput) as err:
         validate_rule(text)
@@ -79,7 +91,9 @@ def test_more_days_before_never_gives_a_later_date(day, n, sub, closures):
 
 @settings(max_examples=300, deadline=None)
 @given(day=DAYS, n=st.integers(1, 10), sub=SUBDIVISIONS, closures=CLOSURES)
-def test_clear_days_leave_n_whole_working_days_between_publication_and_meeting(day, n, sub, closures):
+def test_clear_days_leave_n_whole_working_days_between_publication_and_meeting(
+    day, n, sub, closures
+):
     cal = WorkCalendar(subdivision=sub, closures=closures)
     published = apply_rule(parse_rule(f"{n} clear days before"), day, cal)
     assert published < day
@@ -106,7 +120,7 @@ def test_meeting_deadlines_use_the_default_rules(sqlite_engine):
     with Session(sqlite_engine) as s:
         org = f.organisation(s)
         b = f.body(s, org)
-        m = f.meeting(s, b, D(2027, 4, 1))          # Thursday after Easter 2027
+        m = f.meeting(s, b, D(2027, 4, 1))  # Thursday after Easter 2027
         dl = meeting_deadlines(m)
         # Clear days 31, 30, 25, 24, 23 March (Good Friday 26 and Easter Monday 29 don't count).
         assert dl.publication == D(2027, 3, 22)
@@ -117,17 +131,19 @@ def test_meeting_deadlines_use_the_default_rules(sqlite_engine):
 
 def test_papers_are_due_at_five_pm_local_time_in_summer(sqlite_engine):
     with Session(sqlite_engine) as s:
-        b = f.body(s, f.organisation(s), deadlines={"papers_due": "3 working days before publication"})
+        b = f.body(
+            s, f.organisation(s), deadlines={"papers_due": "3 working days before publication"}
+        )
         m = f.meeting(s, b, D(2027, 7, 15))
         dl = meeting_deadlines(m)
         assert dl.publication == D(2027, 7, 7)
-        assert dl.papers_due == dt.datetime(2027, 7, 2, 16, 0, tzinfo=dt.UTC)   # 17:00 BST
+        assert dl.papers_due == dt.datetime(2027, 7, 2, 16, 0, tzinfo=dt.UTC)  # 17:00 BST
 
 
 def test_a_meeting_on_a_bank_holiday_is_flagged(sqlite_engine):
     with Session(sqlite_engine) as s:
         b = f.body(s, f.organisation(s))
-        m = f.meeting(s, b, D(2027, 5, 3))          # Early May bank holiday
+        m = f.meeting(s, b, D(2027, 5, 3))  # Early May bank holiday
         dl = meeting_deadlines(m)
         assert any("public holiday (May Day)" in w for w in dl.warnings)
 

@@ -10,14 +10,19 @@ from pathlib import Path
 
 def test_demo_prints_the_readiness_of_the_sample_meeting(tmp_path: Path) -> None:
     out = tmp_path / "demo"
-    result = subprocess.run([sys.executable, "-m", "agenda", "demo", "--out", str(out)],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "agenda", "demo", "--out", str(out)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr
     text = result.stdout
     assert "Forward plan:" in text and "Better Care Fund Plan" in text
     assert "Readiness:" in text
     assert "4 of 5 papers received, 1 outstanding" in text
-    assert "LATE" in text                    # the Winter Plan comes in a day late
+    assert "LATE" in text  # the Winter Plan comes in a day late
     assert (out / "boardclerk.yaml").exists() and (out / "boardclerk-demo.db").exists()
     # The minutes loop: approved minutes become Appendix A of the next meeting, numbering runs on.
     assert "MINUTES OF THE PREVIOUS MEETING' is Appendix A" in text
@@ -33,11 +38,16 @@ def test_demo_is_the_same_whatever_the_day(tmp_path: Path) -> None:
 
 
 def test_demo_without_libreoffice_skips_the_pack_and_says_why(tmp_path: Path) -> None:
-    empty = tmp_path / "bin"                      # a PATH on which there is no soffice
+    empty = tmp_path / "bin"  # a PATH on which there is no soffice
     empty.mkdir()
-    result = subprocess.run([sys.executable, "-m", "agenda", "demo", "--out",
-                             str(tmp_path / "demo")], cwd=tmp_path, capture_output=True,
-                            text=True, timeout=600, env={"PATH": str(empty)})
+    result = subprocess.run(
+        [sys.executable, "-m", "agenda", "demo", "--out", str(tmp_path / "demo")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={"PATH": str(empty)},
+    )
     assert result.returncode == 0, result.stderr
     assert "Agenda pack: skipped. LibreOffice is not installed" in result.stdout
     assert "Minutes skeleton" in result.stdout and "Traceback" not in result.stderr

@@ -19,19 +19,28 @@ from tests.pack_helpers import EXEMPT_WORDS, PaperSpec, agenda_with_papers, all_
 
 pytestmark = pytest.mark.soffice
 
-SPECS = [PaperSpec("docx", 2), PaperSpec("docx", 2, landscape=True), PaperSpec("pdf", 2),
-         PaperSpec("docx", 1, exempt=True)]
+SPECS = [
+    PaperSpec("docx", 2),
+    PaperSpec("docx", 2, landscape=True),
+    PaperSpec("pdf", 2),
+    PaperSpec("docx", 1, exempt=True),
+]
 PDF_RANGES = {"item:102": (17, 24)}
 
 
 def _build(tmp: Path, *, private: bool) -> tuple[Path, Path]:
     store = LocalFileStore(tmp / "store")
     agenda = agenda_with_papers(store, SPECS)
-    parts = [DocxPart(e, e.paper.file_kind, store.path(e.paper.sha256))
-             for e in agenda.papers if e.paper]
-    data = build_docx_pack(build_front_docx(agenda, None, private=private), parts,
-                           private=private, title="Health and Wellbeing Board, 1 April 2027",
-                           pdf_page_ranges=PDF_RANGES)
+    parts = [
+        DocxPart(e, e.paper.file_kind, store.path(e.paper.sha256)) for e in agenda.papers if e.paper
+    ]
+    data = build_docx_pack(
+        build_front_docx(agenda, None, private=private),
+        parts,
+        private=private,
+        title="Health and Wellbeing Board, 1 April 2027",
+        pdf_page_ranges=PDF_RANGES,
+    )
     path = tmp / "working-copy.docx"
     path.write_bytes(data)
     [pdf] = convert_to_pdf([path], tmp / "out")
@@ -60,12 +69,17 @@ def test_contents_page_numbers_are_where_each_papers_header_first_appears(public
     _, pdf = public_copy
     texts = page_texts(pdf)
     contents = next(t for t in texts if "Contents of this working copy" in t)
-    said = {m.group(1): int(m.group(2)) for m in
-            re.finditer(r"(Appendix [A-D])\s+(\d+)\s*$", contents, re.MULTILINE)}
+    said = {
+        m.group(1): int(m.group(2))
+        for m in re.finditer(r"(Appendix [A-D])\s+(\d+)\s*$", contents, re.MULTILINE)
+    }
     assert set(said) == {"Appendix A", "Appendix B", "Appendix C", "Appendix D"}
     for stamp, page in said.items():
-        first = next(i for i, t in enumerate(texts, 1)
-                     if t.strip() and t.strip().splitlines()[0].strip() == stamp)
+        first = next(
+            i
+            for i, t in enumerate(texts, 1)
+            if t.strip() and t.strip().splitlines()[0].strip() == stamp
+        )
         assert first == page, stamp
 
 
@@ -74,15 +88,17 @@ def test_each_paper_keeps_its_page_setup_and_the_pdf_paper_says_where_it_is(publ
     reader = PdfReader(pdf)
     texts = page_texts(pdf)
     landscape = [i for i, p in enumerate(reader.pages) if p.mediabox.width > p.mediabox.height]
-    assert landscape and all(texts[i].strip().splitlines()[0].strip() == "Appendix B"
-                             for i in landscape)
+    assert landscape and all(
+        texts[i].strip().splitlines()[0].strip() == "Appendix B" for i in landscape
+    )
     text = " ".join(all_text(pdf).split())
     assert "Appendix C is a PDF document: see pages 17\u201324 of the published PDF pack." in text
     assert re.search(r"Page \d+ of \d+", text)
 
 
 def test_public_working_copy_has_no_exempt_text_but_the_private_one_does(
-        public_copy, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    public_copy, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     path, pdf = public_copy
     text = all_text(pdf)
     assert "NOT FOR PUBLICATION" in text
@@ -102,12 +118,16 @@ def test_lists_restart_in_each_paper(tmp_path: Path) -> None:
         return out.getvalue()
 
     store = LocalFileStore(tmp_path / "store")
-    agenda = agenda_with_papers(store, [PaperSpec("docx", data=numbered()),
-                                        PaperSpec("docx", data=numbered())])
+    agenda = agenda_with_papers(
+        store, [PaperSpec("docx", data=numbered()), PaperSpec("docx", data=numbered())]
+    )
     parts = [DocxPart(e, "docx", store.path(e.paper.sha256)) for e in agenda.papers if e.paper]
     path = tmp_path / "wc.docx"
-    path.write_bytes(build_docx_pack(build_front_docx(agenda, None, private=False), parts,
-                                     private=False, title="t"))
+    path.write_bytes(
+        build_docx_pack(
+            build_front_docx(agenda, None, private=False), parts, private=False, title="t"
+        )
+    )
     [pdf] = convert_to_pdf([path], tmp_path / "out")
     text = all_text(pdf)
     assert len(re.findall(r"1\.\s+recommendation 0", text)) == 2
@@ -117,13 +137,22 @@ def test_pdf_paper_can_appear_as_pictures_of_its_pages(tmp_path: Path) -> None:
     from tests.pack_helpers import simple_pdf
 
     store = LocalFileStore(tmp_path / "store")
-    agenda = agenda_with_papers(store, [PaperSpec("docx", 1),
-                                        PaperSpec("pdf", data=simple_pdf(3, landscape_pages=(2,)))])
-    parts = [DocxPart(e, e.paper.file_kind, store.path(e.paper.sha256))
-             for e in agenda.papers if e.paper]
+    agenda = agenda_with_papers(
+        store, [PaperSpec("docx", 1), PaperSpec("pdf", data=simple_pdf(3, landscape_pages=(2,)))]
+    )
+    parts = [
+        DocxPart(e, e.paper.file_kind, store.path(e.paper.sha256)) for e in agenda.papers if e.paper
+    ]
     path = tmp_path / "wc.docx"
-    path.write_bytes(build_docx_pack(build_front_docx(agenda, None, private=False), parts,
-                                     private=False, title="t", pdf_images=True))
+    path.write_bytes(
+        build_docx_pack(
+            build_front_docx(agenda, None, private=False),
+            parts,
+            private=False,
+            title="t",
+            pdf_images=True,
+        )
+    )
     document = docx.Document(str(path))
     assert len(document.inline_shapes) == 3
     [pdf] = convert_to_pdf([path], tmp_path / "out")

@@ -44,8 +44,14 @@ def _pending(s, **where):
 
 def test_an_approved_extension_moves_the_deadline_and_the_reminders(item):
     s, it = item
-    req = request_extension(s, actor=AUTHOR, item_id=it.id, until=dt.date(2027, 3, 19),
-                            reason="waiting for Q4 figures", now=NOW)
+    req = request_extension(
+        s,
+        actor=AUTHOR,
+        item_id=it.id,
+        until=dt.date(2027, 3, 19),
+        reason="waiting for Q4 figures",
+        now=NOW,
+    )
     asks = _pending(s, kind="clerk_notice")
     assert {r.recipient for r in asks} == {"U0CLERK01", "U0CHAIR01"}
     assert "until 17:00 on Friday 19 March" in asks[0].payload["text"]
@@ -61,8 +67,9 @@ def test_an_approved_extension_moves_the_deadline_and_the_reminders(item):
 def test_a_declined_extension_changes_nothing_but_tells_the_author(item):
     s, it = item
     req = request_extension(s, actor=AUTHOR, item_id=it.id, until=dt.date(2027, 3, 19), now=NOW)
-    decide_extension(s, actor=CLERK, request_id=req.id, approve=False, note="the pack cannot wait",
-                     now=NOW)
+    decide_extension(
+        s, actor=CLERK, request_id=req.id, approve=False, note="the pack cannot wait", now=NOW
+    )
     assert it.due_override is None
     (told,) = _pending(s, kind="notice")
     assert "declined" in told.payload["text"] and "the pack cannot wait" in told.payload["text"]
@@ -73,8 +80,9 @@ def test_a_declined_extension_changes_nothing_but_tells_the_author(item):
 def test_only_authors_ask_and_only_clerk_or_chair_decide(item):
     s, it = item
     with pytest.raises(PermissionDenied, match="Only the authors"):
-        request_extension(s, actor=Actor.slack("UNOBODY"), item_id=it.id,
-                          until=dt.date(2027, 3, 19), now=NOW)
+        request_extension(
+            s, actor=Actor.slack("UNOBODY"), item_id=it.id, until=dt.date(2027, 3, 19), now=NOW
+        )
     req = request_extension(s, actor=AUTHOR, item_id=it.id, until=dt.date(2027, 3, 19), now=NOW)
     with pytest.raises(PermissionDenied, match="clerk or the chair"):
         decide_extension(s, actor=AUTHOR, request_id=req.id, approve=True, now=NOW)

@@ -50,10 +50,12 @@ def _refusal(file_name: str, data: bytes, **kw: int) -> str:
 # -- accepted ---------------------------------------------------------------------------------
 
 
-def test_a_word_report_is_accepted_with_its_title(docx: bytes,
-                                                  report: samples.SampleReport) -> None:
-    assert check_paper_file("strategy.docx", docx) == CheckedFile(kind="docx", pages=None,
-                                                                  title=report.title)
+def test_a_word_report_is_accepted_with_its_title(
+    docx: bytes, report: samples.SampleReport
+) -> None:
+    assert check_paper_file("strategy.docx", docx) == CheckedFile(
+        kind="docx", pages=None, title=report.title
+    )
 
 
 def test_a_pdf_report_is_accepted_with_its_page_count(pdf: bytes) -> None:
@@ -77,8 +79,9 @@ def test_a_word_document_without_a_title_has_none(report: samples.SampleReport) 
     data = samples.make_report_docx(report, "company-board", pages=1)
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         core = z.read("docProps/core.xml").decode().replace("<dc:title>x</dc:title>", "")
-    assert check_paper_file("x.docx", _rezip(data, {"docProps/core.xml": core.encode()})).title \
-        is None
+    assert (
+        check_paper_file("x.docx", _rezip(data, {"docProps/core.xml": core.encode()})).title is None
+    )
 
 
 # -- refused ----------------------------------------------------------------------------------
@@ -91,12 +94,12 @@ def test_an_empty_file_is_refused() -> None:
 def test_a_file_over_the_limit_is_refused_with_its_size() -> None:
     data = b"%PDF-1.7\n" + b"0" * int(31.2 * 1024 * 1024)
     assert _refusal("x.docx", data) == "‘x.docx’ is 31.2 MB; the limit is 25 MB."
-    assert "the limit is 1 MB" in _refusal("x.pdf", data[: 2 * 1024 * 1024],
-                                           max_bytes=1024 * 1024)
+    assert "the limit is 1 MB" in _refusal("x.pdf", data[: 2 * 1024 * 1024], max_bytes=1024 * 1024)
 
 
-def test_the_limit_can_be_set_from_the_environment(monkeypatch: pytest.MonkeyPatch,
-                                                   pdf: bytes) -> None:
+def test_the_limit_can_be_set_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, pdf: bytes
+) -> None:
     assert max_paper_bytes() == MAX_PAPER_BYTES == 25 * 1024 * 1024
     monkeypatch.setenv("BOARDCLERK_MAX_PAPER_MB", "0.005")
     assert "the limit is 0 MB" in _refusal("x.pdf", pdf)
@@ -111,18 +114,21 @@ def test_the_limit_can_be_set_from_the_environment(monkeypatch: pytest.MonkeyPat
 def test_a_macro_enabled_word_document_is_refused(name: str) -> None:
     assert _refusal(name, samples.make_macro_docm()) == (
         f"‘{name}’ is a macro-enabled Word document. Save it as a plain .docx "
-        "(File › Save As › Word Document) and submit it again.")
+        "(File › Save As › Word Document) and submit it again."
+    )
 
 
 @pytest.mark.parametrize("algorithm", ["RC4-128", "AES-256"])
 def test_a_pdf_that_needs_a_password_to_open_is_refused(algorithm: str) -> None:
     assert _refusal("x.pdf", samples.make_encrypted_pdf(algorithm=algorithm)) == (
-        "‘x.pdf’ is protected with a password. Remove the password and submit it again.")
+        "‘x.pdf’ is protected with a password. Remove the password and submit it again."
+    )
 
 
 def test_a_password_protected_word_document_is_refused() -> None:
     assert _refusal("x.docx", samples.make_password_protected_docx()) == (
-        "‘x.docx’ is protected with a password. Remove the password and submit it again.")
+        "‘x.docx’ is protected with a password. Remove the password and submit it again."
+    )
 
 
 def test_a_damaged_word_document_is_refused() -> None:
@@ -152,22 +158,26 @@ def test_a_zip_bomb_is_refused_without_inflating_it() -> None:
 def test_an_old_word_97_document_is_refused_with_how_to_convert_it() -> None:
     assert _refusal("minutes.doc", samples.make_legacy_doc()) == (
         "‘minutes.doc’ is an old-format Word document (.doc). Open it in Word, save it as a "
-        "Word Document (.docx) and submit it again.")
+        "Word Document (.docx) and submit it again."
+    )
 
 
-@pytest.mark.parametrize(("data", "looks_like"), [
-    (samples.make_xlsx(), "an Excel workbook"),
-    (samples.make_html_sign_in_page(), "a web page"),
-    (b"Minutes of the meeting\nPresent: all\n", "plain text"),
-    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "a PNG image"),
-    (b"{\\rtf1\\ansi Report}", "a Rich Text (RTF) document"),
-    (bytes(range(256)) * 4, "data of an unknown type"),
-])
+@pytest.mark.parametrize(
+    ("data", "looks_like"),
+    [
+        (samples.make_xlsx(), "an Excel workbook"),
+        (samples.make_html_sign_in_page(), "a web page"),
+        (b"Minutes of the meeting\nPresent: all\n", "plain text"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "a PNG image"),
+        (b"{\\rtf1\\ansi Report}", "a Rich Text (RTF) document"),
+        (bytes(range(256)) * 4, "data of an unknown type"),
+    ],
+)
 def test_a_file_that_is_not_a_report_is_refused_saying_what_it_looks_like(
-        data: bytes, looks_like: str) -> None:
+    data: bytes, looks_like: str
+) -> None:
     message = _refusal("x.docx", data)
-    assert message.startswith("‘x.docx’ is not a Word document or PDF (it looks like "
-                              f"{looks_like}")
+    assert message.startswith(f"‘x.docx’ is not a Word document or PDF (it looks like {looks_like}")
 
 
 def test_a_plain_zip_archive_is_refused() -> None:
@@ -179,14 +189,18 @@ def test_a_plain_zip_archive_is_refused() -> None:
 
 def test_a_word_template_is_refused(docx: bytes) -> None:
     with zipfile.ZipFile(io.BytesIO(docx)) as z:
-        types = z.read("[Content_Types].xml").decode().replace(
-            "wordprocessingml.document.main+xml", "wordprocessingml.template.main+xml")
+        types = (
+            z.read("[Content_Types].xml")
+            .decode()
+            .replace("wordprocessingml.document.main+xml", "wordprocessingml.template.main+xml")
+        )
     message = _refusal("x.dotx", _rezip(docx, {"[Content_Types].xml": types.encode()}))
     assert "is a Word template (.dotx)" in message
 
 
-def test_refusals_and_logs_never_repeat_the_file_contents(caplog: pytest.LogCaptureFixture,
-                                                          docx: bytes, pdf: bytes) -> None:
+def test_refusals_and_logs_never_repeat_the_file_contents(
+    caplog: pytest.LogCaptureFixture, docx: bytes, pdf: bytes
+) -> None:
     secret = b"CONFIDENTIAL salary figures for the chief executive"
     caplog.set_level(logging.DEBUG)
     assert "salary" not in _refusal("x.docx", secret)
@@ -217,13 +231,17 @@ def _good(which: str) -> bytes:
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(position=st.floats(min_value=0, max_value=1), junk=st.binary(min_size=1, max_size=64),
-       which=st.sampled_from(["docx", "pdf"]))
-def test_damaged_copies_of_good_files_never_crash_the_check(position: float, junk: bytes,
-                                                           which: str) -> None:
+@given(
+    position=st.floats(min_value=0, max_value=1),
+    junk=st.binary(min_size=1, max_size=64),
+    which=st.sampled_from(["docx", "pdf"]),
+)
+def test_damaged_copies_of_good_files_never_crash_the_check(
+    position: float, junk: bytes, which: str
+) -> None:
     good = _good(which)
     at = int(position * (len(good) - 1))
-    damaged = good[:at] + junk + good[at + len(junk):]
+    damaged = good[:at] + junk + good[at + len(junk) :]
     try:
         checked = check_paper_file(f"x.{which}", damaged)
     except PaperRejected as err:
@@ -234,8 +252,10 @@ def test_damaged_copies_of_good_files_never_crash_the_check(position: float, jun
 
 def _rezip(data: bytes, replace: dict[str, bytes]) -> bytes:
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for info in src.infolist():
             dst.writestr(info.filename, replace.get(info.filename, src.read(info.filename)))
     return out.getvalue()

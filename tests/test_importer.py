@@ -41,7 +41,9 @@ def test_import_loads_the_board(engine, clock) -> None:  # type: ignore[no-untyp
         first = body.meetings[0]
         assert first.starts_at.tzinfo is not None
         # 14:00 London time, whatever the season.
-        assert first.starts_at.astimezone(__import__("zoneinfo").ZoneInfo("Europe/London")).hour == 14
+        assert (
+            first.starts_at.astimezone(__import__("zoneinfo").ZoneInfo("Europe/London")).hour == 14
+        )
         titles = [i.title for i in first.items]
         assert titles[0] == "Better Care Fund Plan" and "Care Home Contract Award" in titles
         exempt = [i for i in first.items if i.exempt][0]
@@ -61,8 +63,14 @@ def test_import_keeps_an_item_where_the_clerk_moved_it(engine, clock) -> None:  
     first, second, _ = meeting_refs(clock.now().date())
     with transaction(engine) as session:
         item = session.scalar(select(ForwardPlanItem).where(ForwardPlanItem.title == "Winter Plan"))
-        move_item(session, actor=Actor.slack("U0CLERK01"), item_id=item.id, to_meeting_ref=second,
-                  reason="data not ready", now=clock.now())
+        move_item(
+            session,
+            actor=Actor.slack("U0CLERK01"),
+            item_id=item.id,
+            to_meeting_ref=second,
+            reason="data not ready",
+            now=clock.now(),
+        )
     report = load_sample_board(engine, clock.now())
     assert not report.changed
     assert any("Winter Plan" in k for k in report.kept)
@@ -78,8 +86,9 @@ def test_member_dropped_from_the_file_is_marked_as_left_not_deleted(engine, cloc
     body = config.bodies[0]
     fewer = body.__class__(**{**body.__dict__, "members": body.members[:-1]})
     with transaction(engine) as session:
-        report = import_config(session, config.__class__(**{**config.__dict__, "bodies": (fewer,)}),
-                               now=clock.now())
+        report = import_config(
+            session, config.__class__(**{**config.__dict__, "bodies": (fewer,)}), now=clock.now()
+        )
     assert any("Karen Chouhan of hwb (left)" in u for u in report.updated)
     with transaction(engine) as session:
         gone = session.scalar(select(Member).where(Member.name == "Karen Chouhan"))

@@ -12,8 +12,9 @@ from agenda.schema import metadata
 
 def test_migrations_match_the_models(engine) -> None:  # type: ignore[no-untyped-def]
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}),
-                                metadata)
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), metadata
+        )
     assert diff == []
 
 

@@ -32,39 +32,84 @@ from agenda.minutes.tables import Apology, ApprovedMinutes, Declaration, MinuteA
 
 LONDON = ZoneInfo("Europe/London")
 T0 = dt.datetime(2014, 1, 1, tzinfo=dt.UTC)
-BEFORE = dt.datetime(2014, 9, 1, 9, 0, tzinfo=dt.UTC)     # a fortnight before the first meeting
-AFTER = dt.datetime(2014, 9, 20, 9, 0, tzinfo=dt.UTC)     # after it, before the second
+BEFORE = dt.datetime(2014, 9, 1, 9, 0, tzinfo=dt.UTC)  # a fortnight before the first meeting
+AFTER = dt.datetime(2014, 9, 20, 9, 0, tzinfo=dt.UTC)  # after it, before the second
 CLERK = Actor.slack("U0CLERK01")
 CHAIR = Actor.slack("U0CHAIR01")
 ADAMS = Actor.slack("U0ADAMS01")
 DATES = (dt.date(2014, 9, 16), dt.date(2014, 11, 20), dt.date(2015, 1, 22))
 
 
-def board(session: Session, *, style: str = "council-agenda-item", next_number: int | None = 122,
-          org_name: str = "Leicestershire County Council") -> Body:
+def board(
+    session: Session,
+    *,
+    style: str = "council-agenda-item",
+    next_number: int | None = 122,
+    org_name: str = "Leicestershire County Council",
+) -> Body:
     """The County's Health and Wellbeing Board with three meetings, two reports on the first."""
     org = Organisation(name=org_name, created_at=T0)
-    body = Body(organisation=org, key="hwb", name="Health and Wellbeing Board", style=style,
-                next_minute_number=next_number)
+    body = Body(
+        organisation=org,
+        key="hwb",
+        name="Health and Wellbeing Board",
+        style=style,
+        next_minute_number=next_number,
+    )
     session.add_all([org, body])
-    for pos, (name, group, role, slack, title) in enumerate([
-        ("Mr. E. F. White CC", "Leicestershire County Council", "chair", "U0CHAIR01", "Cabinet Lead"),
-        ("Mr. I. D. Ould CC", "Leicestershire County Council", "member", None, None),
-        ("Gillian Adams", "Healthwatch Leicestershire", "member", "U0ADAMS01", "Healthwatch"),
-        ("Cat Tuohy", None, "clerk", "U0CLERK01", "Democratic Services"),
-    ]):
-        session.add(Member(body=body, name=name, group=group, role=role, slack_id=slack,
-                           title=title, position=pos))
+    for pos, (name, group, role, slack, title) in enumerate(
+        [
+            (
+                "Mr. E. F. White CC",
+                "Leicestershire County Council",
+                "chair",
+                "U0CHAIR01",
+                "Cabinet Lead",
+            ),
+            ("Mr. I. D. Ould CC", "Leicestershire County Council", "member", None, None),
+            ("Gillian Adams", "Healthwatch Leicestershire", "member", "U0ADAMS01", "Healthwatch"),
+            ("Cat Tuohy", None, "clerk", "U0CLERK01", "Democratic Services"),
+        ]
+    ):
+        session.add(
+            Member(
+                body=body,
+                name=name,
+                group=group,
+                role=role,
+                slack_id=slack,
+                title=title,
+                position=pos,
+            )
+        )
     for day in DATES:
-        session.add(Meeting(body=body, date=day, venue="County Hall, Glenfield",
-                            starts_at=dt.datetime.combine(day, dt.time(14), tzinfo=LONDON)))
+        session.add(
+            Meeting(
+                body=body,
+                date=day,
+                venue="County Hall, Glenfield",
+                starts_at=dt.datetime.combine(day, dt.time(14), tzinfo=LONDON),
+            )
+        )
     session.flush()
     first = meeting(session, DATES[0])
-    add_item(session, first, "12 Hours in A&E", "Healthwatch Leicestershire",
-             ["That the recommendations made by Healthwatch be referred to the Urgent Care "
-              "Working Group for consideration."])
-    add_item(session, first, "Better Care Fund", "Director of Adults and Communities",
-             ["The Board is asked to note the report", "approve the plan"])
+    add_item(
+        session,
+        first,
+        "12 Hours in A&E",
+        "Healthwatch Leicestershire",
+        [
+            "That the recommendations made by Healthwatch be referred to the Urgent Care "
+            "Working Group for consideration."
+        ],
+    )
+    add_item(
+        session,
+        first,
+        "Better Care Fund",
+        "Director of Adults and Communities",
+        ["The Board is asked to note the report", "approve the plan"],
+    )
     return body
 
 
@@ -72,17 +117,35 @@ def meeting(session: Session, day: dt.date) -> Meeting:
     return session.scalars(select(Meeting).where(Meeting.date == day)).one()
 
 
-def add_item(session: Session, m: Meeting, title: str, lead: str,
-             recommendations: list[str] | None = None) -> ForwardPlanItem:
-    item = ForwardPlanItem(body_id=m.body_id, meeting_id=m.id, title=title, lead=lead,
-                           position=len(m.items) + 1, created_at=T0)
+def add_item(
+    session: Session, m: Meeting, title: str, lead: str, recommendations: list[str] | None = None
+) -> ForwardPlanItem:
+    item = ForwardPlanItem(
+        body_id=m.body_id,
+        meeting_id=m.id,
+        title=title,
+        lead=lead,
+        position=len(m.items) + 1,
+        created_at=T0,
+    )
     session.add(item)
     session.flush()
     if recommendations is not None:
-        session.add(Paper(item_id=item.id, meeting_id=m.id, version=1, title=title,
-                          recommendations=recommendations, file_name="report.docx",
-                          file_kind="docx", file_size=100, sha256="0" * 64,
-                          submitted_by="U0AUTH001", submitted_at=T0))
+        session.add(
+            Paper(
+                item_id=item.id,
+                meeting_id=m.id,
+                version=1,
+                title=title,
+                recommendations=recommendations,
+                file_name="report.docx",
+                file_kind="docx",
+                file_size=100,
+                sha256="0" * 64,
+                submitted_by="U0AUTH001",
+                submitted_at=T0,
+            )
+        )
     session.flush()
     session.refresh(m)
     return item
@@ -128,6 +191,7 @@ def county(sqlite_engine: Engine) -> Engine:
 
 # -- numbering ------------------------------------------------------------------------------
 
+
 def test_minute_numbers_run_on_across_meetings_and_rebuilds_reuse_them(engine, store):
     with transaction(engine) as s:
         board(s)
@@ -136,9 +200,14 @@ def test_minute_numbers_run_on_across_meetings_and_rebuilds_reuse_them(engine, s
     assert (first.first_number, first.last_number) == (122, 128)
     paras = read_minutes(store, first.sha256)
     assert headings(paras) == [
-        "122. Minutes.", "123. Urgent Items.", "124. Declarations of interest.",
-        "125. Position Statement by the Chairman.", "126. 12 Hours in A&E.",
-        "127. Better Care Fund.", "128. Dates of future meetings."]
+        "122. Minutes.",
+        "123. Urgent Items.",
+        "124. Declarations of interest.",
+        "125. Position Statement by the Chairman.",
+        "126. 12 Hours in A&E.",
+        "127. Better Care Fund.",
+        "128. Dates of future meetings.",
+    ]
     assert paras[0].endswith("held at County Hall, Glenfield on Tuesday, 16 September 2014.")
 
     with transaction(engine) as s:
@@ -161,8 +230,11 @@ def test_an_item_added_after_the_next_meeting_took_its_numbers_is_lettered(count
         rebuilt = build_minutes(s, store, ref(DATES[0]), actor=CLERK, now=AFTER)
         next_meeting = build_minutes(s, store, ref(DATES[1]), actor=CLERK, now=AFTER)
     assert headings(read_minutes(store, rebuilt.sha256))[-3:] == [
-        "127. Better Care Fund.", "128. Child Health Strategy.", "128a. Dates of future meetings."]
-    assert next_meeting.first_number == 129     # the later meeting's numbers are untouched
+        "127. Better Care Fund.",
+        "128. Child Health Strategy.",
+        "128a. Dates of future meetings.",
+    ]
+    assert next_meeting.first_number == 129  # the later meeting's numbers are untouched
 
 
 def test_an_item_added_before_any_later_numbers_were_given_extends_the_block(county, store):
@@ -191,15 +263,20 @@ def test_only_the_clerk_builds_the_minutes(county, store):
 
 # -- apologies and declarations --------------------------------------------------------------
 
+
 def test_apologies_are_minuted_in_the_city_style_and_the_member_is_not_listed_present(
-        sqlite_engine, store):
+    sqlite_engine, store
+):
     with transaction(sqlite_engine) as s:
         board(s, style="council-appendix", next_number=42, org_name="Leicester City Council")
     with transaction(sqlite_engine) as s:
-        receipt = send_apologies(s, actor=ADAMS, meeting_ref=ref(DATES[0]), reason="on leave",
-                                 now=BEFORE)
-        assert receipt.summary() == ("Apologies from Gillian Adams for the Health and Wellbeing "
-                                     "Board (hwb:2014-09-16) recorded.")
+        receipt = send_apologies(
+            s, actor=ADAMS, meeting_ref=ref(DATES[0]), reason="on leave", now=BEFORE
+        )
+        assert receipt.summary() == (
+            "Apologies from Gillian Adams for the Health and Wellbeing "
+            "Board (hwb:2014-09-16) recorded."
+        )
         again = send_apologies(s, actor=ADAMS, meeting_ref=ref(DATES[0]), reason="ill", now=BEFORE)
         assert again.updated
     with transaction(sqlite_engine) as s:
@@ -209,9 +286,11 @@ def test_apologies_are_minuted_in_the_city_style_and_the_member_is_not_listed_pr
     present = [row.cells[0].text for t in doc.tables for row in t.rows]
     assert present == ["Mr. E. F. White CC\n(Chair)", "Mr. I. D. Ould CC"]
     assert "Cat Tuohy – Democratic Services" in paras
-    i = paras.index("42. APOLOGIES FOR ABSENCE")   # no previous meeting: no minutes item
-    assert paras[i + 1:i + 3] == ["Apologies for absence were received from:-",
-                                  "Gillian Adams\tHealthwatch"]
+    i = paras.index("42. APOLOGIES FOR ABSENCE")  # no previous meeting: no minutes item
+    assert paras[i + 1 : i + 3] == [
+        "Apologies for absence were received from:-",
+        "Gillian Adams\tHealthwatch",
+    ]
     assert count(sqlite_engine, Apology) == 1
 
 
@@ -226,22 +305,31 @@ def test_withdrawn_apologies_leave_the_member_present(county, store):
 
 def test_the_clerk_sends_apologies_for_a_named_member_and_others_cannot(county):
     with transaction(county) as s:
-        receipt = send_apologies(s, actor=Actor.cli(), meeting_ref=ref(DATES[0]),
-                                 member="mr. i. d. ould cc", now=BEFORE)
+        receipt = send_apologies(
+            s, actor=Actor.cli(), meeting_ref=ref(DATES[0]), member="mr. i. d. ould cc", now=BEFORE
+        )
         assert receipt.name == "Mr. I. D. Ould CC"
-    with pytest.raises(PermissionDenied, match="on behalf of someone else"), transaction(county) as s:
-        send_apologies(s, actor=ADAMS, meeting_ref=ref(DATES[0]), member="Mr. E. F. White CC",
-                       now=BEFORE)
+    with (
+        pytest.raises(PermissionDenied, match="on behalf of someone else"),
+        transaction(county) as s,
+    ):
+        send_apologies(
+            s, actor=ADAMS, meeting_ref=ref(DATES[0]), member="Mr. E. F. White CC", now=BEFORE
+        )
     assert count(county, Apology) == 1
 
 
-@pytest.mark.parametrize(("status", "now", "error", "message"), [
-    ("held", BEFORE, DeadlinePassed, "already taken place"),
-    ("cancelled", BEFORE, InvalidInput, "has been cancelled"),
-    ("scheduled", AFTER, DeadlinePassed, "already taken place"),
-])
+@pytest.mark.parametrize(
+    ("status", "now", "error", "message"),
+    [
+        ("held", BEFORE, DeadlinePassed, "already taken place"),
+        ("cancelled", BEFORE, InvalidInput, "has been cancelled"),
+        ("scheduled", AFTER, DeadlinePassed, "already taken place"),
+    ],
+)
 def test_apologies_for_a_meeting_that_happened_or_was_cancelled_are_refused(
-        county, status, now, error, message):
+    county, status, now, error, message
+):
     with transaction(county) as s:
         meeting(s, DATES[0]).status = status
     with pytest.raises(error, match=message), transaction(county) as s:
@@ -250,8 +338,10 @@ def test_apologies_for_a_meeting_that_happened_or_was_cancelled_are_refused(
 
 
 def test_only_members_of_the_body_send_apologies(county):
-    with pytest.raises(PermissionDenied, match="not a member of the Health and Wellbeing Board"), \
-            transaction(county) as s:
+    with (
+        pytest.raises(PermissionDenied, match="not a member of the Health and Wellbeing Board"),
+        transaction(county) as s,
+    ):
         send_apologies(s, actor=Actor.slack("U0STRANGER"), meeting_ref=ref(DATES[0]), now=BEFORE)
     with pytest.raises(NotFound, match="'Nobody' is not a member"), transaction(county) as s:
         send_apologies(s, actor=Actor.cli(), meeting_ref=ref(DATES[0]), member="Nobody", now=BEFORE)
@@ -260,11 +350,18 @@ def test_only_members_of_the_body_send_apologies(county):
 
 def test_a_declaration_is_recorded_under_the_declarations_minute(county, store):
     with transaction(county) as s:
-        item = s.scalars(select(ForwardPlanItem).where(
-            ForwardPlanItem.title == "Better Care Fund")).one()
-        receipt = declare_interest(s, actor=ADAMS, meeting_ref=ref(DATES[0]), item_id=item.id,
-                                   interest="as a trustee of a local care provider",
-                                   kind="pecuniary", now=BEFORE)
+        item = s.scalars(
+            select(ForwardPlanItem).where(ForwardPlanItem.title == "Better Care Fund")
+        ).one()
+        receipt = declare_interest(
+            s,
+            actor=ADAMS,
+            meeting_ref=ref(DATES[0]),
+            item_id=item.id,
+            interest="as a trustee of a local care provider",
+            kind="pecuniary",
+            now=BEFORE,
+        )
         assert receipt.item_title == "Better Care Fund"
         summary = attendance_summary(s, meeting(s, DATES[0]))
         assert summary.headline() == "0 apologies, 1 declaration of interest"
@@ -273,25 +370,46 @@ def test_a_declaration_is_recorded_under_the_declarations_minute(county, store):
         result = build_minutes(s, store, ref(DATES[0]), actor=CLERK, now=AFTER)
     paras = read_minutes(store, result.sha256)
     i = paras.index("124. Declarations of interest.")
-    assert paras[i + 2] == ("Gillian Adams declared a disclosable pecuniary interest in respect of "
-                            "item 6, Better Care Fund, as a trustee of a local care provider.")
-    assert "No such declarations were made." not in paras[i:i + 4]
+    assert paras[i + 2] == (
+        "Gillian Adams declared a disclosable pecuniary interest in respect of "
+        "item 6, Better Care Fund, as a trustee of a local care provider."
+    )
+    assert "No such declarations were made." not in paras[i : i + 4]
 
 
 def test_a_declaration_for_an_item_not_on_the_agenda_is_refused(county):
     with transaction(county) as s:
         elsewhere = add_item(s, meeting(s, DATES[1]), "Pharmacy Needs Assessment", "Director")
         elsewhere_id = elsewhere.id
-    with pytest.raises(InvalidInput, match=rf"#{elsewhere_id} is not on the agenda of hwb:2014-09-16"
-                       r".*12 Hours in A&E"), transaction(county) as s:
-        declare_interest(s, actor=ADAMS, meeting_ref=ref(DATES[0]), item_id=elsewhere_id,
-                         interest="my employer wrote it", now=BEFORE)
+    with (
+        pytest.raises(
+            InvalidInput,
+            match=rf"#{elsewhere_id} is not on the agenda of hwb:2014-09-16"
+            r".*12 Hours in A&E",
+        ),
+        transaction(county) as s,
+    ):
+        declare_interest(
+            s,
+            actor=ADAMS,
+            meeting_ref=ref(DATES[0]),
+            item_id=elsewhere_id,
+            interest="my employer wrote it",
+            now=BEFORE,
+        )
     with pytest.raises(InvalidInput, match="is not on the agenda"), transaction(county) as s:
-        declare_interest(s, actor=ADAMS, meeting_ref=ref(DATES[0]), item_id=9999,
-                         interest="x", now=BEFORE)
+        declare_interest(
+            s, actor=ADAMS, meeting_ref=ref(DATES[0]), item_id=9999, interest="x", now=BEFORE
+        )
     with pytest.raises(InvalidInput, match="Say what the interest is"), transaction(county) as s:
-        declare_interest(s, actor=ADAMS, meeting_ref=ref(DATES[0]), item_id=elsewhere_id,
-                         interest="  ", now=BEFORE)
+        declare_interest(
+            s,
+            actor=ADAMS,
+            meeting_ref=ref(DATES[0]),
+            item_id=elsewhere_id,
+            interest="  ",
+            now=BEFORE,
+        )
     assert count(county, Declaration) == 0
 
 
@@ -299,15 +417,25 @@ def test_a_declaration_for_an_item_not_on_the_agenda_is_refused(county):
 
 APPROVED = minutes_docx(
     "Minutes of a meeting of the Health and Wellbeing Board held at County Hall, Glenfield on "
-    "Tuesday, 16 September 2014.", "122. Minutes.", "CHAIRMAN")
+    "Tuesday, 16 September 2014.",
+    "122. Minutes.",
+    "CHAIRMAN",
+)
 
 
 def test_approved_minutes_become_the_next_meetings_minutes_paper(county, store):
     with transaction(county) as s:
         build_minutes(s, store, ref(DATES[0]), actor=CLERK, now=AFTER)
     with transaction(county) as s:
-        result = file_approved_minutes(s, store, actor=CLERK, meeting_ref=ref(DATES[0]),
-                                       file_name="minutes-16-sep.docx", data=APPROVED, now=AFTER)
+        result = file_approved_minutes(
+            s,
+            store,
+            actor=CLERK,
+            meeting_ref=ref(DATES[0]),
+            file_name="minutes-16-sep.docx",
+            data=APPROVED,
+            now=AFTER,
+        )
     assert result.next_meeting_ref == "hwb:2014-11-20"
     assert result.next_minute_number == 129
     with transaction(county) as s:
@@ -321,23 +449,38 @@ def test_approved_minutes_become_the_next_meetings_minutes_paper(county, store):
         minutes_entry = next(e for e in agenda.entries if e.key == "proc:minutes")
         assert minutes_entry.paper is not None and minutes_entry.stamp == "Agenda Item 1"
         # A corrected copy is a new version of the same paper, not a second item.
-        again = file_approved_minutes(s, store, actor=CLERK, meeting_ref=ref(DATES[0]),
-                                      file_name="minutes-16-sep-v2.docx", data=APPROVED + b"",
-                                      now=AFTER)
+        again = file_approved_minutes(
+            s,
+            store,
+            actor=CLERK,
+            meeting_ref=ref(DATES[0]),
+            file_name="minutes-16-sep-v2.docx",
+            data=APPROVED + b"",
+            now=AFTER,
+        )
         assert (again.item_id, again.paper_version) == (result.item_id, 2)
     with transaction(county) as s:
         nxt = build_minutes(s, store, ref(DATES[1]), actor=CLERK, now=AFTER)
     paras = read_minutes(store, nxt.sha256)
     assert headings(paras)[0] == "129. Minutes."
     assert paras[paras.index("129. Minutes.") + 1] == (
-        "The minutes of the meeting held on 16 September 2014 were taken as read, confirmed and signed.")
+        "The minutes of the meeting held on 16 September 2014 were taken as read, confirmed and signed."
+    )
     assert count(county, ApprovedMinutes) == 2
 
 
 def test_approved_minutes_advance_numbering_even_when_boardclerk_did_not_number_them(county, store):
     with transaction(county) as s:
-        file_approved_minutes(s, store, actor=CLERK, meeting_ref=ref(DATES[0]),
-                              file_name="m.docx", data=APPROVED, now=AFTER, last_minute_number=135)
+        file_approved_minutes(
+            s,
+            store,
+            actor=CLERK,
+            meeting_ref=ref(DATES[0]),
+            file_name="m.docx",
+            data=APPROVED,
+            now=AFTER,
+            last_minute_number=135,
+        )
     with transaction(county) as s:
         assert build_minutes(s, store, ref(DATES[1]), actor=CLERK, now=AFTER).first_number == 136
 
@@ -351,84 +494,170 @@ def test_approved_minutes_may_be_a_pdf_but_not_any_other_file(county, store):
     pdf.drawString(72, 735, "County Hall, Glenfield on Tuesday, 16 September 2014.")
     pdf.save()
     with pytest.raises(PaperRejected), transaction(county) as s:
-        file_approved_minutes(s, store, actor=CLERK, meeting_ref=ref(DATES[0]),
-                              file_name="minutes.txt", data=b"16 September 2014", now=AFTER)
+        file_approved_minutes(
+            s,
+            store,
+            actor=CLERK,
+            meeting_ref=ref(DATES[0]),
+            file_name="minutes.txt",
+            data=b"16 September 2014",
+            now=AFTER,
+        )
     _nothing_filed(county)
     with transaction(county) as s:
-        result = file_approved_minutes(s, store, actor=CLERK, meeting_ref=ref(DATES[0]),
-                                       file_name="minutes.pdf", data=buf.getvalue(), now=AFTER)
+        result = file_approved_minutes(
+            s,
+            store,
+            actor=CLERK,
+            meeting_ref=ref(DATES[0]),
+            file_name="minutes.pdf",
+            data=buf.getvalue(),
+            now=AFTER,
+        )
     assert result.next_meeting_ref == "hwb:2014-11-20"
 
 
 def _nothing_filed(engine: Engine) -> None:
     assert count(engine, ApprovedMinutes) == 0
     with transaction(engine) as s:
-        assert s.scalars(select(ForwardPlanItem).where(
-            ForwardPlanItem.procedural_key == "minutes")).all() == []
+        assert (
+            s.scalars(
+                select(ForwardPlanItem).where(ForwardPlanItem.procedural_key == "minutes")
+            ).all()
+            == []
+        )
         assert s.scalar(select(Body.next_minute_number)) == 122
 
 
 def test_minutes_for_a_meeting_not_yet_held_are_refused(county, store):
-    with pytest.raises(InvalidInput, match="has not taken place yet.*did you mean hwb:2014-09-16"), \
-            transaction(county) as s:
-        file_approved_minutes(s, store, actor=CLERK, meeting_ref=ref(DATES[1]),
-                              file_name="m.docx", data=APPROVED, now=AFTER)
+    with (
+        pytest.raises(InvalidInput, match="has not taken place yet.*did you mean hwb:2014-09-16"),
+        transaction(county) as s,
+    ):
+        file_approved_minutes(
+            s,
+            store,
+            actor=CLERK,
+            meeting_ref=ref(DATES[1]),
+            file_name="m.docx",
+            data=APPROVED,
+            now=AFTER,
+        )
     _nothing_filed(county)
 
 
 def test_minutes_of_another_meeting_or_body_are_refused(county, store):
-    other_date = minutes_docx("Minutes of a meeting of the Health and Wellbeing Board held on "
-                              "Thursday, 17 July 2014.")
-    with pytest.raises(InvalidInput, match="does not mention 16 September 2014"), \
-            transaction(county) as s:
-        file_approved_minutes(s, store, actor=CLERK, meeting_ref=ref(DATES[0]),
-                              file_name="m.docx", data=other_date, now=AFTER)
-    other_body = minutes_docx("Minutes of a meeting of the Audit Committee held on "
-                              "Tuesday, 16 September 2014.")
-    with pytest.raises(InvalidInput, match="does not mention the Health and Wellbeing Board"), \
-            transaction(county) as s:
-        file_approved_minutes(s, store, actor=CLERK, meeting_ref=ref(DATES[0]),
-                              file_name="m.docx", data=other_body, now=AFTER)
+    other_date = minutes_docx(
+        "Minutes of a meeting of the Health and Wellbeing Board held on Thursday, 17 July 2014."
+    )
+    with (
+        pytest.raises(InvalidInput, match="does not mention 16 September 2014"),
+        transaction(county) as s,
+    ):
+        file_approved_minutes(
+            s,
+            store,
+            actor=CLERK,
+            meeting_ref=ref(DATES[0]),
+            file_name="m.docx",
+            data=other_date,
+            now=AFTER,
+        )
+    other_body = minutes_docx(
+        "Minutes of a meeting of the Audit Committee held on Tuesday, 16 September 2014."
+    )
+    with (
+        pytest.raises(InvalidInput, match="does not mention the Health and Wellbeing Board"),
+        transaction(county) as s,
+    ):
+        file_approved_minutes(
+            s,
+            store,
+            actor=CLERK,
+            meeting_ref=ref(DATES[0]),
+            file_name="m.docx",
+            data=other_body,
+            now=AFTER,
+        )
     with pytest.raises(PermissionDenied), transaction(county) as s:
-        file_approved_minutes(s, store, actor=ADAMS, meeting_ref=ref(DATES[0]),
-                              file_name="m.docx", data=APPROVED, now=AFTER)
+        file_approved_minutes(
+            s,
+            store,
+            actor=ADAMS,
+            meeting_ref=ref(DATES[0]),
+            file_name="m.docx",
+            data=APPROVED,
+            now=AFTER,
+        )
     with transaction(county) as s:
         meeting(s, DATES[0]).status = "cancelled"
     with pytest.raises(InvalidInput, match="was cancelled"), transaction(county) as s:
-        file_approved_minutes(s, store, actor=CLERK, meeting_ref=ref(DATES[0]),
-                              file_name="m.docx", data=APPROVED, now=AFTER)
+        file_approved_minutes(
+            s,
+            store,
+            actor=CLERK,
+            meeting_ref=ref(DATES[0]),
+            file_name="m.docx",
+            data=APPROVED,
+            now=AFTER,
+        )
     _nothing_filed(county)
 
 
 # -- command line and demo ------------------------------------------------------------------
+
 
 def test_cli_builds_the_skeleton_and_records_apologies(county, store, tmp_path, monkeypatch):
     from agenda.cli.main import main
 
     monkeypatch.setenv("BOARDCLERK_DATA_DIR", str(store.root))
     url = county.url.render_as_string(hide_password=False)
-    with transaction(county) as s:   # the CLI runs on the real clock: move one meeting ahead
+    with transaction(county) as s:  # the CLI runs on the real clock: move one meeting ahead
         m = meeting(s, DATES[2])
         m.date, m.starts_at = dt.date(2040, 1, 5), dt.datetime(2040, 1, 5, 14, tzinfo=dt.UTC)
     runner = CliRunner()
-    out = runner.invoke(main, ["--database-url", url, "minutes", ref(DATES[0]),
-                               "--out", str(tmp_path / "out"),
-                               "--attending", "Tim Sacks, East Leicestershire and Rutland CCG"])
+    out = runner.invoke(
+        main,
+        [
+            "--database-url",
+            url,
+            "minutes",
+            ref(DATES[0]),
+            "--out",
+            str(tmp_path / "out"),
+            "--attending",
+            "Tim Sacks, East Leicestershire and Rutland CCG",
+        ],
+    )
     assert out.exit_code == 0, out.output
     assert "minutes 122–128" in out.output
     written = tmp_path / "out" / "hwb-2014-09-16-minutes-draft.docx"
     paras = [p.text for p in Document(str(written)).paragraphs]
     assert "122. Minutes." in paras
     i = paras.index("In attendance")
-    assert paras[i + 1:i + 3] == ["Cat Tuohy, Democratic Services",
-                                  "Tim Sacks, East Leicestershire and Rutland CCG"]
+    assert paras[i + 1 : i + 3] == [
+        "Cat Tuohy, Democratic Services",
+        "Tim Sacks, East Leicestershire and Rutland CCG",
+    ]
 
-    out = runner.invoke(main, ["--database-url", url, "apologies", "hwb:2040-01-05",
-                               "--member", "Gillian Adams", "--reason", "on leave"])
+    out = runner.invoke(
+        main,
+        [
+            "--database-url",
+            url,
+            "apologies",
+            "hwb:2040-01-05",
+            "--member",
+            "Gillian Adams",
+            "--reason",
+            "on leave",
+        ],
+    )
     assert out.exit_code == 0, out.output
     assert "Apologies from Gillian Adams" in out.output
-    out = runner.invoke(main, ["--database-url", url, "apologies", ref(DATES[0]),
-                               "--member", "Gillian Adams"])
+    out = runner.invoke(
+        main, ["--database-url", url, "apologies", ref(DATES[0]), "--member", "Gillian Adams"]
+    )
     assert out.exit_code == 1
     assert "already taken place" in out.output
 
@@ -441,6 +670,7 @@ def test_demo_writes_the_skeleton(county, store, tmp_path):
 
 
 # -- numbering never gives a number twice, whatever order skeletons are rebuilt in ---------
+
 
 def test_minute_blocks_never_overlap_however_skeletons_are_rebuilt():
     from hypothesis import given, settings
@@ -462,11 +692,12 @@ def test_minute_blocks_never_overlap_however_skeletons_are_rebuilt():
                 m = meeting(s, DATES[index])
                 block = allocate_minute_numbers(s, m, size, actor="test", now=AFTER)
                 assert first_seen.setdefault(m.id, block.first_number) == block.first_number
-            blocks = sorted((a.first_number, a.last_number)
-                            for a in s.scalars(select(MinuteAllocation)))
+            blocks = sorted(
+                (a.first_number, a.last_number) for a in s.scalars(select(MinuteAllocation))
+            )
             assert blocks[0][0] == 122
             for (_, last), (nxt, _) in zip(blocks, blocks[1:], strict=False):
-                assert nxt == last + 1          # contiguous: nothing skipped, nothing reused
+                assert nxt == last + 1  # contiguous: nothing skipped, nothing reused
             assert s.scalar(select(Body.next_minute_number)) == blocks[-1][1] + 1
         engine.dispose()
 

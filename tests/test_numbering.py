@@ -28,21 +28,42 @@ LONDON = ZoneInfo("Europe/London")
 
 
 def paper(paper_id: int) -> AgendaPaper:
-    return AgendaPaper(paper_id=paper_id, version=1, sha256="0" * 64, file_kind="docx",
-                       file_name="report.docx", title=f"Paper {paper_id}", presenter=None,
-                       authors=None, executive_summary=None, recommendations=(), on_time=True)
+    return AgendaPaper(
+        paper_id=paper_id,
+        version=1,
+        sha256="0" * 64,
+        file_kind="docx",
+        file_name="report.docx",
+        title=f"Paper {paper_id}",
+        presenter=None,
+        authors=None,
+        executive_summary=None,
+        recommendations=(),
+        on_time=True,
+    )
 
 
 FACTS = ProceduralFacts(
     previous_meeting=dt.date(2014, 9, 16),
-    future_dates=(dt.datetime(2015, 1, 22, 14, 0, tzinfo=LONDON), dt.datetime(2015, 3, 12, 14, 0, tzinfo=LONDON)),
-    venue="County Hall, Glenfield", starts_at=dt.datetime(2014, 11, 20, 14, 0, tzinfo=LONDON),
+    future_dates=(
+        dt.datetime(2015, 1, 22, 14, 0, tzinfo=LONDON),
+        dt.datetime(2015, 3, 12, 14, 0, tzinfo=LONDON),
+    ),
+    venue="County Hall, Glenfield",
+    starts_at=dt.datetime(2014, 11, 20, 14, 0, tzinfo=LONDON),
     body_name="Health and Wellbeing Board",
-    filled={"minutes": SubstantiveItem(100, "Minutes", paper=paper(100))})
+    filled={"minutes": SubstantiveItem(100, "Minutes", paper=paper(100))},
+)
 BUSINESS = [
-    SubstantiveItem(1, "Healthwatch Leicestershire Annual Report", lead="Healthwatch Leicestershire",
-                    paper=paper(1)),
-    SubstantiveItem(2, "Better Care Fund", lead="Director of Adults and Communities", paper=paper(2)),
+    SubstantiveItem(
+        1,
+        "Healthwatch Leicestershire Annual Report",
+        lead="Healthwatch Leicestershire",
+        paper=paper(1),
+    ),
+    SubstantiveItem(
+        2, "Better Care Fund", lead="Director of Adults and Communities", paper=paper(2)
+    ),
     SubstantiveItem(3, "Winter Pressures", kind="presentation", lead="Director of Public Health"),
 ]
 
@@ -53,12 +74,18 @@ def by_number(entries: list[AgendaEntry]) -> list[tuple[str, str]]:
 
 def test_county_minutes_are_item_one_and_papers_are_stamped_with_their_item_number() -> None:
     entries = number_entries(load_style("council-agenda-item"), FACTS, BUSINESS)
-    assert by_number(entries)[:4] == [("1", "Minutes."), ("2", "Urgent Items."),
-                                      ("3", "Declarations of interest."),
-                                      ("4", "Position Statement by the Chairman.")]
+    assert by_number(entries)[:4] == [
+        ("1", "Minutes."),
+        ("2", "Urgent Items."),
+        ("3", "Declarations of interest."),
+        ("4", "Position Statement by the Chairman."),
+    ]
     assert entries[0].stamp == "Agenda Item 1" and entries[0].item_id == 100
     assert [(e.number, e.stamp) for e in entries[4:7]] == [
-        ("5", "Agenda Item 5"), ("6", "Agenda Item 6"), ("7", None)]
+        ("5", "Agenda Item 5"),
+        ("6", "Agenda Item 6"),
+        ("7", None),
+    ]
     assert all(e.letter is None for e in entries)
     assert entries[-1].heading == "Dates of future meetings."
     assert "Thursday 22 January\nThursday 12 March" in entries[-1].description
@@ -67,64 +94,117 @@ def test_county_minutes_are_item_one_and_papers_are_stamped_with_their_item_numb
 def test_city_order_letters_the_minutes_appendix_a_and_papers_b_onwards() -> None:
     entries = number_entries(load_style("council-appendix"), FACTS, BUSINESS)
     assert by_number(entries)[:5] == [
-        ("1", "APOLOGIES FOR ABSENCE"), ("2", "DECLARATIONS OF INTEREST"),
+        ("1", "APOLOGIES FOR ABSENCE"),
+        ("2", "DECLARATIONS OF INTEREST"),
         ("3", "MINUTES OF THE PREVIOUS MEETING"),
-        ("4", "HEALTHWATCH LEICESTERSHIRE ANNUAL REPORT"), ("5", "BETTER CARE FUND")]
+        ("4", "HEALTHWATCH LEICESTERSHIRE ANNUAL REPORT"),
+        ("5", "BETTER CARE FUND"),
+    ]
     assert [(e.letter, e.stamp) for e in entries[2:6]] == [
-        ("A", "Appendix A"), ("B", "Appendix B"), ("C", "Appendix C"), (None, None)]
+        ("A", "Appendix A"),
+        ("B", "Appendix B"),
+        ("C", "Appendix C"),
+        (None, None),
+    ]
     assert entries[2].description == (
         "The minutes of the previous meeting of the Board held on 16 September 2014 are attached "
-        "and the Board is asked to confirm them as a correct record.")
+        "and the Board is asked to confirm them as a correct record."
+    )
     assert [e.heading for e in entries[-3:]] == [
-        "QUESTIONS FROM MEMBERS OF THE PUBLIC", "DATES OF FUTURE MEETINGS", "ANY OTHER URGENT BUSINESS"]
+        "QUESTIONS FROM MEMBERS OF THE PUBLIC",
+        "DATES OF FUTURE MEETINGS",
+        "ANY OTHER URGENT BUSINESS",
+    ]
 
 
 def test_company_board_letters_papers_in_agenda_order() -> None:
     entries = number_entries(load_style("company-board"), FACTS, BUSINESS)
     assert [e.heading for e in entries[:5]] == [
-        "Welcome and apologies for absence", "Declarations of interest",
-        "Minutes of the previous meeting", "Matters arising and action log", "Chair's report"]
+        "Welcome and apologies for absence",
+        "Declarations of interest",
+        "Minutes of the previous meeting",
+        "Matters arising and action log",
+        "Chair's report",
+    ]
     assert [e.stamp for e in entries if e.stamp] == ["Paper A", "Paper B", "Paper C"]
     assert entries[-1].heading == "Date of next meeting"
 
 
 def test_descriptions_follow_the_style_patterns() -> None:
     city = load_style("council-appendix")
-    assert describe(city, SubstantiveItem(1, "the Draft Health, Wellbeing and Prevention Strategy",
-                                           lead="Director of Public Health")) == (
+    assert describe(
+        city,
+        SubstantiveItem(
+            1,
+            "the Draft Health, Wellbeing and Prevention Strategy",
+            lead="Director of Public Health",
+        ),
+    ) == (
         "The Director of Public Health to submit a report on the Draft Health, Wellbeing and "
-        "Prevention Strategy.")
-    assert describe(city, SubstantiveItem(2, "the feedback received on the Peer Challenge Review",
-                                           kind="verbal", lead="The Chair")) == (
-        "The Chair to provide a verbal update on the feedback received on the Peer Challenge Review.")
-    assert describe(city, SubstantiveItem(3, "Leicester City CCG's 2 Year Operational Plan",
-                                           kind="presentation", lead="Managing Director, Leicester City CCG")) == (
+        "Prevention Strategy."
+    )
+    assert describe(
+        city,
+        SubstantiveItem(
+            2, "the feedback received on the Peer Challenge Review", kind="verbal", lead="The Chair"
+        ),
+    ) == (
+        "The Chair to provide a verbal update on the feedback received on the Peer Challenge Review."
+    )
+    assert describe(
+        city,
+        SubstantiveItem(
+            3,
+            "Leicester City CCG's 2 Year Operational Plan",
+            kind="presentation",
+            lead="Managing Director, Leicester City CCG",
+        ),
+    ) == (
         "The Managing Director, Leicester City CCG to give a presentation on Leicester City CCG's 2 "
-        "Year Operational Plan.")                                                     # 002:L109
-    assert describe(city, SubstantiveItem(6, "the Draft Operational Plan 2014/15",
-                                           lead="David Sharp, Director, NHS England")) == (
+        "Year Operational Plan."
+    )  # 002:L109
+    assert describe(
+        city,
+        SubstantiveItem(
+            6, "the Draft Operational Plan 2014/15", lead="David Sharp, Director, NHS England"
+        ),
+    ) == (
         "David Sharp, Director, NHS England to submit a report on the Draft Operational Plan "
-        "2014/15.")                                                                   # 002:L117
-    assert describe(city, SubstantiveItem(7, "patient experience of discharge",
-                                           lead="Healthwatch Leicestershire")) == (
-        "Healthwatch Leicestershire to submit a report on patient experience of discharge.")
-    assert describe(city, SubstantiveItem(4, "the possible impact of Brexit on the LLR NHS and Care workforce",
-                                           kind="discussion")) == (
-        "To discuss the possible impact of Brexit on the LLR NHS and Care workforce.")
+        "2014/15."
+    )  # 002:L117
+    assert describe(
+        city,
+        SubstantiveItem(7, "patient experience of discharge", lead="Healthwatch Leicestershire"),
+    ) == ("Healthwatch Leicestershire to submit a report on patient experience of discharge.")
+    assert describe(
+        city,
+        SubstantiveItem(
+            4, "the possible impact of Brexit on the LLR NHS and Care workforce", kind="discussion"
+        ),
+    ) == ("To discuss the possible impact of Brexit on the LLR NHS and Care workforce.")
     county = load_style("council-agenda-item")
     assert describe(county, SubstantiveItem(5, "BCF", lead="Director of Public Health")) == (
-        "Report of the Director of Public Health.")
+        "Report of the Director of Public Health."
+    )
 
 
 def test_exempt_business_comes_after_the_exclusion_resolution() -> None:
-    business = [*BUSINESS[:1],
-                SubstantiveItem(9, "Care Home Contract Award", lead="Director of Adult Social Care",
-                                exempt=True, exempt_reason=CONTRACT_REASON, paper=paper(9)),
-                *BUSINESS[1:]]
+    business = [
+        *BUSINESS[:1],
+        SubstantiveItem(
+            9,
+            "Care Home Contract Award",
+            lead="Director of Adult Social Care",
+            exempt=True,
+            exempt_reason=CONTRACT_REASON,
+            paper=paper(9),
+        ),
+        *BUSINESS[1:],
+    ]
     entries = number_entries(load_style("council-appendix"), FACTS, business, private=False)
     headings = [e.heading for e in entries]
     exclusion = headings.index("EXCLUSION OF THE PRESS AND PUBLIC")
-    assert headings[exclusion + 1:] == ["CARE HOME CONTRACT AWARD"]
+    assert headings[exclusion + 1 :] == ["CARE HOME CONTRACT AWARD"]
     assert exclusion > headings.index("ANY OTHER URGENT BUSINESS")
     assert "Schedule 12A" in entries[exclusion].description
     exempt = entries[-1]
@@ -133,7 +213,9 @@ def test_exempt_business_comes_after_the_exclusion_resolution() -> None:
     assert CONTRACT_REASON in exempt.description and "Director" not in exempt.description
     private = number_entries(load_style("council-appendix"), FACTS, business, private=True)
     assert [(e.number, e.letter) for e in private] == [(e.number, e.letter) for e in entries]
-    assert private[-1].description.startswith("The Director of Adult Social Care to submit a report")
+    assert private[-1].description.startswith(
+        "The Director of Adult Social Care to submit a report"
+    )
 
 
 def test_no_exempt_business_means_no_exclusion_resolution() -> None:
@@ -147,7 +229,8 @@ def test_a_first_meeting_has_no_minutes_item_in_the_city_style() -> None:
     entries = number_entries(load_style("council-appendix"), first, [])
     assert "MINUTES OF THE PREVIOUS MEETING" not in [e.heading for e in entries]
     assert next(e for e in entries if e.key == "proc:future_dates").description.startswith(
-        "To note that the dates of future meetings")
+        "To note that the dates of future meetings"
+    )
 
 
 def test_letters_run_past_z() -> None:
@@ -180,8 +263,10 @@ def test_city_agenda_from_the_database(engine: Engine) -> None:
     assert bcf.key == f"item:{items['bcf'].id}"
     assert bcf.paper is not None and bcf.paper.version == 2
     assert bcf.paper.title == "Better Care Fund: Final Plan"
-    assert bcf.description == ("The Strategic Director Adult Social Care and Health to submit a "
-                               "report on Better Care Fund.")
+    assert bcf.description == (
+        "The Strategic Director Adult Social Care and Health to submit a "
+        "report on Better Care Fund."
+    )
     dates = agenda.entries[8].description
     assert "Thursday 3 July 2014\nThursday 9 October 2014" in dates and "May" not in dates
     assert [d.date() for d in agenda.future_dates] == [dt.date(2014, 7, 3), dt.date(2014, 10, 9)]
@@ -217,26 +302,34 @@ def test_a_meeting_with_no_business_still_gets_an_agenda(sqlite_engine: Engine) 
 
 def test_county_agenda_from_the_database(sqlite_engine: Engine) -> None:
     with transaction(sqlite_engine) as session:
-        agenda = build_agenda(session, hwb(session, style="council-agenda-item").meeting,
-                              private=False)
+        agenda = build_agenda(
+            session, hwb(session, style="council-agenda-item").meeting, private=False
+        )
     stamps = [(e.number, e.heading, e.stamp) for e in agenda.entries if e.stamp]
-    assert stamps == [("1", "Minutes.", "Agenda Item 1"),
-                      ("5", "Better Care Fund.", "Agenda Item 5"),
-                      ("6", "Joint Health and Wellbeing Strategy.", "Agenda Item 6"),
-                      ("11", "Care Home Contract Award.", "Agenda Item 11")]
+    assert stamps == [
+        ("1", "Minutes.", "Agenda Item 1"),
+        ("5", "Better Care Fund.", "Agenda Item 5"),
+        ("6", "Joint Health and Wellbeing Strategy.", "Agenda Item 6"),
+        ("11", "Care Home Contract Award.", "Agenda Item 11"),
+    ]
 
 
 def test_a_fourth_style_numbers_agendas_with_no_code(
-        sqlite_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sqlite_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     styles = tmp_path / "templates" / "styles"
     shutil.copytree(load_style("company-board").path, styles / "parish-council")
     path = styles / "parish-council" / "style.yaml"
     text = path.read_text()
     text = text.replace('stamp: "Paper {letter}"', 'stamp: "Enclosure {letter}"')
     text = text.replace("heading_case: as_written", "heading_case: upper")
-    text = text.replace("opening:\n  - key: apologies", "opening:\n  - key: prayers\n"
-                        "    heading: Prayers\n    description: The Vicar to lead prayers.\n"
-                        "  - key: apologies", 1)
+    text = text.replace(
+        "opening:\n  - key: apologies",
+        "opening:\n  - key: prayers\n"
+        "    heading: Prayers\n    description: The Vicar to lead prayers.\n"
+        "  - key: apologies",
+        1,
+    )
     path.write_text(text)
     monkeypatch.setenv(ENV_TEMPLATES_DIR, str(tmp_path / "templates"))
     with transaction(sqlite_engine) as session:
@@ -244,4 +337,8 @@ def test_a_fourth_style_numbers_agendas_with_no_code(
     assert agenda.entries[0].heading == "PRAYERS"
     assert agenda.entries[0].description == "The Vicar to lead prayers."
     assert [e.stamp for e in agenda.papers] == [
-        "Enclosure A", "Enclosure B", "Enclosure C", "Enclosure D"]
+        "Enclosure A",
+        "Enclosure B",
+        "Enclosure C",
+        "Enclosure D",
+    ]

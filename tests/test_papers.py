@@ -45,18 +45,41 @@ def a_docx(seed: int = 0) -> bytes:
     return make_report_docx(report, "council-appendix", pages=2, seed=seed)
 
 
-def submit(engine, store, who: str, item: int, data: bytes, now: dt.datetime,  # type: ignore[no-untyped-def]
-           name: str = "report.docx", **kw):
+def submit(
+    engine,
+    store,
+    who: str,
+    item: int,
+    data: bytes,
+    now: dt.datetime,  # type: ignore[no-untyped-def]
+    name: str = "report.docx",
+    **kw,
+):
     with transaction(engine) as session:
-        return submit_paper(session, store, actor=Actor.slack(who), item_id=item, file_name=name,
-                            data=data, now=now, **kw)
+        return submit_paper(
+            session,
+            store,
+            actor=Actor.slack(who),
+            item_id=item,
+            file_name=name,
+            data=data,
+            now=now,
+            **kw,
+        )
 
 
 def test_author_submits_and_gets_a_receipt(engine, clock, board, store) -> None:  # type: ignore[no-untyped-def]
     bcf = item_of(engine, "Better Care Fund Plan")
     data = a_docx()
-    receipt = submit(engine, store, ASC_DIRECTOR, bcf, data, clock.now(),
-                     recommendations="Note the plan\n\n- Approve the pooled budget\n")
+    receipt = submit(
+        engine,
+        store,
+        ASC_DIRECTOR,
+        bcf,
+        data,
+        clock.now(),
+        recommendations="Note the plan\n\n- Approve the pooled budget\n",
+    )
     assert receipt.version == 1 and receipt.on_time and receipt.file_kind == "docx"
     assert receipt.item_title == "Better Care Fund Plan" and receipt.due_at is not None
     assert store.get(receipt.sha256) == data and receipt.sha256 == sha256_of(data)
@@ -69,7 +92,9 @@ def test_author_submits_and_gets_a_receipt(engine, clock, board, store) -> None:
 def test_resubmission_is_a_new_version_and_the_old_one_is_kept(engine, clock, board, store) -> None:  # type: ignore[no-untyped-def]
     bcf = item_of(engine, "Better Care Fund Plan")
     first = submit(engine, store, ASC_DIRECTOR, bcf, a_docx(1), clock.now())
-    second = submit(engine, store, ASC_DIRECTOR, bcf, a_docx(2), clock.now() + dt.timedelta(hours=1))
+    second = submit(
+        engine, store, ASC_DIRECTOR, bcf, a_docx(2), clock.now() + dt.timedelta(hours=1)
+    )
     assert (first.version, second.version) == (1, 2)
     with transaction(engine) as session:
         item = session.get(ForwardPlanItem, bcf)
@@ -82,8 +107,15 @@ def test_paper_after_the_deadline_is_accepted_and_marked_late(engine, clock, boa
     winter = item_of(engine, "Winter Plan")
     with transaction(engine) as session:
         due = item_due_at(session.get(ForwardPlanItem, winter))
-    receipt = submit(engine, store, "U0AUTH002", winter, a_docx(), due + dt.timedelta(minutes=1),
-                     late_reason="Waiting for the NHS winter data")
+    receipt = submit(
+        engine,
+        store,
+        "U0AUTH002",
+        winter,
+        a_docx(),
+        due + dt.timedelta(minutes=1),
+        late_reason="Waiting for the NHS winter data",
+    )
     assert not receipt.on_time
     assert receipt.late_reason == "Waiting for the NHS winter data"
     assert receipt.clerk_slack_ids == (CLERK,)
@@ -93,8 +125,15 @@ def test_paper_after_the_deadline_is_accepted_and_marked_late(engine, clock, boa
 def test_pdf_paper_records_its_page_count(engine, clock, board, store) -> None:  # type: ignore[no-untyped-def]
     bcf = item_of(engine, "Better Care Fund Plan")
     report = sample_reports("Health and Wellbeing Board", dt.date(2027, 4, 8), 1)[0]
-    receipt = submit(engine, store, ASC_DIRECTOR, bcf, make_report_pdf(report, "council-appendix", pages=5),
-                     clock.now(), name="bcf.pdf")
+    receipt = submit(
+        engine,
+        store,
+        ASC_DIRECTOR,
+        bcf,
+        make_report_pdf(report, "council-appendix", pages=5),
+        clock.now(),
+        name="bcf.pdf",
+    )
     with transaction(engine) as session:
         assert session.get(Paper, receipt.paper_id).pages == 5
 
@@ -107,14 +146,18 @@ def test_only_named_authors_and_the_clerk_may_submit(engine, clock, board, store
     assert submit(engine, store, CLERK, bcf, a_docx(), clock.now()).version == 1
 
 
-@pytest.mark.parametrize("data,name,message", [
-    (make_macro_docm(), "budget.docm", "macro"),
-    (make_encrypted_pdf(), "plan.pdf", "password"),
-    (b"", "empty.docx", "empty"),
-    (b"GIF89a not a paper", "photo.docx", "not a word document or pdf"),
-])
+@pytest.mark.parametrize(
+    "data,name,message",
+    [
+        (make_macro_docm(), "budget.docm", "macro"),
+        (make_encrypted_pdf(), "plan.pdf", "password"),
+        (b"", "empty.docx", "empty"),
+        (b"GIF89a not a paper", "photo.docx", "not a word document or pdf"),
+    ],
+)
 def test_bad_file_is_refused_and_the_previous_version_stays_current(  # type: ignore[no-untyped-def]
-        engine, clock, board, store, data, name, message) -> None:
+    engine, clock, board, store, data, name, message
+) -> None:
     bcf = item_of(engine, "Better Care Fund Plan")
     good = submit(engine, store, ASC_DIRECTOR, bcf, a_docx(), clock.now())
     with pytest.raises(PaperRejected) as info:
@@ -126,7 +169,8 @@ def test_bad_file_is_refused_and_the_previous_version_stays_current(  # type: ig
 
 
 def test_failure_after_the_file_is_stored_leaves_the_previous_version_current(  # type: ignore[no-untyped-def]
-        engine, clock, board, store) -> None:
+    engine, clock, board, store
+) -> None:
     bcf = item_of(engine, "Better Care Fund Plan")
     good = submit(engine, store, ASC_DIRECTOR, bcf, a_docx(1), clock.now())
     second = a_docx(2)
@@ -135,11 +179,18 @@ def test_failure_after_the_file_is_stored_leaves_the_previous_version_current(  
         pass
 
     with pytest.raises(Crash), transaction(engine) as session:
-        submit_paper(session, store, actor=Actor.slack(ASC_DIRECTOR), item_id=bcf,
-                     file_name="v2.docx", data=second, now=clock.now())
-        raise Crash   # e.g. the process dies before the commit
-    assert store.exists(sha256_of(second))            # the bytes were stored first...
-    with transaction(engine) as session:              # ...but the current version is unchanged
+        submit_paper(
+            session,
+            store,
+            actor=Actor.slack(ASC_DIRECTOR),
+            item_id=bcf,
+            file_name="v2.docx",
+            data=second,
+            now=clock.now(),
+        )
+        raise Crash  # e.g. the process dies before the commit
+    assert store.exists(sha256_of(second))  # the bytes were stored first...
+    with transaction(engine) as session:  # ...but the current version is unchanged
         item = session.get(ForwardPlanItem, bcf)
         assert [p.version for p in item.papers] == [1]
         assert item.current_paper.sha256 == good.sha256

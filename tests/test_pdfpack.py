@@ -34,29 +34,50 @@ def _front(agenda: Agenda, tmp: Path, *, private: bool):  # type: ignore[no-unty
         source.write_bytes(build_front_docx(agenda, ranges, private=private))
         [pdf] = convert_to_pdf([source], tmp / "front-out")
         return pdf.read_bytes()
+
     return build
 
 
-def _pack(tmp: Path, specs: list[PaperSpec], *, private: bool, **kw: object) -> tuple[Path, PdfPack, Agenda]:
+def _pack(
+    tmp: Path, specs: list[PaperSpec], *, private: bool, **kw: object
+) -> tuple[Path, PdfPack, Agenda]:
     store = LocalFileStore(tmp / "store")
     agenda = agenda_with_papers(store, specs)
     from agenda.documents.render import PaperFile, render_papers
 
     shown = [e for e in agenda.papers if private or not e.exempt]
-    pdfs = render_papers([PaperFile(e.paper.sha256, e.paper.file_kind, store.path(e.paper.sha256),
-                                    e.heading) for e in shown if e.paper],
-                         cache=RenderCache(tmp / "cache"))
-    parts = [PackPart(e, pdfs.get(e.paper.sha256) if (private or not e.exempt) else None)
-             for e in agenda.papers if e.paper]
-    pack = build_pdf_pack(_front(agenda, tmp, private=private), parts, private=private,
-                          title="Health and Wellbeing Board, 1 April 2027: Agenda pack", **kw)
+    pdfs = render_papers(
+        [
+            PaperFile(e.paper.sha256, e.paper.file_kind, store.path(e.paper.sha256), e.heading)
+            for e in shown
+            if e.paper
+        ],
+        cache=RenderCache(tmp / "cache"),
+    )
+    parts = [
+        PackPart(e, pdfs.get(e.paper.sha256) if (private or not e.exempt) else None)
+        for e in agenda.papers
+        if e.paper
+    ]
+    pack = build_pdf_pack(
+        _front(agenda, tmp, private=private),
+        parts,
+        private=private,
+        title="Health and Wellbeing Board, 1 April 2027: Agenda pack",
+        **kw,
+    )
     out = tmp / ("private.pdf" if private else "public.pdf")
     out.write_bytes(pack.data)
     return out, pack, agenda
 
 
-MIXED = [PaperSpec("docx", 3), PaperSpec("pdf", 2, landscape=True), PaperSpec("docx", 2, landscape=True),
-         PaperSpec("pdf", 1), PaperSpec("docx", 2, exempt=True)]
+MIXED = [
+    PaperSpec("docx", 3),
+    PaperSpec("pdf", 2, landscape=True),
+    PaperSpec("docx", 2, landscape=True),
+    PaperSpec("pdf", 1),
+    PaperSpec("docx", 2, exempt=True),
+]
 
 
 @pytest.fixture(scope="module")
@@ -71,22 +92,23 @@ def private_pack(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, PdfPac
 
 @pytest.mark.parametrize("which", ["public_pack", "private_pack"])
 def test_every_agenda_page_reference_is_the_page_where_that_papers_stamp_appears(
-        which: str, request: pytest.FixtureRequest) -> None:
+    which: str, request: pytest.FixtureRequest
+) -> None:
     path, pack, agenda = request.getfixturevalue(which)
     texts = page_texts(path)
     said = agenda_references(texts, pack.front_pages)
     stamps = [e.stamp for e in agenda.papers]
     assert set(said) == set(stamps)
-    assert stamp_pages(texts[pack.front_pages:], stamps) == said
+    assert stamp_pages(texts[pack.front_pages :], stamps) == said
     assert {e.stamp: pack.page_ranges[e.key] for e in agenda.papers} == said
 
 
 def test_page_numbers_run_on_from_the_first_paper_and_labels_match_them(public_pack) -> None:  # type: ignore[no-untyped-def]
     path, pack, _ = public_pack
     reader = PdfReader(path)
-    printed = printed_page_numbers(page_texts(path))[pack.front_pages:]
+    printed = printed_page_numbers(page_texts(path))[pack.front_pages :]
     assert printed == list(range(1, len(reader.pages) - pack.front_pages + 1))
-    assert reader.page_labels[pack.front_pages:] == [str(n) for n in printed]
+    assert reader.page_labels[pack.front_pages :] == [str(n) for n in printed]
     assert reader.page_labels[: pack.front_pages] == ["i", "ii", "iii", "iv"][: pack.front_pages]
 
 
@@ -108,7 +130,7 @@ def test_landscape_pages_stay_landscape_with_the_stamp_upright(tmp_path: Path) -
     reader = PdfReader(path)
     first = pack.front_pages
     shapes = []
-    for page in reader.pages[first:first + 3]:
+    for page in reader.pages[first : first + 3]:
         box = page.cropbox
         turned = (page.rotation or 0) % 180 == 90
         width, height = (box.height, box.width) if turned else (box.width, box.height)
@@ -128,7 +150,7 @@ def test_public_pack_has_a_placeholder_and_no_text_of_the_exempt_paper(public_pa
     everything = " ".join([str(reader.metadata)] + [o.title for o in reader.outline])
     for word in EXEMPT_WORDS:
         assert word not in everything
-    for word in EXEMPT_WORDS:   # nor anywhere in the file's bytes (metadata, fonts subsets...)
+    for word in EXEMPT_WORDS:  # nor anywhere in the file's bytes (metadata, fonts subsets...)
         assert word.encode() not in path.read_bytes()
     [exempt] = [e for e in agenda.papers if e.exempt]
     first, last = pack.page_ranges[exempt.key]
@@ -145,11 +167,15 @@ def test_private_pack_contains_the_exempt_paper_in_full(private_pack) -> None:  
 
 
 def test_page_of_total_footer(tmp_path: Path) -> None:
-    path, pack, _ = _pack(tmp_path, [PaperSpec("pdf", 2), PaperSpec("pdf", 1)], private=False,
-                          page_of_total=True)
-    texts = page_texts(path)[pack.front_pages:]
+    path, pack, _ = _pack(
+        tmp_path, [PaperSpec("pdf", 2), PaperSpec("pdf", 1)], private=False, page_of_total=True
+    )
+    texts = page_texts(path)[pack.front_pages :]
     assert [t.strip().splitlines()[-1].strip() for t in texts] == [
-        "Page 1 of 3", "Page 2 of 3", "Page 3 of 3"]
+        "Page 1 of 3",
+        "Page 2 of 3",
+        "Page 3 of 3",
+    ]
 
 
 def test_a_meeting_with_no_papers_still_gets_its_agenda(tmp_path: Path) -> None:
@@ -172,15 +198,16 @@ def test_numbered_front_matter_is_rendered_until_its_length_settles(tmp_path: Pa
         calls.append(ranges)
         buf = io.BytesIO()
         c = canvas.Canvas(buf)
-        for _ in range(1 if ranges is None else 2):   # the real numbers need a second page
+        for _ in range(1 if ranges is None else 2):  # the real numbers need a second page
             c.drawString(72, 700, f"Agenda {ranges}")
             c.showPage()
         c.save()
         return buf.getvalue()
 
     store = LocalFileStore(tmp_path / "store")
-    agenda = agenda_with_papers(store, [PaperSpec("pdf", data=simple_pdf(2)),
-                                        PaperSpec("pdf", data=simple_pdf(1))])
+    agenda = agenda_with_papers(
+        store, [PaperSpec("pdf", data=simple_pdf(2)), PaperSpec("pdf", data=simple_pdf(1))]
+    )
     parts = [PackPart(e, store.path(e.paper.sha256)) for e in agenda.papers if e.paper]
     pack = build_pdf_pack(front, parts, private=False, title="t", number_front=True)
     assert calls[0] is None and len(calls) == 3
@@ -190,5 +217,7 @@ def test_numbered_front_matter_is_rendered_until_its_length_settles(tmp_path: Pa
     path.write_bytes(pack.data)
     texts = page_texts(path)
     assert stamp_pages(texts, [e.stamp for e in agenda.papers]) == {
-        "Appendix A": (3, 4), "Appendix B": (5, 5)}
+        "Appendix A": (3, 4),
+        "Appendix B": (5, 5),
+    }
     assert PdfReader(path).page_labels == ["1", "2", "3", "4", "5"]

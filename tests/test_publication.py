@@ -23,8 +23,10 @@ from agenda.pack.build import build_pack
 from agenda.pack.publication import publish_meeting
 from tests.boards import CHAIR, CLERK, PUBLIC_HEALTH, load_sample_board, meeting_refs
 
-pytestmark = [pytest.mark.soffice,
-              pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")]
+pytestmark = [
+    pytest.mark.soffice,
+    pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice"),
+]
 
 
 @pytest.fixture
@@ -38,18 +40,23 @@ def ref(engine: Engine, clock: FixedClock) -> str:
     return meeting_refs(clock.now().date())[0]
 
 
-def build(engine: Engine, store: LocalFileStore, ref: str, now: dt.datetime, *,
-          private: bool = False) -> str:
+def build(
+    engine: Engine, store: LocalFileStore, ref: str, now: dt.datetime, *, private: bool = False
+) -> str:
     with transaction(engine) as s:
-        result = build_pack(s, store, ref, private=private, formats=("pdf",), now=now,
-                            actor=Actor.system())
+        result = build_pack(
+            s, store, ref, private=private, formats=("pdf",), now=now, actor=Actor.system()
+        )
     return result.outputs["pdf"].sha256
 
 
-def publish(engine: Engine, store: LocalFileStore, ref: str, now: dt.datetime,
-            actor: Actor | None = None):  # type: ignore[no-untyped-def]
+def publish(
+    engine: Engine, store: LocalFileStore, ref: str, now: dt.datetime, actor: Actor | None = None
+):  # type: ignore[no-untyped-def]
     with transaction(engine) as s:
-        return publish_meeting(s, store, actor=actor or Actor.slack(CLERK), meeting_ref=ref, now=now)
+        return publish_meeting(
+            s, store, actor=actor or Actor.slack(CLERK), meeting_ref=ref, now=now
+        )
 
 
 def status_of(engine: Engine, ref: str) -> str:
@@ -60,7 +67,7 @@ def status_of(engine: Engine, ref: str) -> str:
 def test_publishing_needs_the_public_pack_built_first(engine, store, ref, clock) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InvalidInput, match="Build the agenda pack first: /boardclerk pack"):
         publish(engine, store, ref, clock.now())
-    build(engine, store, ref, clock.now(), private=True)      # a private pack is not enough
+    build(engine, store, ref, clock.now(), private=True)  # a private pack is not enough
     with pytest.raises(InvalidInput, match="Build the agenda pack first"):
         publish(engine, store, ref, clock.now())
     assert status_of(engine, ref) == MeetingStatus.SCHEDULED.value
@@ -74,10 +81,12 @@ def test_only_the_clerk_can_publish(engine, store, ref, clock) -> None:  # type:
     assert status_of(engine, ref) == MeetingStatus.SCHEDULED.value
 
 
-def test_publishing_marks_the_meeting_published_with_the_public_pack(engine, store, ref, clock) -> None:  # type: ignore[no-untyped-def]
+def test_publishing_marks_the_meeting_published_with_the_public_pack(
+    engine, store, ref, clock
+) -> None:  # type: ignore[no-untyped-def]
     public = build(engine, store, ref, clock.now())
     clock.advance(dt.timedelta(minutes=5))
-    private = build(engine, store, ref, clock.now(), private=True)   # newer, but never named
+    private = build(engine, store, ref, clock.now(), private=True)  # newer, but never named
     notice = publish(engine, store, ref, clock.now())
     assert status_of(engine, ref) == MeetingStatus.PUBLISHED.value
     assert notice.pack_sha256 == public != private
@@ -85,7 +94,13 @@ def test_publishing_marks_the_meeting_published_with_the_public_pack(engine, sto
     assert "(private" not in (PdfReader(notice.pack_path).metadata or {}).get("/Title", "")
     assert notice.channel is None and not notice.late and not notice.republished
     assert CLERK not in notice.member_slack_ids
-    assert set(notice.member_slack_ids) == {CHAIR, "U0CLLR002", "U0OFFI001", PUBLIC_HEALTH, "U0AUTH002"}
+    assert set(notice.member_slack_ids) == {
+        CHAIR,
+        "U0CLLR002",
+        "U0OFFI001",
+        PUBLIC_HEALTH,
+        "U0AUTH002",
+    }
     text = notice.notice_text()
     assert text.startswith("The agenda for the Health and Wellbeing Board on Thursday ")
     assert "at 2.00 pm, Meeting Room G.01" in text and text.endswith(", is published.")
@@ -131,7 +146,9 @@ def test_the_publish_command_prints_the_notice(engine, store, ref, clock, monkey
     assert status_of(engine, ref) == MeetingStatus.PUBLISHED.value
 
 
-def test_a_paper_that_arrived_after_the_pack_was_built_is_flagged(engine, store, ref, clock) -> None:  # type: ignore[no-untyped-def]
+def test_a_paper_that_arrived_after_the_pack_was_built_is_flagged(
+    engine, store, ref, clock
+) -> None:  # type: ignore[no-untyped-def]
     from agenda.board.models import ForwardPlanItem
     from agenda.demo.papers import make_report_docx, sample_reports
     from agenda.plan.papers import submit_paper
@@ -140,10 +157,20 @@ def test_a_paper_that_arrived_after_the_pack_was_built_is_flagged(engine, store,
     clock.advance(dt.timedelta(hours=1))
     with transaction(engine) as s:
         item = s.scalar(select(ForwardPlanItem.id).where(ForwardPlanItem.title == "Winter Plan"))
-        data = make_report_docx(sample_reports("Health and Wellbeing Board", clock.now().date(), 1)[0],
-                                "council-appendix", pages=1)
-        submit_paper(s, store, actor=Actor.slack("U0AUTH002"), item_id=item,
-                     file_name="winter.docx", data=data, now=clock.now())
+        data = make_report_docx(
+            sample_reports("Health and Wellbeing Board", clock.now().date(), 1)[0],
+            "council-appendix",
+            pages=1,
+        )
+        submit_paper(
+            s,
+            store,
+            actor=Actor.slack("U0AUTH002"),
+            item_id=item,
+            file_name="winter.docx",
+            data=data,
+            now=clock.now(),
+        )
     notice = publish(engine, store, ref, clock.now())
     assert notice.papers_since_pack == 1
     assert "1 paper has arrived since" in (notice.stale_warning() or "")

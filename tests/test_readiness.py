@@ -33,11 +33,24 @@ def test_readiness_shows_received_late_and_outstanding(engine, clock, data_dir) 
     with transaction(engine) as session:
         items = {i.title: i for i in session.scalars(select(ForwardPlanItem))}
         due = item_due_at(items["Winter Plan"])
-        submit_paper(session, store, actor=Actor.slack(ASC_DIRECTOR),
-                     item_id=items["Better Care Fund Plan"].id, file_name="bcf.docx", data=data,
-                     now=due - dt.timedelta(days=2))
-        submit_paper(session, store, actor=Actor.slack(CCG), item_id=items["Winter Plan"].id,
-                     file_name="winter.docx", data=data, now=due + dt.timedelta(hours=3))
+        submit_paper(
+            session,
+            store,
+            actor=Actor.slack(ASC_DIRECTOR),
+            item_id=items["Better Care Fund Plan"].id,
+            file_name="bcf.docx",
+            data=data,
+            now=due - dt.timedelta(days=2),
+        )
+        submit_paper(
+            session,
+            store,
+            actor=Actor.slack(CCG),
+            item_id=items["Winter Plan"].id,
+            file_name="winter.docx",
+            data=data,
+            now=due + dt.timedelta(hours=3),
+        )
     with transaction(engine) as session:
         before = meeting_readiness(session, ref, now=due - dt.timedelta(days=1))
         after = meeting_readiness(session, ref, now=due + dt.timedelta(days=1))
@@ -46,7 +59,9 @@ def test_readiness_shows_received_late_and_outstanding(engine, clock, data_dir) 
     assert states["Winter Plan"] == RECEIVED_LATE
     assert states["Pharmaceutical Needs Assessment"] == LATE
     assert states["Peer Challenge Review Feedback"] == NO_PAPER
-    assert {r.item.title: r.state for r in before.items}["Pharmaceutical Needs Assessment"] == EXPECTED
+    assert {r.item.title: r.state for r in before.items}[
+        "Pharmaceutical Needs Assessment"
+    ] == EXPECTED
     assert after.expected == 5 and after.received == 2
     assert after.headline() == "2 of 5 papers received, 3 outstanding, 4 late"
     assert after.papers_due == due and after.publication < dt.date(2027, 4, 8)

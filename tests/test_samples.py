@@ -23,16 +23,35 @@ MEETING = dt.date(2027, 4, 1)
 BOARD = "Leicester City Health and Wellbeing Board"
 
 COVER_FIELDS = {
-    "council-appendix": ["LEICESTER CITY HEALTH AND WELLBEING BOARD 1st April 2027", "Subject:",
-                         "Presented to the Health and Wellbeing Board by:", "Author",
-                         "EXECUTIVE SUMMARY:", "RECOMMENDATIONS:",
-                         "The Health and Wellbeing Board is requested to:"],
-    "council-agenda-item": ["HEALTH AND WELLBEING BOARD: 1 APRIL 2027", "REPORT OF THE ",
-                            "Purpose of report", "Background", "Recommendations",
-                            "It is recommended that the Health and Wellbeing Board:",
-                            "Officer to Contact", "List of Appendices"],
-    "company-board": ["Board meeting", "Agenda item", "Report title", "Purpose", "For ",
-                      "Executive summary", "Recommendation", "The Board is recommended to:"],
+    "council-appendix": [
+        "LEICESTER CITY HEALTH AND WELLBEING BOARD 1st April 2027",
+        "Subject:",
+        "Presented to the Health and Wellbeing Board by:",
+        "Author",
+        "EXECUTIVE SUMMARY:",
+        "RECOMMENDATIONS:",
+        "The Health and Wellbeing Board is requested to:",
+    ],
+    "council-agenda-item": [
+        "HEALTH AND WELLBEING BOARD: 1 APRIL 2027",
+        "REPORT OF THE ",
+        "Purpose of report",
+        "Background",
+        "Recommendations",
+        "It is recommended that the Health and Wellbeing Board:",
+        "Officer to Contact",
+        "List of Appendices",
+    ],
+    "company-board": [
+        "Board meeting",
+        "Agenda item",
+        "Report title",
+        "Purpose",
+        "For ",
+        "Executive summary",
+        "Recommendation",
+        "The Board is recommended to:",
+    ],
 }
 
 
@@ -55,7 +74,9 @@ def _all_text(data: bytes) -> str:
 def test_sample_reports_are_varied_realistic_and_repeatable() -> None:
     reports = sample_reports(BOARD, MEETING, 11, seed=3)
     assert reports == sample_reports(BOARD, MEETING, 11, seed=3)
-    assert [r.title for r in reports] != [r.title for r in sample_reports(BOARD, MEETING, 11, seed=4)]
+    assert [r.title for r in reports] != [
+        r.title for r in sample_reports(BOARD, MEETING, 11, seed=4)
+    ]
     assert len({r.title for r in reports}) == 11
     assert any("Better Care Fund" in r.title for r in reports)
     for r in reports:
@@ -109,8 +130,9 @@ def test_word_report_has_numbered_paragraphs_a_table_and_an_appendix(style: str)
         assert any(t.startswith("2.1\t") for t in paragraphs)
         assert any(re.match(r"[3-9]\.2\t", t) for t in paragraphs)
     assert len(doc.tables) >= 2
-    assert any(p.text == "Appendix 1 – Action plan" and p.style.name == "Heading 1"
-               for p in doc.paragraphs)
+    assert any(
+        p.text == "Appendix 1 – Action plan" and p.style.name == "Heading 1" for p in doc.paragraphs
+    )
     assert doc.tables[-1].rows[0].cells[1].text == "Action"
 
 
@@ -123,8 +145,11 @@ def test_word_report_is_a4_portrait(style: str) -> None:
 
 
 def test_landscape_appendix_is_a_wide_table_in_its_own_landscape_section() -> None:
-    doc = Document(io.BytesIO(make_report_docx(_report(3), "council-appendix", pages=3,
-                                               landscape_appendix=True)))
+    doc = Document(
+        io.BytesIO(
+            make_report_docx(_report(3), "council-appendix", pages=3, landscape_appendix=True)
+        )
+    )
     first, last = doc.sections[0], doc.sections[-1]
     assert first.orientation == WD_ORIENT.PORTRAIT and first.page_width < first.page_height
     assert last.orientation == WD_ORIENT.LANDSCAPE and last.page_width > last.page_height
@@ -149,10 +174,16 @@ def test_seeds_give_different_prose_for_the_same_report() -> None:
 
 
 def test_a_hand_made_report_borrows_matching_vocabulary() -> None:
-    report = SampleReport(title="Winter Pressures Update", author="Sam Patel, Analyst, ICB",
-                          presenter="Jo Bloggs, Chief Operating Officer", lead="Chief Operating Officer",
-                          executive_summary="Winter is coming.", recommendations=["Note the plan"],
-                          meeting_date=MEETING, body_name="Health and Wellbeing Board")
+    report = SampleReport(
+        title="Winter Pressures Update",
+        author="Sam Patel, Analyst, ICB",
+        presenter="Jo Bloggs, Chief Operating Officer",
+        lead="Chief Operating Officer",
+        executive_summary="Winter is coming.",
+        recommendations=["Note the plan"],
+        meeting_date=MEETING,
+        body_name="Health and Wellbeing Board",
+    )
     text = _all_text(make_report_docx(report, "company-board"))
     assert "Winter Pressures Update" in text and "winter" in text.lower()
 
@@ -167,11 +198,13 @@ def test_an_unknown_house_style_is_refused() -> None:
 
 @pytest.mark.parametrize(("pages", "landscape_pages"), [(1, 0), (2, 0), (3, 1), (6, 2), (2, 2)])
 @pytest.mark.parametrize("style", samples.STYLES)
-def test_pdf_report_has_exactly_the_pages_asked_for(style: str, pages: int,
-                                                    landscape_pages: int) -> None:
+def test_pdf_report_has_exactly_the_pages_asked_for(
+    style: str, pages: int, landscape_pages: int
+) -> None:
     report = _report(5)
-    reader = PdfReader(io.BytesIO(make_report_pdf(report, style, pages=pages,
-                                                  landscape_pages=landscape_pages)))
+    reader = PdfReader(
+        io.BytesIO(make_report_pdf(report, style, pages=pages, landscape_pages=landscape_pages))
+    )
     assert len(reader.pages) == pages
     wide = [p.mediabox.width > p.mediabox.height for p in reader.pages]
     assert wide == [False] * (pages - landscape_pages) + [True] * landscape_pages
@@ -182,8 +215,9 @@ def test_pdf_report_has_exactly_the_pages_asked_for(style: str, pages: int,
 
 
 def test_pdf_landscape_pages_carry_the_appendix_table() -> None:
-    reader = PdfReader(io.BytesIO(make_report_pdf(_report(6), "council-appendix", pages=4,
-                                                  landscape_pages=1)))
+    reader = PdfReader(
+        io.BytesIO(make_report_pdf(_report(6), "council-appendix", pages=4, landscape_pages=1))
+    )
     last = reader.pages[-1].extract_text()
     assert "Appendix 1" in last and "Action" in last and "RAG" in last
 
@@ -197,9 +231,11 @@ def test_pdf_page_arguments_are_checked() -> None:
 
 # -- rendered by LibreOffice ------------------------------------------------------------------
 
-RENDERED = [(style, pages, landscape)
-            for style in samples.STYLES
-            for pages, landscape in ((1, False), (3, False), (5, True))]
+RENDERED = [
+    (style, pages, landscape)
+    for style in samples.STYLES
+    for pages, landscape in ((1, False), (3, False), (5, True))
+]
 
 
 @pytest.fixture(scope="module")
@@ -211,21 +247,37 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, int, b
     files = {}
     for n, (style, pages, landscape) in enumerate(RENDERED):
         path = out / f"paper{n}.docx"
-        path.write_bytes(make_report_docx(_report(n % 11, seed=n), style, pages=pages,
-                                          landscape_appendix=landscape, seed=n))
+        path.write_bytes(
+            make_report_docx(
+                _report(n % 11, seed=n), style, pages=pages, landscape_appendix=landscape, seed=n
+            )
+        )
         files[(style, pages, landscape)] = path
-    profile = out / "profile"        # our own profile: a shared one makes parallel runs fail
-    subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                    "--norestore", "--convert-to", "pdf", "--outdir", str(out),
-                    *map(str, files.values())], check=True, capture_output=True, timeout=300)
+    profile = out / "profile"  # our own profile: a shared one makes parallel runs fail
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            *map(str, files.values()),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     return {key: path.with_suffix(".pdf") for key, path in files.items()}
 
 
 @pytest.mark.soffice
 @pytest.mark.parametrize(("style", "pages", "landscape"), RENDERED)
 def test_word_report_renders_to_about_the_pages_asked_for(
-        rendered: dict[tuple[str, int, bool], Path], style: str, pages: int,
-        landscape: bool) -> None:
+    rendered: dict[tuple[str, int, bool], Path], style: str, pages: int, landscape: bool
+) -> None:
     reader = PdfReader(rendered[(style, pages, landscape)])
     assert abs(len(reader.pages) - pages) <= 1
     first, last = reader.pages[0], reader.pages[-1]

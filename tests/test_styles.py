@@ -46,7 +46,11 @@ def test_county_style_puts_the_minutes_first_and_stamps_agenda_item_numbers() ->
     county = load_style("council-agenda-item")
     assert county.chair_title == "Chairman"
     assert [p.key for p in county.opening] == [
-        "minutes", "urgent_items", "declarations", "position_statement"]
+        "minutes",
+        "urgent_items",
+        "declarations",
+        "position_statement",
+    ]
     assert county.heading("Urgent Items") == "Urgent Items."
     assert not county.papers.letters and county.papers.stamp == "Agenda Item {number}"
     assert county.format_time(dt.datetime(2014, 11, 20, 14, 0, tzinfo=LONDON)) == "2.00 pm"
@@ -67,7 +71,9 @@ def test_each_style_has_a_rebrandable_a4_word_frontsheet() -> None:
         names = {s.name for s in doc.styles}
         assert {"BC Title", "BC Item Heading", "BC Item Text"} <= names
         section = doc.sections[0]
-        assert abs(section.page_width - Mm(210)) < Mm(1) and abs(section.page_height - Mm(297)) < Mm(1)
+        assert abs(section.page_width - Mm(210)) < Mm(1) and abs(
+            section.page_height - Mm(297)
+        ) < Mm(1)
         assert "{organisation}" in section.header.paragraphs[0].text
 
 
@@ -76,7 +82,7 @@ def test_template_script_makes_a_template(tmp_path: Path) -> None:
     spec = importlib.util.spec_from_file_location("make_templates", script)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module          # dataclasses look their module up by name
+    sys.modules[spec.name] = module  # dataclasses look their module up by name
     spec.loader.exec_module(module)
     out = tmp_path / "t.docx"
     module.make_template(module.LOOKS["company-board"]).save(str(out))
@@ -99,16 +105,21 @@ def own_styles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def _copy_style(styles: Path, new: str, source: str = "company-board") -> Path:
     target = styles / new
-    shutil.copytree(Path(__file__).resolve().parent.parent / "templates" / "styles" / source, target)
+    shutil.copytree(
+        Path(__file__).resolve().parent.parent / "templates" / "styles" / source, target
+    )
     return target / "style.yaml"
 
 
 def test_a_fourth_style_is_just_a_folder(own_styles: Path) -> None:
     path = _copy_style(own_styles, "charity-trustees")
-    path.write_text(path.read_text().replace("display_name: Company or NHS board",
-                                             "display_name: Charity trustees"))
+    path.write_text(
+        path.read_text().replace(
+            "display_name: Company or NHS board", "display_name: Charity trustees"
+        )
+    )
     assert "charity-trustees" in style_names()
-    assert set(SHIPPED) <= set(style_names())          # the bundled ones stay available
+    assert set(SHIPPED) <= set(style_names())  # the bundled ones stay available
     assert load_style("charity-trustees").display_name == "Charity trustees"
     assert styles_dir() == own_styles
 
@@ -121,16 +132,23 @@ def test_broken_yaml_is_reported_with_file_and_line(own_styles: Path) -> None:
     assert str(path) in str(err.value) and "YAML" in str(err.value)
 
 
-@pytest.mark.parametrize(("old", "new", "complaint"), [
-    ("chair_title: Chair\n", "", "'chair_title' is missing"),
-    ("heading_case: as_written", "heading_case: shouting", "'heading_case' is 'shouting'"),
-    ("{lead} to present a paper on {title}", "{lead} to present a paper on {subject}",
-     "unknown placeholder {subject}"),
-    ("future_dates_limit: 3", "future_dates_limt: 3", "unknown key 'future_dates_limt'"),
-    ('stamp: "Paper {letter}"', 'stamp: "Paper {letter"', "broken placeholder"),
-])
-def test_mistakes_in_a_style_name_the_file_and_the_key(own_styles: Path, old: str, new: str,
-                                                         complaint: str) -> None:
+@pytest.mark.parametrize(
+    ("old", "new", "complaint"),
+    [
+        ("chair_title: Chair\n", "", "'chair_title' is missing"),
+        ("heading_case: as_written", "heading_case: shouting", "'heading_case' is 'shouting'"),
+        (
+            "{lead} to present a paper on {title}",
+            "{lead} to present a paper on {subject}",
+            "unknown placeholder {subject}",
+        ),
+        ("future_dates_limit: 3", "future_dates_limt: 3", "unknown key 'future_dates_limt'"),
+        ('stamp: "Paper {letter}"', 'stamp: "Paper {letter"', "broken placeholder"),
+    ],
+)
+def test_mistakes_in_a_style_name_the_file_and_the_key(
+    own_styles: Path, old: str, new: str, complaint: str
+) -> None:
     path = _copy_style(own_styles, "typo")
     text = path.read_text()
     assert old in text

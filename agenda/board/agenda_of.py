@@ -21,19 +21,32 @@ from agenda.kinds import ItemStatus, MeetingStatus, Role
 
 def agenda_paper(paper: Paper) -> AgendaPaper:
     return AgendaPaper(
-        paper_id=paper.id, version=paper.version, sha256=paper.sha256, file_kind=paper.file_kind,
-        file_name=paper.file_name, title=paper.title, presenter=paper.presenter,
-        authors=paper.authors, executive_summary=paper.executive_summary,
+        paper_id=paper.id,
+        version=paper.version,
+        sha256=paper.sha256,
+        file_kind=paper.file_kind,
+        file_name=paper.file_name,
+        title=paper.title,
+        presenter=paper.presenter,
+        authors=paper.authors,
+        executive_summary=paper.executive_summary,
         recommendations=tuple(str(r) for r in (paper.recommendations or ())),
-        on_time=paper.on_time)
+        on_time=paper.on_time,
+    )
 
 
 def _as_input(item: ForwardPlanItem) -> SubstantiveItem:
     current = max(item.papers, key=lambda p: p.version) if item.papers else None
     reason = item.exempt_reason or (current.exempt_reason if current else None)
-    return SubstantiveItem(item_id=item.id, title=item.title, kind=item.kind, lead=item.lead,
-                           exempt=item.exempt, exempt_reason=reason,
-                           paper=agenda_paper(current) if current else None)
+    return SubstantiveItem(
+        item_id=item.id,
+        title=item.title,
+        kind=item.kind,
+        lead=item.lead,
+        exempt=item.exempt,
+        exempt_reason=reason,
+        paper=agenda_paper(current) if current else None,
+    )
 
 
 def build_agenda(session: Session, meeting: Meeting, *, private: bool) -> Agenda:
@@ -44,9 +57,12 @@ def build_agenda(session: Session, meeting: Meeting, *, private: bool) -> Agenda
     style = load_style(body.style)
     items = session.scalars(
         select(ForwardPlanItem)
-        .where(ForwardPlanItem.meeting_id == meeting.id,
-               ForwardPlanItem.status == ItemStatus.PLANNED.value)
-        .order_by(ForwardPlanItem.position, ForwardPlanItem.id)).all()
+        .where(
+            ForwardPlanItem.meeting_id == meeting.id,
+            ForwardPlanItem.status == ItemStatus.PLANNED.value,
+        )
+        .order_by(ForwardPlanItem.position, ForwardPlanItem.id)
+    ).all()
     procedural_keys = {p.key for p in style.opening + style.closing}
     filled: dict[str, SubstantiveItem] = {}
     substantive: list[SubstantiveItem] = []
@@ -56,26 +72,42 @@ def build_agenda(session: Session, meeting: Meeting, *, private: bool) -> Agenda
         else:
             substantive.append(_as_input(item))
 
-    others = select(Meeting).where(Meeting.body_id == body.id,
-                                   Meeting.status != MeetingStatus.CANCELLED.value)
-    previous = session.scalars(others.where(Meeting.date < meeting.date)
-                               .order_by(Meeting.date.desc()).limit(1)).first()
-    future = session.scalars(others.where(Meeting.date > meeting.date)
-                             .order_by(Meeting.date).limit(style.future_dates_limit)).all()
+    others = select(Meeting).where(
+        Meeting.body_id == body.id, Meeting.status != MeetingStatus.CANCELLED.value
+    )
+    previous = session.scalars(
+        others.where(Meeting.date < meeting.date).order_by(Meeting.date.desc()).limit(1)
+    ).first()
+    future = session.scalars(
+        others.where(Meeting.date > meeting.date)
+        .order_by(Meeting.date)
+        .limit(style.future_dates_limit)
+    ).all()
     starts_at = local(meeting.starts_at, tz)
     facts = ProceduralFacts(
         previous_meeting=previous.date if previous else None,
         future_dates=tuple(local(m.starts_at, tz) for m in future),
-        venue=meeting.venue, starts_at=starts_at, body_name=body.name, filled=filled)
+        venue=meeting.venue,
+        starts_at=starts_at,
+        body_name=body.name,
+        filled=filled,
+    )
 
     active = [m for m in body.members if m.active]
     clerk = next((m for m in active if m.role == Role.CLERK.value), None)
     return Agenda(
-        meeting_id=meeting.id, meeting_ref=meeting.ref, organisation=body.organisation.name,
-        body_name=body.name, style=style.name, starts_at=starts_at, venue=meeting.venue,
+        meeting_id=meeting.id,
+        meeting_ref=meeting.ref,
+        organisation=body.organisation.name,
+        body_name=body.name,
+        style=style.name,
+        starts_at=starts_at,
+        venue=meeting.venue,
         clerk=MemberLine(clerk.name, clerk.title, clerk.group, clerk.role) if clerk else None,
         clerk_email=clerk.email if clerk else None,
         members=group_members(style, [m for m in active if m.role != Role.CLERK.value]),
         entries=tuple(number_entries(style, facts, substantive, private=private)),
-        future_dates=facts.future_dates, note=meeting.note,
-        previous_meeting=facts.previous_meeting)
+        future_dates=facts.future_dates,
+        note=meeting.note,
+        previous_meeting=facts.previous_meeting,
+    )

@@ -11,10 +11,23 @@ from agenda.board.models import AuditEvent
 from agenda.board.permissions import Actor
 
 
-def record(session: Session, *, actor: Actor, action: str, at: dt.datetime,
-           organisation_id: int | None = None, subject: str | None = None,
-           **detail: Any) -> AuditEvent:
-    event = AuditEvent(organisation_id=organisation_id, actor=actor.id, action=action,
-                       subject=subject, detail=detail, at=at)
+def record(
+    session: Session,
+    *,
+    actor: Actor,
+    action: str,
+    at: dt.datetime,
+    organisation_id: int | None = None,
+    subject: str | None = None,
+    **detail: Any,
+) -> AuditEvent:
+    event = AuditEvent(
+        organisation_id=organisation_id,
+        actor=actor.id,
+        action=action,
+        subject=subject,
+        detail=detail,
+        at=at,
+    )
     session.add(event)
     return event

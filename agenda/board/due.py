@@ -28,22 +28,29 @@ DUE_TIME = dt.time(17, 0)
 DEFAULT_RULES: dict[str, Any] = {
     "papers_due": "10 working days before",
     "publication": "5 clear days before",
-    "remind_authors": ["5 working days before due", "1 working day before due", "on due",
-                       "1 working day after due"],
+    "remind_authors": [
+        "5 working days before due",
+        "1 working day before due",
+        "on due",
+        "1 working day after due",
+    ],
     # Not in the published config example, but accepted: when the lead officer and the clerk
     # hear that a paper is still missing, and when the chair gets the readiness digest.
     "escalate": "2 working days after due",
     "remind_chair": ["2 working days before due", "on publication"],
 }
-LIST_KEYS = ("remind_authors", "remind_chair", "escalate")   # one rule or a list of rules
+LIST_KEYS = ("remind_authors", "remind_chair", "escalate")  # one rule or a list of rules
 
 # What each setting is counted from when the rule names no anchor, and what it may name.
 DEFAULT_ANCHOR: dict[str, Anchor] = {
-    "papers_due": "meeting", "publication": "meeting", "remind_authors": "due",
-    "escalate": "due", "remind_chair": "due",
+    "papers_due": "meeting",
+    "publication": "meeting",
+    "remind_authors": "due",
+    "escalate": "due",
+    "remind_chair": "due",
 }
 ALLOWED_ANCHORS: dict[str, tuple[Anchor, ...]] = {
-    "publication": ("meeting",),                       # publication is fixed by law off the meeting
+    "publication": ("meeting",),  # publication is fixed by law off the meeting
     "papers_due": ("meeting", "publication"),
     "remind_authors": ("meeting", "due", "publication"),
     "escalate": ("meeting", "due", "publication"),
@@ -67,8 +74,9 @@ def validate_rule(text: str, *, key: str | None = None) -> None:
     With ``key`` (``papers_due``, ``publication``, ``remind_authors``...) also check what the
     rule may be relative to."""
     if key is not None and key not in DEFAULT_ANCHOR:
-        raise InvalidInput(f"'{key}' is not a deadline setting.",
-                           hint=f"use one of {', '.join(DEFAULT_ANCHOR)}")
+        raise InvalidInput(
+            f"'{key}' is not a deadline setting.", hint=f"use one of {', '.join(DEFAULT_ANCHOR)}"
+        )
     _validate(text, allowed_anchors=ALLOWED_ANCHORS.get(key) if key else None)
 
 
@@ -98,22 +106,28 @@ def due_at_local_day(day: dt.date, tz: str) -> dt.datetime:
 
 
 @lru_cache(maxsize=4096)
-def _compute(meeting_day: dt.date, papers_rule: str, publication_rule: str,
-             calendar: WorkCalendar, tz: str) -> MeetingDeadlines:
+def _compute(
+    meeting_day: dt.date, papers_rule: str, publication_rule: str, calendar: WorkCalendar, tz: str
+) -> MeetingDeadlines:
     warnings: list[str] = []
     why = calendar.why_not_working(meeting_day)
     if why:
-        warnings.append(f"The meeting on {meeting_day:%A %-d %B %Y} falls on {why}; "
-                        "deadlines are counted back from it all the same.")
+        warnings.append(
+            f"The meeting on {meeting_day:%A %-d %B %Y} falls on {why}; "
+            "deadlines are counted back from it all the same."
+        )
     publication = apply_rule(parse_rule(publication_rule), meeting_day, calendar)
     papers = parse_rule(papers_rule)
     anchor_day = publication if papers.resolved_anchor("meeting") == "publication" else meeting_day
     due_day = apply_rule(papers, anchor_day, calendar)
     if due_day > publication:
-        warnings.append(f"Papers are due on {due_day:%-d %B}, after the pack must be published "
-                        f"({publication:%-d %B}); check the deadline rules.")
-    return MeetingDeadlines(papers_due=due_at_local_day(due_day, tz), publication=publication,
-                            warnings=tuple(warnings))
+        warnings.append(
+            f"Papers are due on {due_day:%-d %B}, after the pack must be published "
+            f"({publication:%-d %B}); check the deadline rules."
+        )
+    return MeetingDeadlines(
+        papers_due=due_at_local_day(due_day, tz), publication=publication, warnings=tuple(warnings)
+    )
 
 
 def meeting_deadlines(meeting: Meeting) -> MeetingDeadlines:
@@ -121,8 +135,13 @@ def meeting_deadlines(meeting: Meeting) -> MeetingDeadlines:
     body = meeting.body
     rules = rules_of(body.deadlines)
     org = body.organisation
-    return _compute(meeting.date, rules["papers_due"], rules["publication"], calendar_for(org),
-                    org.timezone or "Europe/London")
+    return _compute(
+        meeting.date,
+        rules["papers_due"],
+        rules["publication"],
+        calendar_for(org),
+        org.timezone or "Europe/London",
+    )
 
 
 def item_due_at(item: ForwardPlanItem) -> dt.datetime | None:
@@ -139,8 +158,15 @@ def local_date(value: dt.datetime, tz: str) -> dt.date:
     return as_utc(value).astimezone(ZoneInfo(tz)).date()
 
 
-def rule_day(rule: Rule, *, default_anchor: Anchor, meeting_day: dt.date, due_day: dt.date,
-             publication: dt.date, calendar: WorkCalendar) -> dt.date:
+def rule_day(
+    rule: Rule,
+    *,
+    default_anchor: Anchor,
+    meeting_day: dt.date,
+    due_day: dt.date,
+    publication: dt.date,
+    calendar: WorkCalendar,
+) -> dt.date:
     """Apply ``rule`` with the three anchors of one meeting/item."""
     anchors = {"meeting": meeting_day, "due": due_day, "publication": publication}
     return apply_rule(rule, anchors[rule.resolved_anchor(default_anchor)], calendar)

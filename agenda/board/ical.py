@@ -20,8 +20,13 @@ PRODID = "-//boardclerk//boardclerk calendar//EN"
 
 def escape(text: str) -> str:
     """TEXT value escaping (RFC 5545 §3.3.11)."""
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
+    return (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
 
 
 def fold(line: str) -> str:
@@ -29,7 +34,7 @@ def fold(line: str) -> str:
     out, current = [], b""
     for ch in line:
         encoded = ch.encode("utf-8")
-        limit = 75 if not out else 74           # continuation lines start with a space
+        limit = 75 if not out else 74  # continuation lines start with a space
         if len(current) + len(encoded) > limit:
             out.append(current.decode("utf-8"))
             current = b""
@@ -42,16 +47,25 @@ def _utc(value: dt.datetime) -> str:
     return as_utc(value).strftime("%Y%m%dT%H%M%SZ")
 
 
-def _event(uid: str, stamp: dt.datetime, summary: str, *, start: dt.datetime | dt.date,
-           description: str | None = None, location: str | None = None,
-           cancelled: bool = False) -> list[str]:
+def _event(
+    uid: str,
+    stamp: dt.datetime,
+    summary: str,
+    *,
+    start: dt.datetime | dt.date,
+    description: str | None = None,
+    location: str | None = None,
+    cancelled: bool = False,
+) -> list[str]:
     lines = ["BEGIN:VEVENT", f"UID:{uid}", f"DTSTAMP:{_utc(stamp)}"]
     if isinstance(start, dt.datetime):
         lines += [f"DTSTART:{_utc(start)}", f"DTEND:{_utc(start + MEETING_LENGTH)}"]
     else:
-        lines += [f"DTSTART;VALUE=DATE:{start:%Y%m%d}",
-                  f"DTEND;VALUE=DATE:{start + dt.timedelta(days=1):%Y%m%d}",
-                  "TRANSP:TRANSPARENT"]              # a deadline does not make you busy
+        lines += [
+            f"DTSTART;VALUE=DATE:{start:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{start + dt.timedelta(days=1):%Y%m%d}",
+            "TRANSP:TRANSPARENT",
+        ]  # a deadline does not make you busy
     lines.append(f"SUMMARY:{escape(summary)}")
     if location:
         lines.append(f"LOCATION:{escape(location)}")
@@ -67,24 +81,47 @@ def meeting_events(meeting: Meeting, stamp: dt.datetime) -> list[str]:
     body = meeting.body
     cancelled = meeting.status == MeetingStatus.CANCELLED.value
     uid = f"{body.key}-{meeting.date.isoformat()}"
-    lines = _event(f"meeting-{uid}@boardclerk", stamp, body.name, start=meeting.starts_at,
-                   location=meeting.venue, description=meeting.note, cancelled=cancelled)
+    lines = _event(
+        f"meeting-{uid}@boardclerk",
+        stamp,
+        body.name,
+        start=meeting.starts_at,
+        location=meeting.venue,
+        description=meeting.note,
+        cancelled=cancelled,
+    )
     deadlines = meeting_deadlines(meeting)
     due_day = local_date(deadlines.papers_due, body.organisation.timezone or "Europe/London")
-    lines += _event(f"papers-due-{uid}@boardclerk", stamp,
-                    f"Papers due by {DUE_TIME:%H:%M}: {body.name} {meeting.date:%-d %b %Y}",
-                    start=due_day, cancelled=cancelled)
-    lines += _event(f"publication-{uid}@boardclerk", stamp,
-                    f"Publish agenda pack: {body.name} {meeting.date:%-d %b %Y}",
-                    start=deadlines.publication, cancelled=cancelled,
-                    description="; ".join(deadlines.warnings) or None)
+    lines += _event(
+        f"papers-due-{uid}@boardclerk",
+        stamp,
+        f"Papers due by {DUE_TIME:%H:%M}: {body.name} {meeting.date:%-d %b %Y}",
+        start=due_day,
+        cancelled=cancelled,
+    )
+    lines += _event(
+        f"publication-{uid}@boardclerk",
+        stamp,
+        f"Publish agenda pack: {body.name} {meeting.date:%-d %b %Y}",
+        start=deadlines.publication,
+        cancelled=cancelled,
+        description="; ".join(deadlines.warnings) or None,
+    )
     return lines
 
 
-def body_calendar(body: Body, *, now: dt.datetime, meetings: Iterable[Meeting] | None = None) -> str:
+def body_calendar(
+    body: Body, *, now: dt.datetime, meetings: Iterable[Meeting] | None = None
+) -> str:
     """The VCALENDAR text (CRLF line endings) for ``body``."""
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN",
-             "METHOD:PUBLISH", f"X-WR-CALNAME:{escape(body.name)}"]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{escape(body.name)}",
+    ]
     for meeting in meetings if meetings is not None else body.meetings:
         lines += meeting_events(meeting, now)
     lines.append("END:VCALENDAR")

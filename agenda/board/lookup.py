@@ -37,11 +37,15 @@ def get_body(session: Session, key: str) -> Body:
 def get_meeting(session: Session, ref: str) -> Meeting:
     body_key, date = parse_meeting_ref(ref)
     body = get_body(session, body_key)
-    meeting = session.scalar(select(Meeting).where(Meeting.body_id == body.id, Meeting.date == date))
+    meeting = session.scalar(
+        select(Meeting).where(Meeting.body_id == body.id, Meeting.date == date)
+    )
     if meeting is None:
         dates = [m.date.isoformat() for m in body.meetings]
         listed = ", ".join(f"{body.key}:{d}" for d in dates) if dates else "none"
-        raise NotFound(f"The {body.name} has no meeting on {date:%-d %B %Y}. Its meetings: {listed}.")
+        raise NotFound(
+            f"The {body.name} has no meeting on {date:%-d %B %Y}. Its meetings: {listed}."
+        )
     return meeting
 
 
@@ -49,10 +53,14 @@ def get_item(session: Session, item_id: int | str) -> ForwardPlanItem:
     try:
         key = int(str(item_id).strip().lstrip("#"))
     except ValueError:
-        raise InvalidInput(f"'{item_id}' is not an item id. Use the number 'boardclerk forward-plan' shows.") from None
+        raise InvalidInput(
+            f"'{item_id}' is not an item id. Use the number 'boardclerk forward-plan' shows."
+        ) from None
     item = session.get(ForwardPlanItem, key)
     if item is None:
         ids = sorted(session.scalars(select(ForwardPlanItem.id)))
         hint = f"items are numbered {ids[0]}–{ids[-1]}" if ids else "there are no items yet"
-        raise NotFound(f"There is no forward plan item {key}; {hint}. See 'boardclerk forward-plan'.")
+        raise NotFound(
+            f"There is no forward plan item {key}; {hint}. See 'boardclerk forward-plan'."
+        )
     return item

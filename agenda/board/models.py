@@ -74,7 +74,7 @@ class Organisation(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
     holiday_country: Mapped[str] = mapped_column(String(8), default="GB")
     holiday_subdivision: Mapped[str | None] = mapped_column(String(8), default="ENG")
-    closure_days: Mapped[list[Any]] = mapped_column(default=list)   # ISO dates the offices are shut
+    closure_days: Mapped[list[Any]] = mapped_column(default=list)  # ISO dates the offices are shut
     created_at: Mapped[dt.datetime]
 
     bodies: Mapped[list[Body]] = relationship(back_populates="organisation", order_by="Body.id")
@@ -87,9 +87,9 @@ class Body(Base):
     __table_args__ = (UniqueConstraint("organisation_id", "key"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    key: Mapped[str] = mapped_column(String(40))            # the short id used in commands: "hwb"
+    key: Mapped[str] = mapped_column(String(40))  # the short id used in commands: "hwb"
     name: Mapped[str] = mapped_column(String(200))
-    style: Mapped[str] = mapped_column(String(60))          # a house style under templates/styles/
+    style: Mapped[str] = mapped_column(String(60))  # a house style under templates/styles/
     channel: Mapped[str | None] = mapped_column(String(32))
     # Deadline rules as written in the configuration, e.g. {"papers_due": "10 working days before"}.
     deadlines: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -98,10 +98,10 @@ class Body(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     organisation: Mapped[Organisation] = relationship(back_populates="bodies")
-    members: Mapped[list[Member]] = relationship(
-        back_populates="body", order_by="Member.position")
+    members: Mapped[list[Member]] = relationship(back_populates="body", order_by="Member.position")
     meetings: Mapped[list[Meeting]] = relationship(
-        back_populates="body", order_by="Meeting.starts_at")
+        back_populates="body", order_by="Meeting.starts_at"
+    )
 
 
 class Member(Base):
@@ -117,7 +117,7 @@ class Member(Base):
     role: Mapped[str] = mapped_column(String(16), default=Role.MEMBER.value)
     slack_id: Mapped[str | None] = mapped_column(String(32), index=True)
     email: Mapped[str | None] = mapped_column(String(200))
-    position: Mapped[int] = mapped_column(Integer, default=0)   # order in the membership list
+    position: Mapped[int] = mapped_column(Integer, default=0)  # order in the membership list
     active: Mapped[bool] = mapped_column(Boolean, default=True)  # false once they leave the body
 
     body: Mapped[Body] = relationship(back_populates="members")
@@ -130,15 +130,16 @@ class Meeting(Base):
     __table_args__ = (UniqueConstraint("body_id", "date"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id"), index=True)
-    date: Mapped[dt.date] = mapped_column(Date)                # local date in the organisation's zone
-    starts_at: Mapped[dt.datetime]                             # aware, stored as UTC
+    date: Mapped[dt.date] = mapped_column(Date)  # local date in the organisation's zone
+    starts_at: Mapped[dt.datetime]  # aware, stored as UTC
     venue: Mapped[str | None] = mapped_column(String(300))
     status: Mapped[str] = mapped_column(String(16), default=MeetingStatus.SCHEDULED.value)
-    note: Mapped[str | None] = mapped_column(Text)             # e.g. "please note change of start time"
+    note: Mapped[str | None] = mapped_column(Text)  # e.g. "please note change of start time"
 
     body: Mapped[Body] = relationship(back_populates="meetings")
     items: Mapped[list[ForwardPlanItem]] = relationship(
-        back_populates="meeting", order_by="ForwardPlanItem.position")
+        back_populates="meeting", order_by="ForwardPlanItem.position"
+    )
 
     @property
     def ref(self) -> str:
@@ -154,12 +155,12 @@ class ForwardPlanItem(Base):
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), index=True)
     title: Mapped[str] = mapped_column(String(300))
     kind: Mapped[str] = mapped_column(String(16), default=ItemKind.REPORT.value)
-    lead: Mapped[str | None] = mapped_column(String(300))      # lead officer, as the agenda names them
+    lead: Mapped[str | None] = mapped_column(String(300))  # lead officer, as the agenda names them
     exempt: Mapped[bool] = mapped_column(Boolean, default=False)
     exempt_reason: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default=ItemStatus.PLANNED.value)
     position: Mapped[int] = mapped_column(Integer, default=0)  # the clerk's order on the agenda
-    due_override: Mapped[dt.datetime | None]                   # an extension granted by the clerk
+    due_override: Mapped[dt.datetime | None]  # an extension granted by the clerk
     chasing_paused: Mapped[bool] = mapped_column(Boolean, default=False)
     # Items that came from the configuration file keep the key they were imported under, so a
     # second import finds them again instead of adding them twice.
@@ -172,9 +173,9 @@ class ForwardPlanItem(Base):
     meeting: Mapped[Meeting | None] = relationship(back_populates="items")
     body: Mapped[Body] = relationship()
     authors: Mapped[list[ItemAuthor]] = relationship(
-        back_populates="item", order_by="ItemAuthor.id", cascade="all, delete-orphan")
-    moves: Mapped[list[ItemMove]] = relationship(
-        back_populates="item", order_by="ItemMove.id")
+        back_populates="item", order_by="ItemAuthor.id", cascade="all, delete-orphan"
+    )
+    moves: Mapped[list[ItemMove]] = relationship(back_populates="item", order_by="ItemMove.id")
     papers: Mapped[list[Paper]] = relationship(back_populates="item", order_by="Paper.version")
 
     @property
@@ -205,7 +206,7 @@ class ItemMove(Base):
     __tablename__ = "item_moves"
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("forward_plan_items.id"), index=True)
-    action: Mapped[str] = mapped_column(String(16))            # planned | moved | withdrawn
+    action: Mapped[str] = mapped_column(String(16))  # planned | moved | withdrawn
     from_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
     to_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
     reason: Mapped[str | None] = mapped_column(Text)
@@ -232,13 +233,13 @@ class Paper(Base):
     recommendations: Mapped[list[Any]] = mapped_column(default=list)
     exempt_reason: Mapped[str | None] = mapped_column(Text)
     file_name: Mapped[str] = mapped_column(String(300))
-    file_kind: Mapped[str] = mapped_column(String(8))          # docx | pdf
+    file_kind: Mapped[str] = mapped_column(String(8))  # docx | pdf
     file_size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
-    pages: Mapped[int | None] = mapped_column(Integer)          # PDF papers: known at submission
+    pages: Mapped[int | None] = mapped_column(Integer)  # PDF papers: known at submission
     submitted_by: Mapped[str] = mapped_column(String(64))
     submitted_at: Mapped[dt.datetime]
-    due_at: Mapped[dt.datetime | None]                         # the deadline in force at the time
+    due_at: Mapped[dt.datetime | None]  # the deadline in force at the time
     on_time: Mapped[bool] = mapped_column(Boolean, default=True)
     # Report templates ask a late author to say why (the chair decides whether a late item
     # is taken); kept with the version it explains.
@@ -254,7 +255,7 @@ class AuditEvent(Base):
     __tablename__ = "audit_events"
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
-    actor: Mapped[str] = mapped_column(String(64))             # Slack id, "cli:<user>", "system"
+    actor: Mapped[str] = mapped_column(String(64))  # Slack id, "cli:<user>", "system"
     action: Mapped[str] = mapped_column(String(64))
     subject: Mapped[str | None] = mapped_column(String(200))
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -37,8 +37,10 @@ def _member_roles(session: Session, body: Body, actor: Actor) -> set[str]:
     if not actor.slack_id:
         return set()
     rows = session.scalars(
-        select(Member.role).where(Member.body_id == body.id, Member.slack_id == actor.slack_id,
-                                  Member.active.is_(True)))
+        select(Member.role).where(
+            Member.body_id == body.id, Member.slack_id == actor.slack_id, Member.active.is_(True)
+        )
+    )
     return set(rows)
 
 
@@ -59,7 +61,8 @@ def require_clerk(session: Session, body: Body, actor: Actor, doing: str) -> Non
     if not is_clerk(session, body, actor):
         raise PermissionDenied(
             f"Only the clerk of the {body.name} can {doing}.",
-            hint="ask the clerk, or have them add you as clerk in the configuration")
+            hint="ask the clerk, or have them add you as clerk in the configuration",
+        )
 
 
 def is_author(item: ForwardPlanItem, actor: Actor) -> bool:
@@ -71,7 +74,8 @@ def require_can_submit(session: Session, item: ForwardPlanItem, actor: Actor) ->
         return
     raise PermissionDenied(
         f"You are not named as an author of '{item.title}', so you cannot submit its paper.",
-        hint=f"ask the clerk of the {item.body.name} to add you as an author")
+        hint=f"ask the clerk of the {item.body.name} to add you as an author",
+    )
 
 
 def can_see_exempt(session: Session, item: ForwardPlanItem, actor: Actor) -> bool:

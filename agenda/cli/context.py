@@ -64,8 +64,10 @@ def ensure_schema(engine: Engine) -> None:
     if engine.dialect.name == "sqlite":
         upgrade(engine)
         return
-    raise BoardclerkError(f"The database schema is at {current or 'nothing'}, not {head}.",
-                          hint="run 'boardclerk db upgrade'")
+    raise BoardclerkError(
+        f"The database schema is at {current or 'nothing'}, not {head}.",
+        hint="run 'boardclerk db upgrade'",
+    )
 
 
 class BoardclerkGroup(click.Group):
@@ -92,5 +94,3 @@ def local_tz(session: Session) -> ZoneInfo:
 
     tz = session.scalar(select(Organisation.timezone).limit(1))
     return ZoneInfo(tz or "Europe/London")
-
-

@@ -16,22 +16,46 @@ from agenda.db.engine import database_url
 
 
 @click.group(cls=BoardclerkGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", "config_path", envvar="BOARDCLERK_CONFIG", default=None,
-              help="Configuration file (default $BOARDCLERK_CONFIG, else ./boardclerk.yaml).")
-@click.option("--database-url", "db_url", envvar="DATABASE_URL", default=None,
-              help="SQLAlchemy URL (default $DATABASE_URL, else sqlite:///boardclerk.db).")
+@click.option(
+    "--config",
+    "config_path",
+    envvar="BOARDCLERK_CONFIG",
+    default=None,
+    help="Configuration file (default $BOARDCLERK_CONFIG, else ./boardclerk.yaml).",
+)
+@click.option(
+    "--database-url",
+    "db_url",
+    envvar="DATABASE_URL",
+    default=None,
+    help="SQLAlchemy URL (default $DATABASE_URL, else sqlite:///boardclerk.db).",
+)
 @click.version_option(package_name="boardclerk")
 @click.pass_context
 def main(ctx: click.Context, config_path: str | None, db_url: str | None) -> None:
     """boardclerk: the paperwork of board and committee meetings, from Slack."""
-    ctx.obj = Context(database_url=db_url or database_url(), config_path=config_path,
-                      clock=Clock())
+    ctx.obj = Context(database_url=db_url or database_url(), config_path=config_path, clock=Clock())
 
 
-for command in (setup.init, setup.import_, setup.db, setup.demo,
-                plan.meetings, plan.forward_plan_cmd, plan.status, plan.submit,
-                plan.add_item_cmd, plan.move_item_cmd, plan.withdraw_item_cmd,
-                reminders.calendar_cmd, reminders.reminders_cmd, pack.pack,
-                minutes.minutes_cmd, minutes.apologies_cmd, minutes.declare_cmd,
-                minutes.approved_minutes_cmd, publish.publish):
+for command in (
+    setup.init,
+    setup.import_,
+    setup.db,
+    setup.demo,
+    plan.meetings,
+    plan.forward_plan_cmd,
+    plan.status,
+    plan.submit,
+    plan.add_item_cmd,
+    plan.move_item_cmd,
+    plan.withdraw_item_cmd,
+    reminders.calendar_cmd,
+    reminders.reminders_cmd,
+    pack.pack,
+    minutes.minutes_cmd,
+    minutes.apologies_cmd,
+    minutes.declare_cmd,
+    minutes.approved_minutes_cmd,
+    publish.publish,
+):
     main.add_command(command)

@@ -13,6 +13,7 @@ from agenda.pack.readiness import render_readiness
 
 # --- what is planned ------------------------------------------------------------------------
 
+
 @click.command()
 @click.option("--body", "body_key", default=None, help="Only this body's meetings.")
 @click.option("--all", "show_all", is_flag=True, help="Include past meetings.")
@@ -31,17 +32,23 @@ def meetings(obj: Context, body_key: str | None, show_all: bool) -> None:
         query = select(Meeting).order_by(Meeting.starts_at, Meeting.body_id)
         if body_key:
             query = query.where(Meeting.body_id == get_body(session, body_key).id)
-        if not show_all:   # the same window as the forward plan: from half a day ago on
+        if not show_all:  # the same window as the forward plan: from half a day ago on
             query = query.where(Meeting.starts_at >= now - dt.timedelta(hours=12))
         found = list(session.scalars(query))
         if not found:
             click.echo("No meetings." + ("" if show_all else " (use --all for past ones)"))
         for meeting in found:
             ready = readiness_of(session, meeting, now=now)
-            due = f"papers due {ready.papers_due.astimezone(tz):%a %-d %b %H:%M}" if ready.papers_due else ""
+            due = (
+                f"papers due {ready.papers_due.astimezone(tz):%a %-d %b %H:%M}"
+                if ready.papers_due
+                else ""
+            )
             pub = f", publish by {ready.publication:%a %-d %b}" if ready.publication else ""
-            click.echo(f"{ready.meeting_ref:<20} {ready.starts_at.astimezone(tz):%a %-d %b %Y %H:%M}  "
-                       f"{ready.status:<10} {ready.body_name} — {ready.venue or 'venue to be set'}")
+            click.echo(
+                f"{ready.meeting_ref:<20} {ready.starts_at.astimezone(tz):%a %-d %b %Y %H:%M}  "
+                f"{ready.status:<10} {ready.body_name} — {ready.venue or 'venue to be set'}"
+            )
             click.echo(f"{'':<20} {due}{pub}; {ready.headline()}")
 
 
@@ -55,12 +62,17 @@ def forward_plan_cmd(obj: Context, body_key: str | None, show_all: bool) -> None
 
     with obj.session() as session:
         tz = local_tz(session)
-        plans = forward_plan(session, body_key=body_key,
-                             now=None if show_all else obj.clock.now(),
-                             include_withdrawn=show_all)
+        plans = forward_plan(
+            session,
+            body_key=body_key,
+            now=None if show_all else obj.clock.now(),
+            include_withdrawn=show_all,
+        )
         for plan in plans:
-            click.echo(f"{plan.meeting_ref}  {plan.starts_at.astimezone(tz):%a %-d %b %Y %H:%M}  "
-                       f"{plan.body_name} ({plan.status})")
+            click.echo(
+                f"{plan.meeting_ref}  {plan.starts_at.astimezone(tz):%a %-d %b %Y %H:%M}  "
+                f"{plan.body_name} ({plan.status})"
+            )
             if not plan.items:
                 click.echo("    (nothing planned)")
             for item in plan.items:
@@ -94,9 +106,17 @@ def status(obj: Context, meeting: str) -> None:
 @click.option("--recommendation", "recommendations", multiple=True)
 @click.option("--late-reason", default=None, help="Why the paper is late (if it is).")
 @pass_context
-def submit(obj: Context, meeting: str, item: str, file: str, title: str | None,
-           presenter: str | None, executive_summary: str | None,
-           recommendations: tuple[str, ...], late_reason: str | None) -> None:
+def submit(
+    obj: Context,
+    meeting: str,
+    item: str,
+    file: str,
+    title: str | None,
+    presenter: str | None,
+    executive_summary: str | None,
+    recommendations: tuple[str, ...],
+    late_reason: str | None,
+) -> None:
     """File a paper received by other means (e-mail, post) for ITEM of MEETING, as the clerk."""
     from agenda.board.lookup import get_item, get_meeting
     from agenda.errors import InvalidInput
@@ -107,38 +127,77 @@ def submit(obj: Context, meeting: str, item: str, file: str, title: str | None,
         target = get_meeting(session, meeting)
         found = get_item(session, item)
         if found.meeting_id != target.id:
-            raise InvalidInput(f"Item #{found.id} '{found.title}' is not on {target.ref}"
-                               + (f"; it is planned for {found.meeting.ref}." if found.meeting else "."))
-        receipt = submit_paper(session, obj.store, actor=obj.actor, item_id=found.id,
-                               file_name=path.name, data=path.read_bytes(), title=title,
-                               presenter=presenter, executive_summary=executive_summary,
-                               recommendations=list(recommendations), late_reason=late_reason,
-                               now=obj.clock.now(), source="cli")
+            raise InvalidInput(
+                f"Item #{found.id} '{found.title}' is not on {target.ref}"
+                + (f"; it is planned for {found.meeting.ref}." if found.meeting else ".")
+            )
+        receipt = submit_paper(
+            session,
+            obj.store,
+            actor=obj.actor,
+            item_id=found.id,
+            file_name=path.name,
+            data=path.read_bytes(),
+            title=title,
+            presenter=presenter,
+            executive_summary=executive_summary,
+            recommendations=list(recommendations),
+            late_reason=late_reason,
+            now=obj.clock.now(),
+            source="cli",
+        )
         click.echo(receipt.summary(str(local_tz(session))))
 
 
 # --- forward plan changes -------------------------------------------------------------------
 
+
 @click.command("add-item")
 @click.argument("meeting")
 @click.argument("title")
-@click.option("--kind", default="report", type=click.Choice(["report", "presentation", "verbal", "discussion"]))
+@click.option(
+    "--kind",
+    default="report",
+    type=click.Choice(["report", "presentation", "verbal", "discussion"]),
+)
 @click.option("--lead", default=None)
 @click.option("--author", "authors", multiple=True, help="Slack user id, name or e-mail.")
 @click.option("--exempt-reason", default=None, help="Makes the item exempt (Part B).")
 @pass_context
-def add_item_cmd(obj: Context, meeting: str, title: str, kind: str, lead: str | None,
-                 authors: tuple[str, ...], exempt_reason: str | None) -> None:
+def add_item_cmd(
+    obj: Context,
+    meeting: str,
+    title: str,
+    kind: str,
+    lead: str | None,
+    authors: tuple[str, ...],
+    exempt_reason: str | None,
+) -> None:
     """Plan a new item for MEETING."""
     from agenda.board.config import SLACK_ID
     from agenda.plan.items import AuthorRef, add_item
 
-    refs = [AuthorRef(slack_id=a) if SLACK_ID.match(a) else
-            AuthorRef(email=a) if "@" in a else AuthorRef(name=a) for a in authors]
+    refs = [
+        AuthorRef(slack_id=a)
+        if SLACK_ID.match(a)
+        else AuthorRef(email=a)
+        if "@" in a
+        else AuthorRef(name=a)
+        for a in authors
+    ]
     with obj.session() as session:
-        view = add_item(session, actor=obj.actor, meeting_ref=meeting, title=title, kind=kind,
-                        lead=lead, authors=refs, exempt=bool(exempt_reason),
-                        exempt_reason=exempt_reason, now=obj.clock.now())
+        view = add_item(
+            session,
+            actor=obj.actor,
+            meeting_ref=meeting,
+            title=title,
+            kind=kind,
+            lead=lead,
+            authors=refs,
+            exempt=bool(exempt_reason),
+            exempt_reason=exempt_reason,
+            now=obj.clock.now(),
+        )
     click.echo(f"Added #{view.id} '{view.title}' to {view.meeting_ref}.")
     for note in view.notes:
         click.echo(f"note: {note}", err=True)
@@ -154,8 +213,14 @@ def move_item_cmd(obj: Context, item: str, meeting: str, reason: str | None) -> 
     from agenda.plan.items import move_item
 
     with obj.session() as session:
-        view = move_item(session, actor=obj.actor, item_id=item, to_meeting_ref=meeting,
-                         reason=reason, now=obj.clock.now())
+        view = move_item(
+            session,
+            actor=obj.actor,
+            item_id=item,
+            to_meeting_ref=meeting,
+            reason=reason,
+            now=obj.clock.now(),
+        )
     click.echo(f"Moved #{view.id} '{view.title}' to {view.meeting_ref}.")
     for note in view.notes:
         click.echo(f"note: {note}", err=True)
@@ -170,10 +235,9 @@ def withdraw_item_cmd(obj: Context, item: str, reason: str | None) -> None:
     from agenda.plan.items import withdraw_item
 
     with obj.session() as session:
-        view = withdraw_item(session, actor=obj.actor, item_id=item, reason=reason,
-                             now=obj.clock.now())
+        view = withdraw_item(
+            session, actor=obj.actor, item_id=item, reason=reason, now=obj.clock.now()
+        )
     click.echo(f"Withdrew #{view.id} '{view.title}'.")
     for note in view.notes:
         click.echo(f"note: {note}", err=True)
-
-

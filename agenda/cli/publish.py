@@ -19,8 +19,9 @@ from agenda.pack.publication import publish_meeting
 def publish(obj: Context, meeting: str) -> None:
     """Publish the agenda of MEETING (BODY:DATE), as the clerk. Build the pack first."""
     with obj.session() as session:
-        notice = publish_meeting(session, obj.store, actor=obj.actor, meeting_ref=meeting,
-                                 now=obj.clock.now())
+        notice = publish_meeting(
+            session, obj.store, actor=obj.actor, meeting_ref=meeting, now=obj.clock.now()
+        )
     verb = "Published again" if notice.republished else "Published"
     click.echo(f"{verb} {notice.meeting_ref}: {notice.notice_text()}")
     click.echo(f"  Pack: {notice.pack_file_name} ({notice.pack_path})")
@@ -28,9 +29,11 @@ def publish(obj: Context, meeting: str) -> None:
         click.echo(f"  Notice goes to the channel {notice.channel}.")
     else:
         click.echo(f"  Notice goes to {len(notice.member_slack_ids)} members by direct message.")
-    click.echo("  The meeting notice is posted in Slack by the bot, when the clerk presses "
-               "'Publish to members' (on the pack the bot sent them, or on App Home); nothing "
-               "was posted from here.")
+    click.echo(
+        "  The meeting notice is posted in Slack by the bot, when the clerk presses "
+        "'Publish to members' (on the pack the bot sent them, or on App Home); nothing "
+        "was posted from here."
+    )
     for warning in (notice.late_warning(), notice.stale_warning()):
         if warning:
             click.echo(f"warning: {warning}", err=True)

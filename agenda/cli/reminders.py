@@ -16,8 +16,13 @@ from agenda.outbox.timeline import reminder_timeline
 
 @click.command("calendar")
 @click.argument("body_key", metavar="BODY")
-@click.option("--out", "out_path", default=None, type=click.Path(dir_okay=False),
-              help="Write the .ics file here (default: print it).")
+@click.option(
+    "--out",
+    "out_path",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Write the .ics file here (default: print it).",
+)
 @pass_context
 def calendar_cmd(obj: Context, body_key: str, out_path: str | None) -> None:
     """An iCalendar file of BODY's meetings, papers-due and publication deadlines."""
@@ -34,9 +39,13 @@ def calendar_cmd(obj: Context, body_key: str, out_path: str | None) -> None:
 
 @click.command("reminders")
 @click.argument("meeting")
-@click.option("--status", "statuses", multiple=True,
-              type=click.Choice(["pending", "sending", "sent", "failed", "cancelled",
-                                 "superseded"]), help="Only these (repeatable).")
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice(["pending", "sending", "sent", "failed", "cancelled", "superseded"]),
+    help="Only these (repeatable).",
+)
 @pass_context
 def reminders_cmd(obj: Context, meeting: str, statuses: tuple[str, ...]) -> None:
     """The reminders of MEETING (BODY:DATE): who, when, and whether they went."""
@@ -44,8 +53,10 @@ def reminders_cmd(obj: Context, meeting: str, statuses: tuple[str, ...]) -> None
         m = get_meeting(session, meeting)
         tz = ZoneInfo(m.body.organisation.timezone or "Europe/London")
         deadlines = meeting_deadlines(m)
-        click.echo(f"{m.ref}: papers due {deadlines.papers_due.astimezone(tz):%a %-d %b %H:%M}, "
-                   f"publish by {deadlines.publication:%a %-d %b}")
+        click.echo(
+            f"{m.ref}: papers due {deadlines.papers_due.astimezone(tz):%a %-d %b %H:%M}, "
+            f"publish by {deadlines.publication:%a %-d %b}"
+        )
         for warning in deadlines.warnings:
             click.echo(f"  note: {warning}")
         entries = reminder_timeline(session, m, statuses=statuses or None)

@@ -13,6 +13,7 @@ from agenda.errors import BoardclerkError
 
 # --- set-up ---------------------------------------------------------------------------------
 
+
 @click.command()
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @click.argument("path", default="boardclerk.yaml", type=click.Path(dir_okay=False))
@@ -37,7 +38,7 @@ def import_(obj: Context, path: str | None) -> None:
     from agenda.plan.importer import import_config
 
     path = path or obj.config_path or "boardclerk.yaml"
-    config = load_config(path)            # every problem reported before anything is written
+    config = load_config(path)  # every problem reported before anything is written
     with obj.session() as session:
         report = import_config(session, config, now=obj.clock.now(), actor=obj.actor)
     click.echo(report.summary())
@@ -65,13 +66,17 @@ def db_upgrade(obj: Context) -> None:
 
 # --- the demo -------------------------------------------------------------------------------
 
+
 @click.command()
-@click.option("--out", "out_dir", default="boardclerk-demo", type=click.Path(file_okay=False),
-              help="Where to write the documents (default ./boardclerk-demo).")
+@click.option(
+    "--out",
+    "out_dir",
+    default="boardclerk-demo",
+    type=click.Path(file_okay=False),
+    help="Where to write the documents (default ./boardclerk-demo).",
+)
 def demo(out_dir: str) -> None:
     """Run the whole product offline on a sample board, writing documents to --out."""
     from agenda.demo.run import run_demo
 
     run_demo(Path(out_dir), echo=click.echo)
-
-

@@ -23,9 +23,9 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     busy timeout so the web process and a worker can share one file."""
     url = url or database_url()
     if url.startswith("postgres://"):  # Heroku-style URLs
-        url = "postgresql+psycopg://" + url[len("postgres://"):]
+        url = "postgresql+psycopg://" + url[len("postgres://") :]
     elif url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"timeout": 30, "check_same_thread": False})
         path = url.split("///", 1)[-1]

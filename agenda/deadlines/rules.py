@@ -23,23 +23,43 @@ Unit = Literal["working", "clear", "calendar", "on"]
 ACCEPTED_FORMS = (
     '"N working days before", "N working days before due", "N working days after due", '
     '"N clear days before", "N days before", "on due", "on publication", "on meeting" '
-    '(anchors: meeting, due, publication)')
+    "(anchors: meeting, due, publication)"
+)
 
 MAX_DAYS = 366
 
 _ANCHOR_WORDS: dict[str, Anchor] = {
-    "meeting": "meeting", "the meeting": "meeting",
-    "due": "due", "the due date": "due", "due date": "due", "deadline": "due",
-    "the deadline": "due", "papers due": "due",
-    "publication": "publication", "the publication date": "publication",
-    "publication date": "publication", "publication day": "publication",
+    "meeting": "meeting",
+    "the meeting": "meeting",
+    "due": "due",
+    "the due date": "due",
+    "due date": "due",
+    "deadline": "due",
+    "the deadline": "due",
+    "papers due": "due",
+    "publication": "publication",
+    "the publication date": "publication",
+    "publication date": "publication",
+    "publication day": "publication",
 }
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                 "eight": 8, "nine": 9, "ten": 10, "a": 1}
+_NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "a": 1,
+}
 
 _RELATIVE = re.compile(
     r"^(?P<n>\d+|[a-z]+)\s+(?P<unit>working\s+days?|clear\s+days?|days?|calendar\s+days?)\s+"
-    r"(?P<dir>before|after)(?:\s+(?P<anchor>.+))?$")
+    r"(?P<dir>before|after)(?:\s+(?P<anchor>.+))?$"
+)
 _ON = re.compile(r"^on(?:\s+the)?(?:\s+day\s+of)?\s+(?P<anchor>.+)$")
 
 
@@ -50,7 +70,7 @@ class Rule:
     text: str
     unit: Unit
     n: int
-    direction: int            # -1 before, +1 after, 0 on
+    direction: int  # -1 before, +1 after, 0 on
     anchor: Anchor | None
 
     def resolved_anchor(self, default: Anchor) -> Anchor:
@@ -66,8 +86,10 @@ class Rule:
 
 
 def _bad(text: str, why: str) -> InvalidInput:
-    return InvalidInput(f"Cannot read the deadline rule '{text}': {why}.",
-                        hint=f"write it as one of {ACCEPTED_FORMS}")
+    return InvalidInput(
+        f"Cannot read the deadline rule '{text}': {why}.",
+        hint=f"write it as one of {ACCEPTED_FORMS}",
+    )
 
 
 def _anchor(text: str, word: str | None) -> Anchor | None:
@@ -76,7 +98,9 @@ def _anchor(text: str, word: str | None) -> Anchor | None:
     try:
         return _ANCHOR_WORDS[word.strip()]
     except KeyError:
-        raise _bad(text, f"'{word.strip()}' is not something a deadline can be relative to") from None
+        raise _bad(
+            text, f"'{word.strip()}' is not something a deadline can be relative to"
+        ) from None
 
 
 def parse_rule(text: str) -> Rule:
@@ -102,13 +126,19 @@ def _parse(text: str) -> Rule:
         if n > MAX_DAYS:
             raise _bad(text, f"{n} days is more than a year")
         unit_word = match["unit"]
-        unit: Unit = ("working" if unit_word.startswith("working") else
-                      "clear" if unit_word.startswith("clear") else "calendar")
+        unit: Unit = (
+            "working"
+            if unit_word.startswith("working")
+            else "clear"
+            if unit_word.startswith("clear")
+            else "calendar"
+        )
         direction = -1 if match["dir"] == "before" else 1
         if unit == "clear" and direction == 1:
             raise _bad(text, "clear days only count back before something")
-        return Rule(text=text, unit=unit, n=n, direction=direction,
-                    anchor=_anchor(text, match["anchor"]))
+        return Rule(
+            text=text, unit=unit, n=n, direction=direction, anchor=_anchor(text, match["anchor"])
+        )
     match = _ON.match(norm)
     if match:
         return Rule(text=text, unit="on", n=0, direction=0, anchor=_anchor(text, match["anchor"]))

@@ -40,7 +40,8 @@ class WorkCalendar:
         if self.country == "GB" and self.subdivision not in (None, *SUBDIVISIONS):
             raise InvalidInput(
                 f"'{self.subdivision}' is not a part of the UK the holiday calendar knows.",
-                hint="use one of ENG, WLS, SCT, NIR")
+                hint="use one of ENG, WLS, SCT, NIR",
+            )
 
     def holiday_name(self, day: dt.date) -> str | None:
         """The public holiday on ``day`` (e.g. "Easter Monday"), or None."""
@@ -123,18 +124,21 @@ def _closure_dates(values: Iterable[Any]) -> frozenset[dt.date]:
                 days.add(dt.date.fromisoformat(str(value)))
             except ValueError:
                 raise InvalidInput(
-                    f"Closure day '{value}' is not a date.", hint="write it as YYYY-MM-DD") from None
+                    f"Closure day '{value}' is not a date.", hint="write it as YYYY-MM-DD"
+                ) from None
     return frozenset(days)
 
 
 @lru_cache(maxsize=256)
 def _calendar(country: str, subdivision: str | None, closures: tuple[str, ...]) -> WorkCalendar:
-    return WorkCalendar(country=country or "GB", subdivision=subdivision,
-                        closures=_closure_dates(closures))
+    return WorkCalendar(
+        country=country or "GB", subdivision=subdivision, closures=_closure_dates(closures)
+    )
 
 
 def calendar_for(organisation: Any) -> WorkCalendar:
     """The working-day calendar of an :class:`agenda.board.models.Organisation`."""
     closures = tuple(sorted(str(v) for v in (organisation.closure_days or ())))
-    return _calendar(organisation.holiday_country or "GB", organisation.holiday_subdivision,
-                     closures)
+    return _calendar(
+        organisation.holiday_country or "GB", organisation.holiday_subdivision, closures
+    )

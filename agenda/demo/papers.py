@@ -58,11 +58,23 @@ from agenda.demo.prose import (
 STYLES = ("council-appendix", "council-agenda-item", "company-board")
 
 __all__ = [
-    "STYLES", "SampleReport", "make_report_docx", "make_report_pdf", "sample_reports",
+    "STYLES",
+    "SampleReport",
+    "make_report_docx",
+    "make_report_pdf",
+    "sample_reports",
     "sample_report_for",
-    "make_macro_docm", "make_encrypted_pdf", "make_owner_only_pdf", "make_corrupt_docx",
-    "make_corrupt_pdf", "make_zip_bomb_docx", "make_fake_pdf_named_docx", "make_legacy_doc",
-    "make_xlsx", "make_html_sign_in_page", "make_password_protected_docx",
+    "make_macro_docm",
+    "make_encrypted_pdf",
+    "make_owner_only_pdf",
+    "make_corrupt_docx",
+    "make_corrupt_pdf",
+    "make_zip_bomb_docx",
+    "make_fake_pdf_named_docx",
+    "make_legacy_doc",
+    "make_xlsx",
+    "make_html_sign_in_page",
+    "make_password_protected_docx",
 ]
 
 
@@ -71,23 +83,24 @@ class SampleReport:
     """What a report author types on the cover of a paper."""
 
     title: str
-    author: str                      # "Name, Job title, Organisation"; "; " between several
-    presenter: str                   # "Name, Job title"
-    lead: str                        # job title of the lead officer
-    executive_summary: str           # paragraphs separated by blank lines
-    recommendations: list[str]       # verb phrases: "Approve the Better Care Fund plan …"
+    author: str  # "Name, Job title, Organisation"; "; " between several
+    presenter: str  # "Name, Job title"
+    lead: str  # job title of the lead officer
+    executive_summary: str  # paragraphs separated by blank lines
+    recommendations: list[str]  # verb phrases: "Approve the Better Care Fund plan …"
     meeting_date: dt.date
     body_name: str
     exempt_reason: str | None = None
-    topic_index: int = field(default=0, repr=False)   # which prose vocabulary to use
+    topic_index: int = field(default=0, repr=False)  # which prose vocabulary to use
 
 
 # ---------------------------------------------------------------------------------------------
 # Sample report metadata
 
 
-def sample_reports(body_name: str, meeting_date: dt.date, count: int,
-                   seed: int = 0) -> list[SampleReport]:
+def sample_reports(
+    body_name: str, meeting_date: dt.date, count: int, seed: int = 0
+) -> list[SampleReport]:
     """``count`` varied reports for one meeting, deterministic for ``seed``.
 
     Public reports come first in a shuffled order; when ``count`` is 5 or more the exempt Care
@@ -107,17 +120,37 @@ def sample_reports(body_name: str, meeting_date: dt.date, count: int,
     return reports
 
 
-def sample_report_for(title: str, body_name: str, meeting_date: dt.date, *,
-                      lead: str | None = None, exempt_reason: str | None = None,
-                      seed: int = 0) -> SampleReport:
+def sample_report_for(
+    title: str,
+    body_name: str,
+    meeting_date: dt.date,
+    *,
+    lead: str | None = None,
+    exempt_reason: str | None = None,
+    seed: int = 0,
+) -> SampleReport:
     """A report whose prose and recommendations fit ``title`` (the nearest topic's vocabulary):
     for papers planned under a given title, as in the demo."""
-    probe = SampleReport(title=title, author="", presenter="", lead="", executive_summary="",
-                         recommendations=[], meeting_date=meeting_date, body_name=body_name,
-                         topic_index=-1)
+    probe = SampleReport(
+        title=title,
+        author="",
+        presenter="",
+        lead="",
+        executive_summary="",
+        recommendations=[],
+        meeting_date=meeting_date,
+        body_name=body_name,
+        topic_index=-1,
+    )
     topic = _topic_of(probe)
-    report = _report_for(topic, TOPICS.index(topic), body_name, meeting_date,
-                         random.Random(f"report-for-{title}-{seed}"), 0)
+    report = _report_for(
+        topic,
+        TOPICS.index(topic),
+        body_name,
+        meeting_date,
+        random.Random(f"report-for-{title}-{seed}"),
+        0,
+    )
     report.title = title
     if lead:
         report.lead = lead
@@ -126,31 +159,43 @@ def sample_report_for(title: str, body_name: str, meeting_date: dt.date, *,
     return report
 
 
-def _report_for(topic: Topic, index: int, body_name: str, meeting_date: dt.date,
-                rng: random.Random, rounds: int) -> SampleReport:
+def _report_for(
+    topic: Topic, index: int, body_name: str, meeting_date: dt.date, rng: random.Random, rounds: int
+) -> SampleReport:
     title = fill_topic_text(topic.title, meeting_date, rng)
     if rounds:
         title += " – Update" if rounds == 1 else f" – Update {rounds}"
     presenter = f"{person(rng)}, {topic.lead}"
-    authors = [f"{person(rng)}, {rng.choice(AUTHOR_ROLES)}, {rng.choice(ORGANISATIONS)}"
-               for _ in range(rng.choice((1, 1, 2)))]
+    authors = [
+        f"{person(rng)}, {rng.choice(AUTHOR_ROLES)}, {rng.choice(ORGANISATIONS)}"
+        for _ in range(rng.choice((1, 1, 2)))
+    ]
     prose = Prose(topic, meeting_date, rng)
     summary = "\n\n".join(
         [f"This report presents {topic.subject} to the Board. " + prose.paragraph((1, 2))]
-        + [prose.paragraph((2, 3)) for _ in range(rng.randint(1, 2))])
+        + [prose.paragraph((2, 3)) for _ in range(rng.randint(1, 2))]
+    )
     recs = [fill_topic_text(r, meeting_date, rng) for r in topic.recommendations]
     recs = recs[: rng.randint(max(2, len(recs) - 1), len(recs))]
     return SampleReport(
-        title=title, author="; ".join(authors), presenter=presenter, lead=topic.lead,
-        executive_summary=summary, recommendations=[r[0].upper() + r[1:] for r in recs],
-        meeting_date=meeting_date, body_name=body_name, exempt_reason=topic.exempt_reason,
+        title=title,
+        author="; ".join(authors),
+        presenter=presenter,
+        lead=topic.lead,
+        executive_summary=summary,
+        recommendations=[r[0].upper() + r[1:] for r in recs],
+        meeting_date=meeting_date,
+        body_name=body_name,
+        exempt_reason=topic.exempt_reason,
         topic_index=index,
     )
 
 
 def _topic_of(report: SampleReport) -> Topic:
-    if 0 <= report.topic_index < len(TOPICS) and TOPICS[report.topic_index].title.split()[0] \
-            in report.title:
+    if (
+        0 <= report.topic_index < len(TOPICS)
+        and TOPICS[report.topic_index].title.split()[0] in report.title
+    ):
         return TOPICS[report.topic_index]
     # A report built by hand: borrow the vocabulary of the topic whose title shares most words.
     words = set(report.title.lower().split())
@@ -161,26 +206,26 @@ def _topic_of(report: SampleReport) -> Topic:
 # Layout model: blocks with an estimated height, paginated before they are written
 
 
-FONT = "Arial"          # LibreOffice substitutes Liberation Sans: same metrics as Helvetica
+FONT = "Arial"  # LibreOffice substitutes Liberation Sans: same metrics as Helvetica
 BODY_PT = 11.0
 TABLE_PT = 10.0
-LINE = 1.17             # line height / font size for Liberation Sans at single spacing
+LINE = 1.17  # line height / font size for Liberation Sans at single spacing
 SPACE_AFTER = 6.0
 MARGIN_MM = 25.4
-FILL = 0.9             # fill each page to this share of its height, then start a new page
+FILL = 0.9  # fill each page to this share of its height, then start a new page
 
 
 @dataclass
 class Block:
-    kind: str                        # para | heading | title | bullets | table | fields | appendix
+    kind: str  # para | heading | title | bullets | table | fields | appendix
     text: str = ""
     items: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
-    widths: list[float] = field(default_factory=list)   # column share, sums to 1
+    widths: list[float] = field(default_factory=list)  # column share, sums to 1
     bold: bool = False
     break_before: bool = False
     landscape: bool = False
-    lettered: bool = False           # bullets that carry their own "a)" labels
+    lettered: bool = False  # bullets that carry their own "a)" labels
 
 
 def _content_box(landscape_page: bool) -> tuple[float, float]:
@@ -207,13 +252,18 @@ def _height(block: Block, width: float) -> float:
     if block.kind in ("table", "fields", "appendix"):
         caption = 0.0
         if block.text:
-            caption = (13.0 * LINE + 18) if block.kind == "appendix" else \
-                _lines(block.text, width, BODY_PT) * body + SPACE_AFTER
-        total = caption + SPACE_AFTER   # the empty paragraph after a table
+            caption = (
+                (13.0 * LINE + 18)
+                if block.kind == "appendix"
+                else _lines(block.text, width, BODY_PT) * body + SPACE_AFTER
+            )
+        total = caption + SPACE_AFTER  # the empty paragraph after a table
         size = TABLE_PT if block.kind != "fields" else BODY_PT
         for row in block.rows:
-            cells = [_lines(text, width * share - 11, size, bold=(block.kind == "fields"))
-                     for text, share in zip(row, block.widths, strict=True)]
+            cells = [
+                _lines(text, width * share - 11, size, bold=(block.kind == "fields"))
+                for text, share in zip(row, block.widths, strict=True)
+            ]
             total += max(cells) * size * LINE + 2
         return total
     raise ValueError(block.kind)
@@ -231,8 +281,9 @@ class Paginator:
         h = _height(block, width)
         # Keep a heading with at least a few lines of what follows it.
         need = h + (4 * BODY_PT * LINE if block.kind == "heading" else 0)
-        block.break_before = block.break_before or (self.used > 0 and
-                                                    self.used + need > height * FILL)
+        block.break_before = block.break_before or (
+            self.used > 0 and self.used + need > height * FILL
+        )
         if block.break_before:
             self.page += 1
             self.used = 0.0
@@ -281,8 +332,12 @@ class _Paper:
         self.seed = seed
         self.topic = _topic_of(report)
         self.rng = random.Random(f"{report.title}-{style}-{seed}")
-        self.prose = Prose(self.topic, report.meeting_date, self.rng,
-                           running_numbers=(style == "council-agenda-item"))
+        self.prose = Prose(
+            self.topic,
+            report.meeting_date,
+            self.rng,
+            running_numbers=(style == "council-agenda-item"),
+        )
         self.numbers = Numberer(running=(style == "council-agenda-item"))
 
     # -- cover ----------------------------------------------------------------------------
@@ -290,58 +345,90 @@ class _Paper:
     def head(self, *, compact: bool = False) -> list[Block]:
         """Cover and opening sections; ``compact`` leaves out what a one-page paper can't hold."""
         r = self.report
-        blocks = {"council-appendix": self._city_cover, "council-agenda-item": self._county_cover,
-                  "company-board": self._company_cover}[self.style](compact)
+        blocks = {
+            "council-appendix": self._city_cover,
+            "council-agenda-item": self._county_cover,
+            "company-board": self._company_cover,
+        }[self.style](compact)
         num = self.numbers
         county = self.style == "council-agenda-item"
         if county or not compact:
             blocks.append(num.heading("Purpose of report" if county else "Purpose of the report"))
-            blocks.append(num.paragraph(f"The purpose of this report is to present "
-                                        f"{self.topic.subject} to the {self._board()} and to seek "
-                                        f"its views."))
+            blocks.append(
+                num.paragraph(
+                    f"The purpose of this report is to present "
+                    f"{self.topic.subject} to the {self._board()} and to seek "
+                    f"its views."
+                )
+            )
         if county:
             summary = r.executive_summary.split("\n\n")
             for para in summary[:1] if compact else summary:
                 blocks.append(num.paragraph(para))
-            blocks.append(num.heading("Recommendation" if len(r.recommendations) == 1
-                                      else "Recommendations"))
+            blocks.append(
+                num.heading("Recommendation" if len(r.recommendations) == 1 else "Recommendations")
+            )
             blocks.append(num.paragraph(f"It is recommended that the {self._board()}:"))
             blocks.append(Block("bullets", items=_lettered(r.recommendations), lettered=True))
             if not compact:
                 blocks.append(num.heading("Policy Framework and Previous Decisions"))
                 blocks.append(num.paragraph(self.prose.paragraph((2, 3))))
         blocks.append(num.heading("Background"))
-        blocks.append(num.paragraph("The table below summarises the latest position." if compact
-                                    else self.prose.paragraph()))
-        blocks.append(Block("table", text=f"Table 1: {self.topic.subject[0].upper()}"
-                            f"{self.topic.subject[1:]} – key measures",
-                            rows=self.prose.table_rows(3 if compact else self.rng.randint(3, 4)),
-                            widths=[0.44, 0.14, 0.14, 0.14, 0.14]))
+        blocks.append(
+            num.paragraph(
+                "The table below summarises the latest position."
+                if compact
+                else self.prose.paragraph()
+            )
+        )
+        blocks.append(
+            Block(
+                "table",
+                text=f"Table 1: {self.topic.subject[0].upper()}"
+                f"{self.topic.subject[1:]} – key measures",
+                rows=self.prose.table_rows(3 if compact else self.rng.randint(3, 4)),
+                widths=[0.44, 0.14, 0.14, 0.14, 0.14],
+            )
+        )
         return blocks
 
     def _board(self) -> str:
         name = self.report.body_name
-        return "Health and Wellbeing Board" if "health and wellbeing board" in name.lower() \
-            else name
+        return (
+            "Health and Wellbeing Board" if "health and wellbeing board" in name.lower() else name
+        )
 
     def _exempt_blocks(self) -> list[Block]:
         if not self.report.exempt_reason:
             return []
-        return [Block("para", "NOT FOR PUBLICATION", bold=True),
-                Block("para", f"This report is exempt: {self.report.exempt_reason}")]
+        return [
+            Block("para", "NOT FOR PUBLICATION", bold=True),
+            Block("para", f"This report is exempt: {self.report.exempt_reason}"),
+        ]
 
     def _city_cover(self, compact: bool) -> list[Block]:
         r = self.report
         d = r.meeting_date
         author_label = "Authors:" if ";" in r.author else "Author:"
-        blocks = [Block("title", f"{r.body_name.upper()} {ordinal(d.day)} "
-                                 f"{d.strftime('%B')} {d.year}", bold=True)]
+        blocks = [
+            Block(
+                "title",
+                f"{r.body_name.upper()} {ordinal(d.day)} {d.strftime('%B')} {d.year}",
+                bold=True,
+            )
+        ]
         blocks += self._exempt_blocks()
-        blocks.append(Block("fields", rows=[
-            ["Subject:", r.title],
-            [f"Presented to the {self._board()} by:", r.presenter],
-            [author_label, r.author.replace("; ", "\n")],
-        ], widths=[0.36, 0.64]))
+        blocks.append(
+            Block(
+                "fields",
+                rows=[
+                    ["Subject:", r.title],
+                    [f"Presented to the {self._board()} by:", r.presenter],
+                    [author_label, r.author.replace("; ", "\n")],
+                ],
+                widths=[0.36, 0.64],
+            )
+        )
         blocks.append(Block("para", "EXECUTIVE SUMMARY:", bold=True))
         summary = r.executive_summary.split("\n\n")
         blocks += [Block("para", p) for p in (summary[:1] if compact else summary)]
@@ -355,7 +442,9 @@ class _Paper:
         lead = r.lead.upper()
         originator = lead if lead.startswith(("THE ", "LEICESTERSHIRE")) else f"THE {lead}"
         blocks = [
-            Block("title", f"{self._board().upper()}: {long_date(r.meeting_date).upper()}", bold=True),
+            Block(
+                "title", f"{self._board().upper()}: {long_date(r.meeting_date).upper()}", bold=True
+            ),
             Block("title", f"REPORT OF {originator}", bold=True),
             Block("title", r.title.upper(), bold=True),
         ]
@@ -363,19 +452,27 @@ class _Paper:
 
     def _company_cover(self, compact: bool) -> list[Block]:
         r = self.report
-        decision = any(t.split()[0].lower() in ("approve", "agree", "endorse", "delegate")
-                       for t in r.recommendations)
+        decision = any(
+            t.split()[0].lower() in ("approve", "agree", "endorse", "delegate")
+            for t in r.recommendations
+        )
         blocks = [Block("title", r.body_name, bold=True)]
         blocks += self._exempt_blocks()
-        blocks.append(Block("fields", rows=[
-            ["Board meeting", long_date(r.meeting_date)],
-            ["Agenda item", str(self.rng.randint(4, 12))],
-            ["Report title", r.title],
-            ["Lead director", r.lead],
-            ["Presented by", r.presenter],
-            ["Author", r.author.replace("; ", "\n")],
-            ["Purpose", "For decision" if decision else "For information"],
-        ], widths=[0.3, 0.7]))
+        blocks.append(
+            Block(
+                "fields",
+                rows=[
+                    ["Board meeting", long_date(r.meeting_date)],
+                    ["Agenda item", str(self.rng.randint(4, 12))],
+                    ["Report title", r.title],
+                    ["Lead director", r.lead],
+                    ["Presented by", r.presenter],
+                    ["Author", r.author.replace("; ", "\n")],
+                    ["Purpose", "For decision" if decision else "For information"],
+                ],
+                widths=[0.3, 0.7],
+            )
+        )
         blocks.append(Block("heading", "Executive summary"))
         summary = r.executive_summary.split("\n\n")
         blocks += [Block("para", p) for p in (summary[:1] if compact else summary)]
@@ -392,8 +489,11 @@ class _Paper:
         self.rng.shuffle(headings)
         n = 0
         while True:
-            title = headings[n % len(headings)] if n < len(headings) else \
-                f"{headings[n % len(headings)]} ({n // len(headings) + 1})"
+            title = (
+                headings[n % len(headings)]
+                if n < len(headings)
+                else f"{headings[n % len(headings)]} ({n // len(headings) + 1})"
+            )
             n += 1
             yield [self.numbers.heading(title), self.numbers.paragraph(self.prose.paragraph())]
             for _ in range(self.rng.randint(1, 4)):
@@ -411,19 +511,28 @@ class _Paper:
         if self.style == "council-agenda-item":
             if level == 0:
                 blocks.append(num.heading("Resource Implications"))
-                blocks.append(num.paragraph("The costs will be met from existing budgets held by "
-                                            "the partner organisations. There are no additional "
-                                            "resource implications for the County Council."))
+                blocks.append(
+                    num.paragraph(
+                        "The costs will be met from existing budgets held by "
+                        "the partner organisations. There are no additional "
+                        "resource implications for the County Council."
+                    )
+                )
             if level <= 1:
                 blocks.append(num.heading("Timetable for Decisions"))
-                blocks.append(num.paragraph(f"A further report will be presented to the Board in "
-                                            f"{rng.choice(('March', 'June', 'September'))} "
-                                            f"{self.report.meeting_date.year + 1}."))
+                blocks.append(
+                    num.paragraph(
+                        f"A further report will be presented to the Board in "
+                        f"{rng.choice(('March', 'June', 'September'))} "
+                        f"{self.report.meeting_date.year + 1}."
+                    )
+                )
             if level == 0:
                 blocks.append(Block("heading", "Background papers"))
                 blocks.append(Block("para", "None."))
-                blocks.append(Block("heading", "Circulation under the Local Issues Alert "
-                                               "Procedure"))
+                blocks.append(
+                    Block("heading", "Circulation under the Local Issues Alert Procedure")
+                )
                 blocks.append(Block("para", "The report is relevant to Leicestershire as a whole."))
             if level >= 3:
                 return blocks + self._inline_appendix(appendix_inline, rows=5 - level)
@@ -431,9 +540,14 @@ class _Paper:
             name, _, rest = self.report.author.split(";")[0].partition(", ")
             role = rest.split(", ")[0] or self.report.lead
             email = name.lower().replace(" ", ".").replace("'", "")
-            blocks.append(Block("para", f"Name and Job Title: {name}, {role}\n"
-                                        f"Telephone: 0116 305 {rng.randint(1000, 9999)}\n"
-                                        f"Email: {email}@leics.gov.uk"))
+            blocks.append(
+                Block(
+                    "para",
+                    f"Name and Job Title: {name}, {role}\n"
+                    f"Telephone: 0116 305 {rng.randint(1000, 9999)}\n"
+                    f"Email: {email}@leics.gov.uk",
+                )
+            )
             blocks.append(Block("heading", "List of Appendices"))
             blocks.append(Block("para", appendix_title))
             if level <= 1:
@@ -446,11 +560,18 @@ class _Paper:
         else:
             blocks.append(num.heading("Financial, legal and other implications"))
             implications = (
-                ("Financial implications", "There are no direct financial implications arising "
-                 "from this report beyond those set out in section 2."),
-                ("Legal implications", "The Board is meeting its statutory duty under the Health "
-                 "and Social Care Act 2012."),
-                IMPACT_HEADINGS[0])
+                (
+                    "Financial implications",
+                    "There are no direct financial implications arising "
+                    "from this report beyond those set out in section 2.",
+                ),
+                (
+                    "Legal implications",
+                    "The Board is meeting its statutory duty under the Health "
+                    "and Social Care Act 2012.",
+                ),
+                IMPACT_HEADINGS[0],
+            )
             for heading, text in implications[: max(1, 3 - level)]:
                 blocks.append(num.paragraph(f"{heading}: {text}"))
             if level <= 1:
@@ -464,10 +585,18 @@ class _Paper:
     def appendix(self, *, rows: int, wide: bool) -> Block:
         rng_state = self.prose.rng
         self.prose.rng = random.Random(f"appendix-{self.report.title}-{self.seed}")
-        widths = [0.04, 0.23, 0.11, 0.14, 0.08, 0.10, 0.15, 0.09, 0.06] if wide else \
-            [0.08, 0.44, 0.2, 0.14, 0.14]
-        block = Block("appendix", text="Appendix 1 – Action plan",
-                      rows=self.prose.action_rows(rows, wide=wide), widths=widths, landscape=wide)
+        widths = (
+            [0.04, 0.23, 0.11, 0.14, 0.08, 0.10, 0.15, 0.09, 0.06]
+            if wide
+            else [0.08, 0.44, 0.2, 0.14, 0.14]
+        )
+        block = Block(
+            "appendix",
+            text="Appendix 1 – Action plan",
+            rows=self.prose.action_rows(rows, wide=wide),
+            widths=widths,
+            landscape=wide,
+        )
         self.prose.rng = rng_state
         return block
 
@@ -492,7 +621,7 @@ class _Paper:
         for b in blocks:
             pag.place(b)
         level = 0
-        while level < 4:                         # the fullest ending that still fits
+        while level < 4:  # the fullest ending that still fits
             trial_numbers = copy.copy(self.numbers)
             fits = pag.fits(self.tail(appendix_inline=inline, level=level), last_body_page)
             self.numbers.__dict__.update(trial_numbers.__dict__)
@@ -504,7 +633,7 @@ class _Paper:
             before = copy.copy(self.numbers)
             chunk = next(chunks)
             after = copy.copy(self.numbers)
-            tail = self.tail(appendix_inline=inline, level=level)   # a trial: moves the numbers
+            tail = self.tail(appendix_inline=inline, level=level)  # a trial: moves the numbers
             self.numbers.__dict__.update(after.__dict__)
             if not pag.fits(chunk + tail, last_body_page):
                 self.numbers.__dict__.update(before.__dict__)
@@ -523,8 +652,9 @@ class _Paper:
             if breaks > last_body_page:
                 b.break_before = False
         if not inline:
-            appendix = self.appendix(rows=self.appendix_rows_for_one_page(landscape_appendix),
-                                     wide=landscape_appendix)
+            appendix = self.appendix(
+                rows=self.appendix_rows_for_one_page(landscape_appendix), wide=landscape_appendix
+            )
             appendix.break_before = True
             blocks.append(appendix)
         return blocks
@@ -534,8 +664,11 @@ def _lettered(recommendations: list[str]) -> list[str]:
     """County style: "a) note …;" … "; and" before the last, which ends with a full stop."""
     out = []
     for i, text in enumerate(recommendations):
-        end = "." if i == len(recommendations) - 1 else \
-            ("; and" if i == len(recommendations) - 2 else ";")
+        end = (
+            "."
+            if i == len(recommendations) - 1
+            else ("; and" if i == len(recommendations) - 2 else ";")
+        )
         out.append(f"{'abcdefgh'[i]}) {_lower_first(text)}{end}")
     return out
 
@@ -548,8 +681,14 @@ def _lower_first(text: str) -> str:
 # Word
 
 
-def make_report_docx(report: SampleReport, style: str, *, pages: int = 3,
-                     landscape_appendix: bool = False, seed: int = 0) -> bytes:
+def make_report_docx(
+    report: SampleReport,
+    style: str,
+    *,
+    pages: int = 3,
+    landscape_appendix: bool = False,
+    seed: int = 0,
+) -> bytes:
     """A real A4 .docx in ``style`` running to about ``pages`` pages when LibreOffice renders it.
 
     ``pages`` counts the appendix page; ``landscape_appendix`` puts Appendix 1 in its own
@@ -608,8 +747,9 @@ def _set_up(doc: DocxDocument, report: SampleReport) -> None:
     props.title = report.title
     props.author = report.author.split(",")[0]
     props.subject = report.body_name
-    props.created = dt.datetime.combine(report.meeting_date - dt.timedelta(days=21), dt.time(9),
-                                        tzinfo=dt.UTC)
+    props.created = dt.datetime.combine(
+        report.meeting_date - dt.timedelta(days=21), dt.time(9), tzinfo=dt.UTC
+    )
     props.comments = ""
 
 
@@ -640,8 +780,11 @@ def _write(doc: DocxDocument, block: Block) -> None:
                 p.paragraph_format.page_break_before = block.break_before or None
     elif block.kind in ("table", "fields", "appendix"):
         if block.text:
-            cap = (doc.add_heading(block.text, level=1) if block.kind == "appendix"
-                   else doc.add_paragraph(block.text))
+            cap = (
+                doc.add_heading(block.text, level=1)
+                if block.kind == "appendix"
+                else doc.add_paragraph(block.text)
+            )
             cap.paragraph_format.keep_with_next = True
             cap.paragraph_format.page_break_before = block.break_before or None
         _table(doc, block)
@@ -682,8 +825,9 @@ def _table(doc: DocxDocument, block: Block) -> None:
 # PDF
 
 
-def make_report_pdf(report: SampleReport, style: str, *, pages: int = 3,
-                    landscape_pages: int = 0, seed: int = 0) -> bytes:
+def make_report_pdf(
+    report: SampleReport, style: str, *, pages: int = 3, landscape_pages: int = 0, seed: int = 0
+) -> bytes:
     """A real PDF of exactly ``pages`` A4 pages; the last ``landscape_pages`` are landscape."""
     if pages < 1 or not 0 <= landscape_pages <= pages:
         raise ValueError("need pages >= 1 and 0 <= landscape_pages <= pages")
@@ -705,8 +849,10 @@ def make_report_pdf(report: SampleReport, style: str, *, pages: int = 3,
         width = size[0] - 2 * margin
         if wide and page > 0:
             appendix = paper.appendix(rows=8, wide=True)
-            appendix.text = f"Appendix 1 – Action plan (page {page - (pages - landscape_pages) + 1}" \
-                            f" of {landscape_pages})"
+            appendix.text = (
+                f"Appendix 1 – Action plan (page {page - (pages - landscape_pages) + 1}"
+                f" of {landscape_pages})"
+            )
             _pdf_table(canvas, appendix, margin, y, width)
         else:
             while True:
@@ -724,8 +870,9 @@ def make_report_pdf(report: SampleReport, style: str, *, pages: int = 3,
     return buf.getvalue()
 
 
-def _pdf_block(canvas: Canvas, block: Block, x: float, y: float, width: float, *,
-               dry_run: bool = False) -> float:
+def _pdf_block(
+    canvas: Canvas, block: Block, x: float, y: float, width: float, *, dry_run: bool = False
+) -> float:
     """Draw one block from the top line ``y`` down; returns the next ``y``."""
     if block.kind in ("table", "fields", "appendix"):
         return _pdf_table(canvas, block, x, y, width, dry_run=dry_run)
@@ -744,24 +891,37 @@ def _pdf_block(canvas: Canvas, block: Block, x: float, y: float, width: float, *
                 canvas.setFont(font, size)
                 canvas.drawString(x + indent, y, line)
         if block.kind == "bullets" and not block.lettered and not dry_run:
-            canvas.drawString(x + 4, y + size * 1.2 * (len(simpleSplit(text, font, size,
-                                                                        width - indent)) - 1),
-                              "•")
+            canvas.drawString(
+                x + 4,
+                y + size * 1.2 * (len(simpleSplit(text, font, size, width - indent)) - 1),
+                "•",
+            )
         y -= 5
     return y
 
 
-def _pdf_table(canvas: Canvas, block: Block, x: float, y: float, width: float, *,
-               dry_run: bool = False) -> float:
+def _pdf_table(
+    canvas: Canvas, block: Block, x: float, y: float, width: float, *, dry_run: bool = False
+) -> float:
     size = 9.0
     if block.text:
-        y = _pdf_block(canvas, Block("heading" if block.kind == "appendix" else "para",
-                                     block.text), x, y, width, dry_run=dry_run)
+        y = _pdf_block(
+            canvas,
+            Block("heading" if block.kind == "appendix" else "para", block.text),
+            x,
+            y,
+            width,
+            dry_run=dry_run,
+        )
     for r, row in enumerate(block.rows):
-        fonts = [("Helvetica-Bold" if (c == 0 if block.kind == "fields" else r == 0)
-                  else "Helvetica") for c in range(len(row))]
-        cells = [simpleSplit(text, font, size, width * share - 6)
-                 for text, share, font in zip(row, block.widths, fonts, strict=True)]
+        fonts = [
+            ("Helvetica-Bold" if (c == 0 if block.kind == "fields" else r == 0) else "Helvetica")
+            for c in range(len(row))
+        ]
+        cells = [
+            simpleSplit(text, font, size, width * share - 6)
+            for text, share, font in zip(row, block.widths, fonts, strict=True)
+        ]
         height = max(len(c) for c in cells) * size * 1.2 + 5
         if not dry_run:
             cx = x
@@ -795,8 +955,10 @@ def _small_pdf() -> bytes:
 
 def _rezip(data: bytes, replace: dict[str, bytes], add: dict[str, bytes]) -> bytes:
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for info in src.infolist():
             dst.writestr(info.filename, replace.get(info.filename, src.read(info.filename)))
         for name, blob in add.items():
@@ -812,19 +974,24 @@ def make_macro_docm() -> bytes:
         rels = z.read("word/_rels/document.xml.rels").decode()
     types = types.replace(
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
-        "application/vnd.ms-word.document.macroEnabled.main+xml")
+        "application/vnd.ms-word.document.macroEnabled.main+xml",
+    )
     types = types.replace(
         "</Types>",
-        '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>')
+        '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>',
+    )
     rels = rels.replace(
         "</Relationships>",
         '<Relationship Id="rIdVba1" Type="http://schemas.microsoft.com/office/2006/relationships/'
-        'vbaProject" Target="vbaProject.bin"/></Relationships>')
+        'vbaProject" Target="vbaProject.bin"/></Relationships>',
+    )
     # An OLE compound-file header is what a real vbaProject.bin starts with.
-    vba = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + b"Attribute VB_Name = \"Module1\""
-    return _rezip(data, {"[Content_Types].xml": types.encode(),
-                         "word/_rels/document.xml.rels": rels.encode()},
-                  {"word/vbaProject.bin": vba})
+    vba = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + b'Attribute VB_Name = "Module1"'
+    return _rezip(
+        data,
+        {"[Content_Types].xml": types.encode(), "word/_rels/document.xml.rels": rels.encode()},
+        {"word/vbaProject.bin": vba},
+    )
 
 
 def _encrypted(user_password: str, owner_password: str, algorithm: str = "RC4-128") -> bytes:
@@ -832,8 +999,7 @@ def _encrypted(user_password: str, owner_password: str, algorithm: str = "RC4-12
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(_small_pdf())))
     # RC4-128 is what older exporters write; AES-256 (what Word writes now) needs cryptography.
-    writer.encrypt(user_password=user_password, owner_password=owner_password,
-                   algorithm=algorithm)
+    writer.encrypt(user_password=user_password, owner_password=owner_password, algorithm=algorithm)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -867,21 +1033,28 @@ def make_zip_bomb_docx(uncompressed_mb: int = 210) -> bytes:
     The file itself stays around 200 KB. The zeros are deflated once per MB and the pieces
     repeated (each ends on a full flush, so they are independent), which takes milliseconds
     instead of compressing 200 MB."""
-    members: list[tuple[str, bytes, int, int]] = []       # name, deflated, size, crc
+    members: list[tuple[str, bytes, int, int]] = []  # name, deflated, size, crc
     with zipfile.ZipFile(io.BytesIO(_small_docx())) as src:
         for info in src.infolist():
             raw = src.read(info.filename)
             comp = zlib.compressobj(6, zlib.DEFLATED, -15)
-            members.append((info.filename, comp.compress(raw) + comp.flush(), len(raw),
-                            zlib.crc32(raw)))
+            members.append(
+                (info.filename, comp.compress(raw) + comp.flush(), len(raw), zlib.crc32(raw))
+            )
     mb = b"\x00" * (1024 * 1024)
     comp = zlib.compressobj(9, zlib.DEFLATED, -15)
     piece = comp.compress(mb) + comp.flush(zlib.Z_FULL_FLUSH)
     crc = 0
     for _ in range(uncompressed_mb):
         crc = zlib.crc32(mb, crc)
-    members.append(("word/media/image1.bin", piece * uncompressed_mb + comp.flush(),
-                    len(mb) * uncompressed_mb, crc))
+    members.append(
+        (
+            "word/media/image1.bin",
+            piece * uncompressed_mb + comp.flush(),
+            len(mb) * uncompressed_mb,
+            crc,
+        )
+    )
     return _zip_from_deflated(members)
 
 
@@ -894,12 +1067,24 @@ def _zip_from_deflated(members: list[tuple[str, bytes, int, int]]) -> bytes:
         fname = name.encode()
         fields = (20, 0, 8, 0, 0x21, crc, len(data), size, len(fname), 0)
         out.write(struct.pack("<4s5HIIIHH", b"PK\x03\x04", *fields) + fname + data)
-        central.append(struct.pack("<4s6HIIIHHHHHII", b"PK\x01\x02", 20, *fields, 0, 0, 0, 0,
-                                   offset) + fname)
+        central.append(
+            struct.pack("<4s6HIIIHHHHHII", b"PK\x01\x02", 20, *fields, 0, 0, 0, 0, offset) + fname
+        )
     start = out.tell()
     out.write(b"".join(central))
-    out.write(struct.pack("<4s4HIIH", b"PK\x05\x06", 0, 0, len(members), len(members),
-                          out.tell() - start, start, 0))
+    out.write(
+        struct.pack(
+            "<4s4HIIH",
+            b"PK\x05\x06",
+            0,
+            0,
+            len(members),
+            len(members),
+            out.tell() - start,
+            start,
+            0,
+        )
+    )
     return out.getvalue()
 
 
@@ -918,8 +1103,13 @@ def make_legacy_doc() -> bytes:
 def make_password_protected_docx() -> bytes:
     """What Word writes for a docx with "Encrypt with Password": an OLE file, not a zip."""
     header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 16 + b"\x3e\x00\x03\x00\xfe\xff"
-    body = (b"\x00" * 486 + "EncryptionInfo".encode("utf-16-le") + b"\x00" * 64
-            + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 1024)
+    body = (
+        b"\x00" * 486
+        + "EncryptionInfo".encode("utf-16-le")
+        + b"\x00" * 64
+        + "EncryptedPackage".encode("utf-16-le")
+        + b"\x00" * 1024
+    )
     return header + body
 
 
@@ -927,17 +1117,21 @@ def make_xlsx() -> bytes:
     """A minimal Excel workbook (a zip declaring a spreadsheetml main part)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml",
-                   '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                   '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                   '<Default Extension="xml" ContentType="application/xml"/>'
-                   '<Override PartName="/xl/workbook.xml" ContentType="application/'
-                   'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>')
+        z.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>',
+        )
         z.writestr("xl/workbook.xml", "<workbook/>")
     return out.getvalue()
 
 
 def make_html_sign_in_page() -> bytes:
     """What Slack returns instead of the file when the token lacks files:read."""
-    return (b"<!DOCTYPE html>\n<html lang=\"en-GB\"><head><title>Slack</title></head>"
-            b"<body><h1>Sign in to your workspace</h1></body></html>\n")
+    return (
+        b'<!DOCTYPE html>\n<html lang="en-GB"><head><title>Slack</title></head>'
+        b"<body><h1>Sign in to your workspace</h1></body></html>\n"
+    )

@@ -89,8 +89,9 @@ def run_demo(out: Path, *, echo: Echo = print, today: dt.date | None = None) -> 
     if packs:
         _demo_publish(engine, store, meeting_ref, clock, echo)
     written["minutes"] = _demo_minutes(engine, store, meeting_ref, out, clock, echo)
-    written["next_minutes"] = _demo_minutes_loop(engine, store, meeting_ref,
-                                                 written["minutes"], out, clock, echo)
+    written["next_minutes"] = _demo_minutes_loop(
+        engine, store, meeting_ref, written["minutes"], out, clock, echo
+    )
 
     echo("")
     echo(f"Done. Files are in {out}/")
@@ -99,24 +100,41 @@ def run_demo(out: Path, *, echo: Echo = print, today: dt.date | None = None) -> 
     return written
 
 
-def _demo_publish(engine, store: LocalFileStore, meeting_ref: str,  # type: ignore[no-untyped-def]
-                  clock: FixedClock, echo: Echo) -> None:
+def _demo_publish(
+    engine,
+    store: LocalFileStore,
+    meeting_ref: str,  # type: ignore[no-untyped-def]
+    clock: FixedClock,
+    echo: Echo,
+) -> None:
     """The clerk publishes the agenda: in Slack the public pack and a notice with "Send
     apologies" and "Declare an interest" buttons go to the body's channel or its members."""
     from agenda.pack.publication import publish_meeting
 
     with transaction(engine) as session:
-        notice = publish_meeting(session, store, actor=Actor.cli("clerk"),
-                                 meeting_ref=meeting_ref, now=clock.now())
+        notice = publish_meeting(
+            session, store, actor=Actor.cli("clerk"), meeting_ref=meeting_ref, now=clock.now()
+        )
     echo("")
     echo(f"Published: {notice.notice_text()}")
-    echo(f"  In Slack the notice and {notice.pack_file_name} go to "
-         + (f"channel {notice.channel}." if notice.channel else
-            f"{len(notice.member_slack_ids)} members by direct message."))
+    echo(
+        f"  In Slack the notice and {notice.pack_file_name} go to "
+        + (
+            f"channel {notice.channel}."
+            if notice.channel
+            else f"{len(notice.member_slack_ids)} members by direct message."
+        )
+    )
 
 
-def _demo_minutes(engine, store: LocalFileStore, meeting_ref: str, out: Path,  # type: ignore[no-untyped-def]
-                  clock: FixedClock, echo: Echo) -> Path:
+def _demo_minutes(
+    engine,
+    store: LocalFileStore,
+    meeting_ref: str,
+    out: Path,  # type: ignore[no-untyped-def]
+    clock: FixedClock,
+    echo: Echo,
+) -> Path:
     """Members send apologies and declare an interest; the clerk builds the minutes skeleton."""
     from agenda.demo.steps import demo_sample_attendance, demo_write_minutes
 
@@ -130,8 +148,15 @@ def _demo_minutes(engine, store: LocalFileStore, meeting_ref: str, out: Path,  #
     return path
 
 
-def _demo_minutes_loop(engine, store: LocalFileStore, meeting_ref: str,  # type: ignore[no-untyped-def]
-                       draft: Path, out: Path, clock: FixedClock, echo: Echo) -> Path:
+def _demo_minutes_loop(
+    engine,
+    store: LocalFileStore,
+    meeting_ref: str,  # type: ignore[no-untyped-def]
+    draft: Path,
+    out: Path,
+    clock: FixedClock,
+    echo: Echo,
+) -> Path:
     """After the meeting the clerk files the approved minutes: they become the first paper of
     the next meeting, and its minutes skeleton continues the numbering."""
     from agenda.board.agenda_of import build_agenda
@@ -140,10 +165,17 @@ def _demo_minutes_loop(engine, store: LocalFileStore, meeting_ref: str,  # type:
     actor = Actor.cli("clerk")
     with transaction(engine) as session:
         meeting = get_meeting(session, meeting_ref)
-        clock.set(meeting.starts_at + dt.timedelta(days=7))   # a week after the meeting
-        filed = file_approved_minutes(session, store, actor=actor, meeting_ref=meeting_ref,
-                                      file_name=f"{meeting.body.key}-{meeting.date}-minutes-approved.docx",
-                                      data=draft.read_bytes(), now=clock.now(), source="demo")
+        clock.set(meeting.starts_at + dt.timedelta(days=7))  # a week after the meeting
+        filed = file_approved_minutes(
+            session,
+            store,
+            actor=actor,
+            meeting_ref=meeting_ref,
+            file_name=f"{meeting.body.key}-{meeting.date}-minutes-approved.docx",
+            data=draft.read_bytes(),
+            now=clock.now(),
+            source="demo",
+        )
     echo("")
     echo("After the meeting:")
     echo(f"  {filed.summary()}")
@@ -151,14 +183,17 @@ def _demo_minutes_loop(engine, store: LocalFileStore, meeting_ref: str,  # type:
         following = get_meeting(session, filed.next_meeting_ref)
         first = build_agenda(session, following, private=False).entries
         paper = next(e for e in first if e.paper is not None)
-        echo(f"  {filed.next_meeting_ref}: item {paper.number} '{paper.heading}' is "
-             f"{paper.stamp or 'its first paper'}")
-        result = build_minutes(session, store, filed.next_meeting_ref, actor=actor,
-                               now=clock.now())
+        echo(
+            f"  {filed.next_meeting_ref}: item {paper.number} '{paper.heading}' is "
+            f"{paper.stamp or 'its first paper'}"
+        )
+        result = build_minutes(session, store, filed.next_meeting_ref, actor=actor, now=clock.now())
         path = out / result.file_name
         path.write_bytes(store.get(result.sha256))
-    echo(f"  Minutes skeleton for {filed.next_meeting_ref}: {path.name} (minutes "
-         f"{result.first_number}-{result.last_number})")
+    echo(
+        f"  Minutes skeleton for {filed.next_meeting_ref}: {path.name} (minutes "
+        f"{result.first_number}-{result.last_number})"
+    )
     return path
 
 
@@ -174,8 +209,13 @@ def _show_forward_plan(engine, echo: Echo) -> None:  # type: ignore[no-untyped-d
                 echo(f"    #{item.id:<3} {item.kind:<12} {item.title}{exempt}")
 
 
-def submit_sample_papers(engine, store: LocalFileStore, meeting_ref: str,  # type: ignore[no-untyped-def]
-                         clock: FixedClock, echo: Echo) -> None:
+def submit_sample_papers(
+    engine,
+    store: LocalFileStore,
+    meeting_ref: str,  # type: ignore[no-untyped-def]
+    clock: FixedClock,
+    echo: Echo,
+) -> None:
     """Authors submit generated papers: most on time, one late, one not at all."""
     from agenda.board.due import item_due_at
     from agenda.demo.papers import make_report_docx, make_report_pdf, sample_report_for
@@ -186,8 +226,10 @@ def submit_sample_papers(engine, store: LocalFileStore, meeting_ref: str,  # typ
         style = meeting.body.style
         reports = [i for i in meeting.items if i.kind == "report"]
         due = item_due_at(reports[0]) if reports else None
-        plan = [(i.id, i.title, i.lead, i.exempt_reason, [a.slack_id for a in i.authors])
-                for i in reports]
+        plan = [
+            (i.id, i.title, i.lead, i.exempt_reason, [a.slack_id for a in i.authors])
+            for i in reports
+        ]
         body_name, meeting_day = meeting.body.name, meeting.date
     if due is None:
         return
@@ -200,23 +242,37 @@ def submit_sample_papers(engine, store: LocalFileStore, meeting_ref: str,  # typ
         # Papers arrive over the days before the deadline; the Winter Plan comes in a day late.
         late = n == 3
         clock.set(due + (dt.timedelta(days=1) if late else -dt.timedelta(days=6 - n)))
-        report = sample_report_for(title, body_name, meeting_day, lead=lead,
-                                   exempt_reason=exempt_reason, seed=n)
+        report = sample_report_for(
+            title, body_name, meeting_day, lead=lead, exempt_reason=exempt_reason, seed=n
+        )
         if n == 1:
-            data, name = make_report_pdf(report, style, pages=4, landscape_pages=1, seed=n), \
-                f"{_slug(title)}.pdf"
+            data, name = (
+                make_report_pdf(report, style, pages=4, landscape_pages=1, seed=n),
+                f"{_slug(title)}.pdf",
+            )
         else:
-            data, name = make_report_docx(report, style, pages=3 + n, landscape_appendix=n == 0,
-                                          seed=n), f"{_slug(title)}.docx"
+            data, name = (
+                make_report_docx(report, style, pages=3 + n, landscape_appendix=n == 0, seed=n),
+                f"{_slug(title)}.docx",
+            )
         actor = Actor.slack(authors[0]) if authors and authors[0] else Actor.cli("clerk")
         with transaction(engine) as session:
-            receipt = submit_paper(session, store, actor=actor, item_id=item_id, file_name=name,
-                                   data=data, title=title, presenter=report.presenter,
-                                   authors=report.author,
-                                   executive_summary=report.executive_summary,
-                                   recommendations=report.recommendations,
-                                   late_reason="waiting for this winter's NHS activity data"
-                                   if late else None, now=clock.now(), source="demo")
+            receipt = submit_paper(
+                session,
+                store,
+                actor=actor,
+                item_id=item_id,
+                file_name=name,
+                data=data,
+                title=title,
+                presenter=report.presenter,
+                authors=report.author,
+                executive_summary=report.executive_summary,
+                recommendations=report.recommendations,
+                late_reason="waiting for this winter's NHS activity data" if late else None,
+                now=clock.now(),
+                source="demo",
+            )
         echo(f"  {receipt.summary(str(TZ))}")
     clock.set(due + dt.timedelta(days=2))
 

@@ -33,8 +33,15 @@ from agenda.pack.tables import Pack, PackPaper
 from agenda.reminders.tables import Reminder, ReminderStatus
 
 
-def demo_packs(engine: Engine, store: FileStore, meeting_ref: str, out_dir: Path, *,
-               now: dt.datetime, echo: Callable[[str], None] = print) -> dict[str, Path]:
+def demo_packs(
+    engine: Engine,
+    store: FileStore,
+    meeting_ref: str,
+    out_dir: Path,
+    *,
+    now: dt.datetime,
+    echo: Callable[[str], None] = print,
+) -> dict[str, Path]:
     """The demo's pack step: build the packs in one transaction and say what was written."""
     try:
         with transaction(engine) as session:
@@ -47,35 +54,47 @@ def demo_packs(engine: Engine, store: FileStore, meeting_ref: str, out_dir: Path
         return {}
     with transaction(engine) as session:
         ranges = session.scalars(
-            select(PackPaper).join(Pack).where(Pack.format == "pdf", Pack.private.is_(False))
-            .order_by(Pack.id.desc(), PackPaper.id)).all()
+            select(PackPaper)
+            .join(Pack)
+            .where(Pack.format == "pdf", Pack.private.is_(False))
+            .order_by(Pack.id.desc(), PackPaper.id)
+        ).all()
     echo("")
     echo("Agenda pack:")
     for path in paths:
         echo(f"  {path}")
     latest = [r for r in ranges if r.pack_id == ranges[0].pack_id] if ranges else []
     for row in latest:
-        pages = (f"page {row.first_page}" if row.first_page == row.last_page
-                 else f"pages {row.first_page}-{row.last_page}")
-        echo(f"  {row.stamp}: {pages}" + (" (exempt: placeholder in the public pack)"
-                                          if row.withheld else ""))
+        pages = (
+            f"page {row.first_page}"
+            if row.first_page == row.last_page
+            else f"pages {row.first_page}-{row.last_page}"
+        )
+        echo(
+            f"  {row.stamp}: {pages}"
+            + (" (exempt: placeholder in the public pack)" if row.withheld else "")
+        )
     return {path.name: path for path in paths}
 
 
-def demo_write_packs(session: Session, store: FileStore, meeting_ref: str, out_dir: Path, *,
-                     now: dt.datetime) -> list[Path]:
+def demo_write_packs(
+    session: Session, store: FileStore, meeting_ref: str, out_dir: Path, *, now: dt.datetime
+) -> list[Path]:
     """For ``boardclerk demo``: the public PDF pack with its DOCX working copy, and the private
     PDF pack, written into ``out_dir``."""
     actor = Actor.system()
-    public = build_pack(session, store, meeting_ref, private=False, formats=FORMATS, now=now,
-                        actor=actor)
-    private = build_pack(session, store, meeting_ref, private=True, formats=("pdf",), now=now,
-                         actor=actor)
+    public = build_pack(
+        session, store, meeting_ref, private=False, formats=FORMATS, now=now, actor=actor
+    )
+    private = build_pack(
+        session, store, meeting_ref, private=True, formats=("pdf",), now=now, actor=actor
+    )
     return write_outputs(public, out_dir) + write_outputs(private, out_dir)
 
 
-def demo_write_minutes(session: Session, store: FileStore, meeting_ref: str, out_dir: Path, *,
-                       now: dt.datetime) -> Path:
+def demo_write_minutes(
+    session: Session, store: FileStore, meeting_ref: str, out_dir: Path, *, now: dt.datetime
+) -> Path:
     """The demo's step: build the skeleton and write it into ``out_dir``."""
     result = build_minutes(session, store, meeting_ref, actor=Actor.system(), now=now)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -88,38 +107,63 @@ def demo_sample_attendance(session: Session, meeting_ref: str, *, now: dt.dateti
     """The demo's members send one apology and declare one interest, so the skeleton shows
     both. Returns what was recorded, for the demo to print."""
     meeting = get_meeting(session, meeting_ref)
-    if meeting.status in (MeetingStatus.HELD.value, MeetingStatus.CANCELLED.value) \
-            or meeting.starts_at <= now:
-        return []       # the demo has already moved past the meeting: nothing to send
-    members = [m for m in meeting.body.members
-               if m.active and m.role == Role.MEMBER.value]
+    if (
+        meeting.status in (MeetingStatus.HELD.value, MeetingStatus.CANCELLED.value)
+        or meeting.starts_at <= now
+    ):
+        return []  # the demo has already moved past the meeting: nothing to send
+    members = [m for m in meeting.body.members if m.active and m.role == Role.MEMBER.value]
     items = [i for i in agenda_items_of(session, meeting) if i.procedural_key is None]
     done: list[str] = []
     if members:
-        done.append(send_apologies(session, actor=Actor.system(), meeting_ref=meeting_ref,
-                                   member=members[-1].name, reason="another engagement",
-                                   now=now).summary())
+        done.append(
+            send_apologies(
+                session,
+                actor=Actor.system(),
+                meeting_ref=meeting_ref,
+                member=members[-1].name,
+                reason="another engagement",
+                now=now,
+            ).summary()
+        )
     if len(members) > 1 and items:
-        done.append(declare_interest(
-            session, actor=Actor.system(), meeting_ref=meeting_ref, item_id=items[0].id,
-            member=members[0].name, now=now,
-            interest="arising from being a trustee of a charity named in the report").summary())
+        done.append(
+            declare_interest(
+                session,
+                actor=Actor.system(),
+                meeting_ref=meeting_ref,
+                item_id=items[0].id,
+                member=members[0].name,
+                now=now,
+                interest="arising from being a trustee of a charity named in the report",
+            ).summary()
+        )
     return done
 
 
-def demo_reminder_timeline(session: Session, meeting: Meeting, *, now: dt.datetime,
-                           out: Callable[[str], None] | TextIO) -> int:
+def demo_reminder_timeline(
+    session: Session, meeting: Meeting, *, now: dt.datetime, out: Callable[[str], None] | TextIO
+) -> int:
     """Print the reminders still to go out between ``now`` and the meeting, each with the
     message it would carry on its day (papers not in by then count as outstanding). Changes
     nothing. Returns how many were printed."""
     echo = out if callable(out) else (lambda text: print(text, file=out))  # type: ignore[misc]
     tz = ZoneInfo(meeting.body.organisation.timezone or "Europe/London")
     rows = session.scalars(
-        select(Reminder).where(Reminder.id.in_(
-            [e.reminder_id for e in reminder_timeline(session, meeting,
-                                                      statuses=(ReminderStatus.PENDING.value,))]),
-            Reminder.due_at < meeting.starts_at)
-        .order_by(Reminder.planned_at, Reminder.kind, Reminder.recipient))
+        select(Reminder)
+        .where(
+            Reminder.id.in_(
+                [
+                    e.reminder_id
+                    for e in reminder_timeline(
+                        session, meeting, statuses=(ReminderStatus.PENDING.value,)
+                    )
+                ]
+            ),
+            Reminder.due_at < meeting.starts_at,
+        )
+        .order_by(Reminder.planned_at, Reminder.kind, Reminder.recipient)
+    )
     rows = list(rows)
     names = names_of(session, meeting)
     now = as_utc(now)
@@ -128,17 +172,20 @@ def demo_reminder_timeline(session: Session, meeting: Meeting, *, now: dt.dateti
     latest_due: dict[str, dt.datetime] = {}
     for r in rows:
         if r.supersede_key and as_utc(r.planned_at) <= now:
-            latest_due[r.supersede_key] = max(latest_due.get(r.supersede_key, r.planned_at),
-                                              r.planned_at)
+            latest_due[r.supersede_key] = max(
+                latest_due.get(r.supersede_key, r.planned_at), r.planned_at
+            )
     count = 0
-    echo(f"Reminders to go out before {meeting.ref} (it is now "
-         f"{now.astimezone(tz):%a %d %b %H:%M}):")
+    echo(
+        f"Reminders to go out before {meeting.ref} (it is now {now.astimezone(tz):%a %d %b %H:%M}):"
+    )
     for r in rows:
         who = names.get(r.recipient, r.recipient)
-        head = (f"  {as_utc(r.planned_at).astimezone(tz):%a %d %b %H:%M}  → {who} "
-                f"({KIND_LABEL.get(r.kind, r.kind)})")
-        if r.supersede_key and as_utc(r.planned_at) < latest_due.get(r.supersede_key,
-                                                                     r.planned_at):
+        head = (
+            f"  {as_utc(r.planned_at).astimezone(tz):%a %d %b %H:%M}  → {who} "
+            f"({KIND_LABEL.get(r.kind, r.kind)})"
+        )
+        if r.supersede_key and as_utc(r.planned_at) < latest_due.get(r.supersede_key, r.planned_at):
             echo(f"{head}: overdue and overtaken by a later one, so not sent")
             continue
         text = render(session, r, now=max(as_utc(r.due_at), now))
@@ -153,10 +200,10 @@ def demo_reminder_timeline(session: Session, meeting: Meeting, *, now: dt.dateti
     return count
 
 
-def demo_reminders(engine: Engine, meeting_ref: str, *, now: dt.datetime,
-                   echo: Callable[[str], None]) -> int:
+def demo_reminders(
+    engine: Engine, meeting_ref: str, *, now: dt.datetime, echo: Callable[[str], None]
+) -> int:
     """The demo's reminders step: the reminder timeline of the sample meeting."""
     with Session(engine) as session:
         echo("")
-        return demo_reminder_timeline(session, get_meeting(session, meeting_ref), now=now,
-                                      out=echo)
+        return demo_reminder_timeline(session, get_meeting(session, meeting_ref), now=now, out=echo)

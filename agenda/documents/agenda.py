@@ -17,7 +17,7 @@ class AgendaPaper:
     paper_id: int
     version: int
     sha256: str
-    file_kind: str                 # "docx" | "pdf"
+    file_kind: str  # "docx" | "pdf"
     file_name: str
     title: str
     presenter: str | None
@@ -37,13 +37,13 @@ class AgendaEntry:
     of each page of its paper ("Appendix B" or "Agenda Item 5")."""
 
     key: str
-    number: str                    # "1", "2", "7" (strings: some styles use "7a")
-    heading: str                   # as printed in the agenda: "BETTER CARE FUND" / "Better Care Fund."
-    description: str               # the sentence under the heading, from the style's patterns
+    number: str  # "1", "2", "7" (strings: some styles use "7a")
+    heading: str  # as printed in the agenda: "BETTER CARE FUND" / "Better Care Fund."
+    description: str  # the sentence under the heading, from the style's patterns
     procedural: bool
-    part: str = "A"                # "A" public, "B" exempt business
+    part: str = "A"  # "A" public, "B" exempt business
     item_id: int | None = None
-    kind: str | None = None        # report | presentation | verbal | discussion (substantive only)
+    kind: str | None = None  # report | presentation | verbal | discussion (substantive only)
     lead: str | None = None
     exempt: bool = False
     exempt_reason: str | None = None
@@ -57,7 +57,7 @@ class MemberLine:
     name: str
     title: str | None
     group: str | None
-    role: str                      # chair | vice-chair | member | clerk
+    role: str  # chair | vice-chair | member | clerk
 
 
 @dataclass(frozen=True)
@@ -65,19 +65,19 @@ class Agenda:
     """Everything the agenda pack's front matter and the minutes skeleton need."""
 
     meeting_id: int
-    meeting_ref: str               # "hwb:2027-04-01"
+    meeting_ref: str  # "hwb:2027-04-01"
     organisation: str
     body_name: str
     style: str
-    starts_at: dt.datetime         # aware, in the organisation's timezone
+    starts_at: dt.datetime  # aware, in the organisation's timezone
     venue: str | None
     clerk: MemberLine | None
     clerk_email: str | None
     members: tuple[MemberLine, ...]
     entries: tuple[AgendaEntry, ...]
-    future_dates: tuple[dt.datetime, ...] = field(default=())   # the body's next meetings
-    note: str | None = None        # printed after the time: "please note change of start time"
-    previous_meeting: dt.date | None = None   # the body's last meeting before this one
+    future_dates: tuple[dt.datetime, ...] = field(default=())  # the body's next meetings
+    note: str | None = None  # printed after the time: "please note change of start time"
+    previous_meeting: dt.date | None = None  # the body's last meeting before this one
 
     @property
     def part_a(self) -> tuple[AgendaEntry, ...]:

@@ -37,9 +37,11 @@ from agenda.documents.agenda import AgendaEntry
 from agenda.documents.pdf_pack import PageRanges, bookmark_name, is_withheld, stamp_text
 from agenda.errors import BoardclerkError
 
-WORKING_COPY_NOTE = ("WORKING COPY. This Word file is for editing. The published PDF pack is the "
-                     "document of record; page numbers in the agenda refer to the PDF pack, "
-                     "page numbers on this page refer to this file.")
+WORKING_COPY_NOTE = (
+    "WORKING COPY. This Word file is for editing. The published PDF pack is the "
+    "document of record; page numbers in the agenda refer to the PDF pack, "
+    "page numbers on this page refer to this file."
+)
 _BOOKMARK_ID_BASE = 90_000
 
 
@@ -48,9 +50,9 @@ class DocxPart:
     """An agenda entry with a paper: its file (None when withheld) and the file's kind."""
 
     entry: AgendaEntry
-    kind: str                      # "docx" | "pdf"
+    kind: str  # "docx" | "pdf"
     path: Path | None
-    label: str | None = None       # names the paper (item, title, author) in error messages
+    label: str | None = None  # names the paper (item, title, author) in error messages
 
 
 # --------------------------------------------------------------------------------------------
@@ -59,8 +61,13 @@ class DocxPart:
 
 def add_field(paragraph: Paragraph, instr: str, placeholder: str = "1") -> None:
     """A complex field (PAGE, NUMPAGES, PAGEREF bm \\h) with ``placeholder`` as cached text."""
-    for kind, value in (("begin", None), ("instr", f" {instr} "), ("separate", None),
-                        ("text", placeholder), ("end", None)):
+    for kind, value in (
+        ("begin", None),
+        ("instr", f" {instr} "),
+        ("separate", None),
+        ("text", placeholder),
+        ("end", None),
+    ):
         run = OxmlElement("w:r")
         if kind == "instr":
             el = OxmlElement("w:instrText")
@@ -96,8 +103,9 @@ def clear_page_number_start(section: Section) -> None:
 def set_a4(section: Section, *, landscape: bool | None = None) -> None:
     """A4 keeping (or setting) the orientation; Letter-sized papers become A4."""
     if landscape is None:
-        landscape = bool(section.page_width and section.page_height
-                         and section.page_width > section.page_height)
+        landscape = bool(
+            section.page_width and section.page_height and section.page_width > section.page_height
+        )
     if landscape:
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = Mm(297), Mm(210)
@@ -107,8 +115,15 @@ def set_a4(section: Section, *, landscape: bool | None = None) -> None:
 
 
 def _copy_margins(target: Section, source: Section) -> None:
-    for attr in ("left_margin", "right_margin", "top_margin", "bottom_margin",
-                 "header_distance", "footer_distance", "gutter"):
+    for attr in (
+        "left_margin",
+        "right_margin",
+        "top_margin",
+        "bottom_margin",
+        "header_distance",
+        "footer_distance",
+        "gutter",
+    ):
         value = getattr(source, attr)
         if value is not None:
             setattr(target, attr, value)
@@ -142,10 +157,12 @@ def _set_footer_page_x_of_y(section: Section) -> None:
     add_field(p, "NUMPAGES")
 
 
-_NS = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main",
-       "asvg": "http://schemas.microsoft.com/office/drawing/2016/SVG/main",
-       "dgm": "http://schemas.openxmlformats.org/drawingml/2006/diagram",
-       "v": "urn:schemas-microsoft-com:vml"}
+_NS = {
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "asvg": "http://schemas.microsoft.com/office/drawing/2016/SVG/main",
+    "dgm": "http://schemas.openxmlformats.org/drawingml/2006/diagram",
+    "v": "urn:schemas-microsoft-com:vml",
+}
 _RID = qn("r:id")
 _STYLE_TAGS = {qn("w:tblStyle"), qn("w:pStyle"), qn("w:rStyle")}
 _IMAGE_TAGS = {f"{{{_NS['a']}}}blip", f"{{{_NS['asvg']}}}svgBlip"}
@@ -212,10 +229,16 @@ class _Composer(Composer):
 
     def _create_style_id_mapping(self, doc) -> None:  # type: ignore[no-untyped-def]
         # As docxcompose, mapping style ids through style names, read straight from the XML.
-        self._style_id2name = {st.styleId: BabelFish.internal2ui(st.name_val)
-                               for st in doc.styles.element.style_lst if st.name_val}
-        self._style_name2id = {BabelFish.internal2ui(st.name_val): st.styleId
-                               for st in self.doc.styles.element.style_lst if st.name_val}
+        self._style_id2name = {
+            st.styleId: BabelFish.internal2ui(st.name_val)
+            for st in doc.styles.element.style_lst
+            if st.name_val
+        }
+        self._style_name2id = {
+            BabelFish.internal2ui(st.name_val): st.styleId
+            for st in self.doc.styles.element.style_lst
+            if st.name_val
+        }
         self._our_style_ids = {st.styleId for st in self.doc.styles.element.style_lst}
 
     def add_linked_styles(self, doc, element) -> None:  # type: ignore[no-untyped-def]
@@ -256,14 +279,18 @@ class _Composer(Composer):
         num_ids = xpath(style_element, ".//w:numId/@w:val")
         if not num_ids:
             return
-        anum_ids = xpath(doc.part.numbering_part.element,
-                         f'.//w:num[@w:numId="{num_ids[0]}"]/w:abstractNumId/@w:val')
+        anum_ids = xpath(
+            doc.part.numbering_part.element,
+            f'.//w:num[@w:numId="{num_ids[0]}"]/w:abstractNumId/@w:val',
+        )
         ours = self.doc.styles.element.get_by_id(our_style_id)
         our_num_ids = xpath(ours, ".//w:numId/@w:val") if ours is not None else []
         if not anum_ids or not our_num_ids:
             return
-        our_anum_ids = xpath(self.numbering_part().element,
-                             f'.//w:num[@w:numId="{our_num_ids[0]}"]/w:abstractNumId/@w:val')
+        our_anum_ids = xpath(
+            self.numbering_part().element,
+            f'.//w:num[@w:numId="{our_num_ids[0]}"]/w:abstractNumId/@w:val',
+        )
         if our_anum_ids:
             self.anum_id_mapping[int(anum_ids[0])] = int(our_anum_ids[0])
 
@@ -308,7 +335,9 @@ def _contents(master: DocxDocument, parts: Sequence[DocxPart]) -> None:
         add_field(p, f"PAGEREF {bookmark_name(part.entry)} \\h", placeholder="?")
 
 
-def _stand_in(master: DocxDocument, part: DocxPart, *, private: bool, bm_id: int) -> Paragraph | None:
+def _stand_in(
+    master: DocxDocument, part: DocxPart, *, private: bool, bm_id: int
+) -> Paragraph | None:
     """The page standing for a withheld exempt paper or a PDF paper."""
     entry = part.entry
     heading = master.add_paragraph(f"{entry.number}. {entry.heading}", style="Heading 1")
@@ -318,9 +347,11 @@ def _stand_in(master: DocxDocument, part: DocxPart, *, private: bool, bm_id: int
         master.add_paragraph(
             "This paper contains exempt information. It is not included in the public agenda "
             "pack and will be considered in private, after the press and public have been "
-            "excluded.")
+            "excluded."
+        )
         master.add_paragraph(
-            f"Reason: {entry.exempt_reason or 'The reason for exemption has not been recorded.'}")
+            f"Reason: {entry.exempt_reason or 'The reason for exemption has not been recorded.'}"
+        )
         return None
     return master.add_paragraph(_where(entry, None))
 
@@ -344,19 +375,32 @@ def _page_images(master: DocxDocument, part: DocxPart, *, bm_id: int, dpi: int =
     assert part.path is not None
     with tempfile.TemporaryDirectory(prefix="boardclerk-pages-") as tmp:
         try:
-            subprocess.run(["pdftoppm", "-jpeg", "-jpegopt", "quality=80", "-r", str(dpi),
-                            str(part.path), str(Path(tmp) / "page")],
-                           check=True, capture_output=True, timeout=120)
+            subprocess.run(
+                [
+                    "pdftoppm",
+                    "-jpeg",
+                    "-jpegopt",
+                    "quality=80",
+                    "-r",
+                    str(dpi),
+                    str(part.path),
+                    str(Path(tmp) / "page"),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=120,
+            )
         except (subprocess.SubprocessError, OSError):
-            _stand_in(master, part, private=True, bm_id=bm_id)   # fall back to a pointer page
+            _stand_in(master, part, private=True, bm_id=bm_id)  # fall back to a pointer page
             return 0
         images = sorted(Path(tmp).glob("page-*.jpg"), key=lambda p: int(p.stem.split("-")[-1]))
         for number, image in enumerate(images):
             picture = DocxImage.from_file(str(image))
             aspect = picture.px_height / picture.px_width
             wide = aspect < 1
-            section = _last_section(master) if number == 0 else master.add_section(
-                WD_SECTION.NEW_PAGE)
+            section = (
+                _last_section(master) if number == 0 else master.add_section(WD_SECTION.NEW_PAGE)
+            )
             set_a4(section, landscape=wide)
             for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
                 setattr(section, side, Mm(15))
@@ -388,8 +432,15 @@ class DocxPackBuilder:
     (one with placeholder page numbers will do); :meth:`finish` swaps in the real front
     matter, writes the PDF pack's page ranges into the PDF papers' stand-in pages and saves."""
 
-    def __init__(self, front_docx: bytes, parts: Sequence[DocxPart], *, private: bool,
-                 title: str, pdf_images: bool = False) -> None:
+    def __init__(
+        self,
+        front_docx: bytes,
+        parts: Sequence[DocxPart],
+        *,
+        private: bool,
+        title: str,
+        pdf_images: bool = False,
+    ) -> None:
         self.title = title
         self.front_docx = front_docx
         self.parts = parts
@@ -414,14 +465,19 @@ class DocxPackBuilder:
         count = len(master.sections)
         for n, part in enumerate(parts):
             section = master.add_section(WD_SECTION.NEW_PAGE)
-            set_a4(section, landscape=False)      # a clone of the previous paper's last section
+            set_a4(section, landscape=False)  # a clone of the previous paper's last section
             first, count = count, count + 1
             bm_id = _BOOKMARK_ID_BASE + n
-            if (pdf_images and part.kind == "pdf" and part.path is not None
-                    and not is_withheld(part.entry, private=private)):
+            if (
+                pdf_images
+                and part.kind == "pdf"
+                and part.path is not None
+                and not is_withheld(part.entry, private=private)
+            ):
                 count += _page_images(master, part, bm_id=bm_id)
-            elif (is_withheld(part.entry, private=private) or part.kind != "docx"
-                    or part.path is None):
+            elif (
+                is_withheld(part.entry, private=private) or part.kind != "docx" or part.path is None
+            ):
                 paragraph = _stand_in(master, part, private=private, bm_id=bm_id)
                 if paragraph is not None:
                     self.where[part.entry.key] = (part.entry, paragraph)
@@ -435,13 +491,18 @@ class DocxPackBuilder:
                     raise BoardclerkError(
                         f"{label} could not be merged into the Word working copy.",
                         hint="build the PDF pack only (--format pdf), or ask the author to "
-                             "re-save the paper in Word") from exc
+                        "re-save the paper in Word",
+                    ) from exc
                 # docxcompose drops the paper's last sectPr: carry its page setup over.
                 subsections = sub.sections
                 count += len(subsections) - 1
                 last = subsections[-1]
-                set_a4(_last_section(master), landscape=bool(
-                    last.page_width and last.page_height and last.page_width > last.page_height))
+                set_a4(
+                    _last_section(master),
+                    landscape=bool(
+                        last.page_width and last.page_height and last.page_width > last.page_height
+                    ),
+                )
                 _copy_margins(_last_section(master), last)
             paper_sections.append((first, count, part.entry))
         composer.renumber_all()
@@ -459,14 +520,23 @@ class DocxPackBuilder:
                 # Inner sections of a paper inherit the pack's footer, not the author's.
                 sections[index].footer.is_linked_to_previous = True
 
-    def finish(self, front_docx: bytes | None = None,
-               pdf_page_ranges: PageRanges | None = None) -> bytes:
+    def finish(
+        self, front_docx: bytes | None = None, pdf_page_ranges: PageRanges | None = None
+    ) -> bytes:
         """The working copy as bytes, with ``front_docx`` as its front matter when given."""
-        if front_docx is not None and front_docx != self.front_docx \
-                and not self._swap_front(front_docx):
+        if (
+            front_docx is not None
+            and front_docx != self.front_docx
+            and not self._swap_front(front_docx)
+        ):
             # A front matter of another shape (other images, say): compose again behind it.
-            self.__init__(front_docx, self.parts, private=self.private,  # type: ignore[misc]
-                          title=self.title, pdf_images=self.pdf_images)
+            self.__init__(
+                front_docx,
+                self.parts,
+                private=self.private,  # type: ignore[misc]
+                title=self.title,
+                pdf_images=self.pdf_images,
+            )
         for entry, paragraph in self.where.values():
             paragraph.text = _where(entry, pdf_page_ranges)
         props = self.master.core_properties
@@ -484,8 +554,10 @@ class DocxPackBuilder:
         the same template (same parts and relationships: only its text differs)."""
         new = docx.Document(io.BytesIO(front_docx))
         rels = sorted((r.rId, r.reltype, r.target_ref) for r in new.part.rels.values())
-        ours = sorted((r.rId, r.reltype, r.target_ref)
-                      for r in docx.Document(io.BytesIO(self.front_docx)).part.rels.values())
+        ours = sorted(
+            (r.rId, r.reltype, r.target_ref)
+            for r in docx.Document(io.BytesIO(self.front_docx)).part.rels.values()
+        )
         fresh = _content_elements(new)
         if rels != ours:
             return False
@@ -505,10 +577,18 @@ def _content_elements(document: DocxDocument) -> list:  # type: ignore[type-arg]
     return [el for el in document.element.body if el.tag != qn("w:sectPr")]
 
 
-def build_docx_pack(front_docx: bytes, parts: Sequence[DocxPart], *, private: bool, title: str,
-                    pdf_page_ranges: PageRanges | None = None, pdf_images: bool = False) -> bytes:
+def build_docx_pack(
+    front_docx: bytes,
+    parts: Sequence[DocxPart],
+    *,
+    private: bool,
+    title: str,
+    pdf_page_ranges: PageRanges | None = None,
+    pdf_images: bool = False,
+) -> bytes:
     """One Word file: front matter, contents with PAGEREF fields, then every paper. PDF papers
     appear as a page pointing to the PDF pack, or with ``pdf_images`` as pictures of their
     pages."""
-    return DocxPackBuilder(front_docx, parts, private=private, title=title,
-                           pdf_images=pdf_images).finish(None, pdf_page_ranges)
+    return DocxPackBuilder(
+        front_docx, parts, private=private, title=title, pdf_images=pdf_images
+    ).finish(None, pdf_page_ranges)

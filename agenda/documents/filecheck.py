@@ -29,7 +29,7 @@ from agenda.errors import ConfigError, PaperRejected
 log = logging.getLogger(__name__)
 
 MAX_PAPER_BYTES = 25 * 1024 * 1024
-MAX_BYTES = MAX_PAPER_BYTES            # the name the bot's tests use
+MAX_BYTES = MAX_PAPER_BYTES  # the name the bot's tests use
 MAX_PAPER_ENV = "BOARDCLERK_MAX_PAPER_MB"
 
 # Limits on what a .docx may inflate to. A long report with photos is tens of MB inflated;
@@ -37,11 +37,13 @@ MAX_PAPER_ENV = "BOARDCLERK_MAX_PAPER_MB"
 MAX_UNCOMPRESSED_BYTES = 150 * 1024 * 1024
 MAX_ZIP_MEMBERS = 5000
 MAX_MEMBER_RATIO = 100
-RATIO_CHECK_FROM_BYTES = 1024 * 1024       # small members may compress very well; ignore them
+RATIO_CHECK_FROM_BYTES = 1024 * 1024  # small members may compress very well; ignore them
 MAX_CONTENT_TYPES_BYTES = 1024 * 1024
 
 WORD_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
-WORD_TEMPLATE_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+WORD_TEMPLATE_MAIN = (
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+)
 MACRO_MAINS = (
     "application/vnd.ms-word.document.macroEnabled.main+xml",
     "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
@@ -54,8 +56,15 @@ OTHER_OOXML = (
 )
 
 # What reading a damaged zip can raise (zlib.error comes straight through from inflating).
-ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError,
-              KeyError)
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    OSError,
+    ValueError,
+    EOFError,
+    NotImplementedError,
+    KeyError,
+)
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -66,9 +75,9 @@ PDF_MAGIC = b"%PDF-"
 class CheckedFile:
     """What a submitted file turned out to be."""
 
-    kind: str                 # "docx" | "pdf"
-    pages: int | None         # PDF page count; None for Word (it depends on the renderer)
-    title: str | None         # the Word document's core title, if the author set one
+    kind: str  # "docx" | "pdf"
+    pages: int | None  # PDF page count; None for Word (it depends on the renderer)
+    title: str | None  # the Word document's core title, if the author set one
 
 
 def max_paper_bytes() -> int:
@@ -81,8 +90,10 @@ def max_paper_bytes() -> int:
     except ValueError:
         mb = 0.0
     if mb <= 0:
-        raise ConfigError(f"{MAX_PAPER_ENV} must be a positive number of megabytes, not {raw!r}",
-                          path="environment")
+        raise ConfigError(
+            f"{MAX_PAPER_ENV} must be a positive number of megabytes, not {raw!r}",
+            path="environment",
+        )
     return int(mb * 1024 * 1024)
 
 
@@ -93,20 +104,25 @@ def check_paper_file(file_name: str, data: bytes, *, max_bytes: int | None = Non
     if not data:
         raise PaperRejected(f"{name} is empty.")
     if len(data) > limit:
-        raise PaperRejected(f"{name} is {_mb(len(data))}; the limit is {_mb(limit)}.",
-                            hint="Compress the pictures in it, or split off large appendices")
+        raise PaperRejected(
+            f"{name} is {_mb(len(data))}; the limit is {_mb(limit)}.",
+            hint="Compress the pictures in it, or split off large appendices",
+        )
     if data.startswith(ZIP_MAGIC):
         checked = _check_docx(name, data)
-    elif PDF_MAGIC in data[:1024]:          # readers allow a little junk before the header
+    elif PDF_MAGIC in data[:1024]:  # readers allow a little junk before the header
         checked = _check_pdf(name, data)
     elif data.startswith(OLE_MAGIC):
         raise PaperRejected(_ole_problem(name, data))
     else:
-        raise PaperRejected(f"{name} is not a Word document or PDF (it looks like "
-                            f"{_looks_like(data)}). Save it as a Word document (.docx) or a PDF "
-                            "and submit it again.")
-    log.info("paper file accepted: kind=%s bytes=%d pages=%s", checked.kind, len(data),
-             checked.pages)
+        raise PaperRejected(
+            f"{name} is not a Word document or PDF (it looks like "
+            f"{_looks_like(data)}). Save it as a Word document (.docx) or a PDF "
+            "and submit it again."
+        )
+    log.info(
+        "paper file accepted: kind=%s bytes=%d pages=%s", checked.kind, len(data), checked.pages
+    )
     return checked
 
 
@@ -120,8 +136,10 @@ def _mb(size: int) -> str:
 
 
 def _check_docx(name: str, data: bytes) -> CheckedFile:
-    damaged = (f"{name} is damaged and cannot be opened (the file is incomplete or corrupt). "
-               "Open it in Word, save it again and submit it again.")
+    damaged = (
+        f"{name} is damaged and cannot be opened (the file is incomplete or corrupt). "
+        "Open it in Word, save it again and submit it again."
+    )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except ZIP_ERRORS as err:
@@ -132,20 +150,27 @@ def _check_docx(name: str, data: bytes) -> CheckedFile:
         main = _main_content_type(archive, damaged)
         if main is None:
             # A zip without [Content_Types].xml is not an Office file at all.
-            raise PaperRejected(f"{name} is not a Word document or PDF (it looks like a ZIP "
-                                "archive). Submit the report itself as a .docx or PDF.")
-        if main in MACRO_MAINS or any(i.filename.lower().endswith("vbaproject.bin")
-                                      for i in infos):
-            raise PaperRejected(f"{name} is a macro-enabled Word document. Save it as a plain "
-                                ".docx (File › Save As › Word Document) and submit it again.")
+            raise PaperRejected(
+                f"{name} is not a Word document or PDF (it looks like a ZIP "
+                "archive). Submit the report itself as a .docx or PDF."
+            )
+        if main in MACRO_MAINS or any(i.filename.lower().endswith("vbaproject.bin") for i in infos):
+            raise PaperRejected(
+                f"{name} is a macro-enabled Word document. Save it as a plain "
+                ".docx (File › Save As › Word Document) and submit it again."
+            )
         if main == WORD_TEMPLATE_MAIN:
-            raise PaperRejected(f"{name} is a Word template (.dotx). Save it as a Word Document "
-                                "(.docx) and submit it again.")
+            raise PaperRejected(
+                f"{name} is a Word template (.dotx). Save it as a Word Document "
+                "(.docx) and submit it again."
+            )
         if main != WORD_MAIN:
             what = next((label for key, label in OTHER_OOXML if key in main), "an Office file")
-            raise PaperRejected(f"{name} is not a Word document or PDF (it looks like {what}). "
-                                "Save the report as a Word document (.docx) or a PDF and submit "
-                                "it again.")
+            raise PaperRejected(
+                f"{name} is not a Word document or PDF (it looks like {what}). "
+                "Save the report as a Word document (.docx) or a PDF and submit "
+                "it again."
+            )
         try:
             bad_member = archive.testzip()
         except ZIP_ERRORS as err:
@@ -160,9 +185,11 @@ def _check_zip_sizes(name: str, infos: list[zipfile.ZipInfo]) -> None:
 
     ``testzip`` later inflates every member; zipfile stops a member that inflates past its
     declared size ("Bad CRC" / EOF), so a lying directory cannot get past this either."""
-    bomb = (f"{name} cannot be accepted: it expands to far more data than a report contains, "
-            "which is how harmful “zip bomb” files work. If it is a genuine report, save it "
-            "again from Word and submit it again.")
+    bomb = (
+        f"{name} cannot be accepted: it expands to far more data than a report contains, "
+        "which is how harmful “zip bomb” files work. If it is a genuine report, save it "
+        "again from Word and submit it again."
+    )
     if len(infos) > MAX_ZIP_MEMBERS:
         raise PaperRejected(bomb)
     total = 0
@@ -175,9 +202,11 @@ def _check_zip_sizes(name: str, infos: list[zipfile.ZipInfo]) -> None:
         raise PaperRejected(bomb)
 
 
-_CONTENT_TYPE = re.compile(rb'<Override\b[^>]*?PartName="/word/document\.xml"[^>]*?'
-                           rb'ContentType="([^"]+)"|<Override\b[^>]*?ContentType="([^"]+)"[^>]*?'
-                           rb'PartName="/word/document\.xml"')
+_CONTENT_TYPE = re.compile(
+    rb'<Override\b[^>]*?PartName="/word/document\.xml"[^>]*?'
+    rb'ContentType="([^"]+)"|<Override\b[^>]*?ContentType="([^"]+)"[^>]*?'
+    rb'PartName="/word/document\.xml"'
+)
 _ANY_MAIN = re.compile(rb'ContentType="([^"]*\.main\+xml|[^"]*macroEnabled[^"]*)"')
 
 
@@ -222,11 +251,14 @@ def _check_pdf(name: str, data: bytes) -> CheckedFile:
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
-    damaged = (f"{name} is a damaged PDF and cannot be read. Export it to PDF again and submit "
-               "it again.")
+    damaged = (
+        f"{name} is a damaged PDF and cannot be read. Export it to PDF again and submit it again."
+    )
     password = f"{name} is protected with a password. Remove the password and submit it again."
-    unreadable = (f"{name} is encrypted in a way boardclerk cannot read. Remove the security "
-                  "settings (or print it to a new PDF) and submit it again.")
+    unreadable = (
+        f"{name} is encrypted in a way boardclerk cannot read. Remove the security "
+        "settings (or print it to a new PDF) and submit it again."
+    )
     try:
         with _quiet_pypdf():
             reader = PdfReader(io.BytesIO(data), strict=False)
@@ -235,7 +267,7 @@ def _check_pdf(name: str, data: bytes) -> CheckedFile:
                 raise PaperRejected(password)
             pages = len(reader.pages)
             if pages:
-                _ = reader.pages[0].mediabox     # reading a page proves the page tree parses
+                _ = reader.pages[0].mediabox  # reading a page proves the page tree parses
     except PaperRejected:
         raise
     except FileNotDecryptedError as err:
@@ -243,12 +275,23 @@ def _check_pdf(name: str, data: bytes) -> CheckedFile:
     except (DependencyError, NotImplementedError) as err:
         # Certificate (public-key) security, DRM handlers, or a cipher pypdf lacks.
         raise PaperRejected(unreadable) from err
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
-            RecursionError, OSError, AssertionError, zlib.error) as err:
+    except (
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        RecursionError,
+        OSError,
+        AssertionError,
+        zlib.error,
+    ) as err:
         raise PaperRejected(damaged) from err
     if pages == 0:
-        raise PaperRejected(f"{name} is a PDF with no pages. Export it to PDF again and submit "
-                            "it again.")
+        raise PaperRejected(
+            f"{name} is a PDF with no pages. Export it to PDF again and submit it again."
+        )
     return CheckedFile(kind="pdf", pages=pages, title=None)
 
 
@@ -291,13 +334,19 @@ def _ole_problem(name: str, data: bytes) -> str:
     if "EncryptedPackage".encode("utf-16-le") in data:
         return f"{name} is protected with a password. Remove the password and submit it again."
     if "WordDocument".encode("utf-16-le") in data:
-        return (f"{name} is an old-format Word document (.doc). Open it in Word, save it as a "
-                "Word Document (.docx) and submit it again.")
+        return (
+            f"{name} is an old-format Word document (.doc). Open it in Word, save it as a "
+            "Word Document (.docx) and submit it again."
+        )
     if "Workbook".encode("utf-16-le") in data:
-        return (f"{name} is not a Word document or PDF (it looks like an old-format Excel "
-                "workbook). Save the report as a .docx or PDF and submit it again.")
-    return (f"{name} is not a Word document or PDF (it looks like an old-format Office file). "
-            "Save it as a Word Document (.docx) or a PDF and submit it again.")
+        return (
+            f"{name} is not a Word document or PDF (it looks like an old-format Excel "
+            "workbook). Save the report as a .docx or PDF and submit it again."
+        )
+    return (
+        f"{name} is not a Word document or PDF (it looks like an old-format Office file). "
+        "Save it as a Word Document (.docx) or a PDF and submit it again."
+    )
 
 
 _SIGNATURES = (

@@ -37,7 +37,7 @@ LOGO_TOKEN = "{organisation}"
 class ParaLook:
     size: float = 11
     bold: bool = False
-    align: str = "left"          # left | centre | right
+    align: str = "left"  # left | centre | right
     before: float = 0
     after: float = 6
     indent_mm: float = 0
@@ -57,25 +57,33 @@ PARAGRAPH_STYLES: dict[str, ParaLook] = {
     "BC Member": ParaLook(size=11, after=2),
     "BC Text": ParaLook(size=11, after=6),
     "BC Session": ParaLook(size=14, bold=True, align="centre", before=0, after=6),
-    "BC Item Heading": ParaLook(size=11, bold=True, before=10, after=2, indent_mm=12,
-                                hanging_mm=12, keep_with_next=True),
+    "BC Item Heading": ParaLook(
+        size=11, bold=True, before=10, after=2, indent_mm=12, hanging_mm=12, keep_with_next=True
+    ),
     "BC Item Reference": ParaLook(size=11, bold=True, after=2, indent_mm=12, keep_with_next=True),
     "BC Item Text": ParaLook(size=11, after=4, indent_mm=12),
 }
 
-_ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "centre": WD_ALIGN_PARAGRAPH.CENTER,
-          "right": WD_ALIGN_PARAGRAPH.RIGHT}
+_ALIGN = {
+    "left": WD_ALIGN_PARAGRAPH.LEFT,
+    "centre": WD_ALIGN_PARAGRAPH.CENTER,
+    "right": WD_ALIGN_PARAGRAPH.RIGHT,
+}
 
 
-def add_paragraph_styles(doc: DocxDocument, *, font: str | None = None,
-                         only_missing: bool = True) -> None:
+def add_paragraph_styles(
+    doc: DocxDocument, *, font: str | None = None, only_missing: bool = True
+) -> None:
     """Give ``doc`` every "BC ..." style (those it already has are left as the clerk made them)."""
     existing = {s.name for s in doc.styles}
     for name, look in PARAGRAPH_STYLES.items():
         if only_missing and name in existing:
             continue
-        style = doc.styles[name] if name in existing else doc.styles.add_style(
-            name, WD_STYLE_TYPE.PARAGRAPH)
+        style = (
+            doc.styles[name]
+            if name in existing
+            else doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        )
         style.base_style = doc.styles["Normal"]
         style.quick_style = True
         if font:
@@ -94,9 +102,14 @@ def add_paragraph_styles(doc: DocxDocument, *, font: str | None = None,
 
 def a4(doc: DocxDocument) -> None:
     for section in doc.sections:
-        landscape = section.page_width is not None and section.page_height is not None and \
-            section.page_width > section.page_height
-        section.page_width, section.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
+        landscape = (
+            section.page_width is not None
+            and section.page_height is not None
+            and section.page_width > section.page_height
+        )
+        section.page_width, section.page_height = (
+            (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
+        )
 
 
 def _open_base(style: Style) -> DocxDocument:
@@ -104,7 +117,7 @@ def _open_base(style: Style) -> DocxDocument:
     doc = Document(str(template)) if template else Document()
     body = doc.element.body
     for child in list(body):
-        if child.tag != qn("w:sectPr"):   # keep the page setup, drop the sample content
+        if child.tag != qn("w:sectPr"):  # keep the page setup, drop the sample content
             body.remove(child)
     add_paragraph_styles(doc)
     a4(doc)
@@ -147,8 +160,10 @@ class _Writer:
 def member_text(style: Style, member: MemberLine) -> str:
     text = fill(style.membership.line, name=member.name, title=member.title or "")
     text = text.strip().rstrip(",").strip()
-    suffix = {Role.CHAIR.value: style.chair_suffix,
-              Role.VICE_CHAIR.value: style.vice_chair_suffix}.get(member.role, "")
+    suffix = {
+        Role.CHAIR.value: style.chair_suffix,
+        Role.VICE_CHAIR.value: style.vice_chair_suffix,
+    }.get(member.role, "")
     return f"{text} {suffix}" if suffix else text
 
 
@@ -158,15 +173,21 @@ def group_heading(style: Style, group: str | None) -> str:
     return name if not suffix or ":" in name else f"{name}{suffix}"
 
 
-def page_reference(style: Style, entry: AgendaEntry,
-                   page_ranges: Mapping[str, tuple[int, int]] | None) -> str:
-    """"Appendix B (Pages 17 - 80)" / "(Pages 5 - 12)"; placeholders of full width when the
+def page_reference(
+    style: Style, entry: AgendaEntry, page_ranges: Mapping[str, tuple[int, int]] | None
+) -> str:
+    """ "Appendix B (Pages 17 - 80)" / "(Pages 5 - 12)"; placeholders of full width when the
     pages are not known yet."""
     number = entry.number
     letter = entry.letter or ""
     if page_ranges is None:
-        return fill(style.papers.reference, letter=letter, number=number,
-                    first=PLACEHOLDER_PAGE, last=PLACEHOLDER_PAGE)
+        return fill(
+            style.papers.reference,
+            letter=letter,
+            number=number,
+            first=PLACEHOLDER_PAGE,
+            last=PLACEHOLDER_PAGE,
+        )
     if entry.key not in page_ranges:
         raise ValueError(f"no page range given for agenda entry {entry.key} ({entry.heading})")
     first, last = page_ranges[entry.key]
@@ -175,10 +196,15 @@ def page_reference(style: Style, entry: AgendaEntry,
 
 
 def _front_values(agenda: Agenda, style: Style) -> dict[str, str]:
-    return {"organisation": agenda.organisation, "ORGANISATION": agenda.organisation.upper(),
-            "body_name": agenda.body_name, "BODY_NAME": agenda.body_name.upper(),
-            "clerk_name": agenda.clerk.name if agenda.clerk else "",
-            "clerk_email": agenda.clerk_email or "", "chair_title": style.chair_title}
+    return {
+        "organisation": agenda.organisation,
+        "ORGANISATION": agenda.organisation.upper(),
+        "body_name": agenda.body_name,
+        "BODY_NAME": agenda.body_name.upper(),
+        "clerk_name": agenda.clerk.name if agenda.clerk else "",
+        "clerk_email": agenda.clerk_email or "",
+        "chair_title": style.chair_title,
+    }
 
 
 def _write_front(w: _Writer, agenda: Agenda, style: Style, *, private: bool) -> None:
@@ -215,8 +241,13 @@ def _write_front(w: _Writer, agenda: Agenda, style: Style, *, private: bool) -> 
         w.para(fill(fs.press, **values), "BC Text")
 
 
-def _write_section(w: _Writer, heading: str, paragraphs: tuple[str, ...],
-                   values: Mapping[str, str], heading_style: str) -> None:
+def _write_section(
+    w: _Writer,
+    heading: str,
+    paragraphs: tuple[str, ...],
+    values: Mapping[str, str],
+    heading_style: str,
+) -> None:
     if heading:
         w.para(fill(heading, **values), heading_style)
     for text in paragraphs:
@@ -236,16 +267,24 @@ def _write_members(w: _Writer, agenda: Agenda, style: Style) -> None:
         w.para(member_text(style, member), "BC Member")
 
 
-def _write_entry(w: _Writer, style: Style, entry: AgendaEntry,
-                 page_ranges: Mapping[str, tuple[int, int]] | None, *, private: bool) -> None:
+def _write_entry(
+    w: _Writer,
+    style: Style,
+    entry: AgendaEntry,
+    page_ranges: Mapping[str, tuple[int, int]] | None,
+    *,
+    private: bool,
+) -> None:
     w.para(f"{entry.number}.\t{entry.heading}", "BC Item Heading")
     if entry.paper is not None:
         w.para(page_reference(style, entry, page_ranges), "BC Item Reference")
     if entry.exempt and not private:
         # Title and exemption reason only: nothing of the paper itself goes in the public pack.
         reason = entry.exempt_reason or ""
-        w.para(fill(style.descriptions["exempt_public"], reason=reason, title=entry.heading),
-               "BC Item Text")
+        w.para(
+            fill(style.descriptions["exempt_public"], reason=reason, title=entry.heading),
+            "BC Item Text",
+        )
         return
     if entry.description:
         w.para(entry.description, "BC Item Text")
@@ -253,8 +292,14 @@ def _write_entry(w: _Writer, style: Style, entry: AgendaEntry,
         w.para(entry.exempt_reason, "BC Item Text", bold_prefix=style.part_b.reason_label or None)
 
 
-def _write_agenda(w: _Writer, agenda: Agenda, style: Style,
-                  page_ranges: Mapping[str, tuple[int, int]] | None, *, private: bool) -> None:
+def _write_agenda(
+    w: _Writer,
+    agenda: Agenda,
+    style: Style,
+    page_ranges: Mapping[str, tuple[int, int]] | None,
+    *,
+    private: bool,
+) -> None:
     fs = style.frontsheet
     values = _front_values(agenda, style)
     if fs.public_session:
@@ -271,16 +316,18 @@ def _write_agenda(w: _Writer, agenda: Agenda, style: Style,
             _write_entry(w, style, entry, page_ranges, private=private)
 
 
-def build_front_docx(agenda: Agenda, page_ranges: dict[str, tuple[int, int]] | None, *,
-                     private: bool) -> bytes:
+def build_front_docx(
+    agenda: Agenda, page_ranges: dict[str, tuple[int, int]] | None, *, private: bool
+) -> bytes:
     """The frontsheet and numbered agenda as a .docx file (A4).
 
     ``private`` prints Part B in full; the public version gives each exempt item's title and
     exemption reason only. A meeting with no papers still gets a complete agenda."""
     style = load_style(agenda.style)
     doc = _open_base(style)
-    _fill_logo(doc, fill(style.frontsheet.logo_text, **_front_values(agenda, style))
-               or agenda.organisation)
+    _fill_logo(
+        doc, fill(style.frontsheet.logo_text, **_front_values(agenda, style)) or agenda.organisation
+    )
     w = _Writer(doc)
     _write_front(w, agenda, style, private=private)
     w.page_break()

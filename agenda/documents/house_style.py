@@ -28,15 +28,26 @@ INCLUDE_RULES = ("always", "with_previous_meeting", "with_paper")
 HEADING_CASES = ("upper", "as_written")
 
 # Which placeholders each kind of text may use; anything else is a typo the clerk should hear about.
-DATE_FIELDS = frozenset({"Weekday", "WEEKDAY", "day", "Month", "MONTH", "year",
-                         "hour", "minute", "ampm", "AMPM"})
+DATE_FIELDS = frozenset(
+    {"Weekday", "WEEKDAY", "day", "Month", "MONTH", "year", "hour", "minute", "ampm", "AMPM"}
+)
 DESCRIPTION_FIELDS = frozenset({"lead", "lead_mid", "title", "chair_title"})
-PROCEDURAL_FIELDS = frozenset({"previous_date", "future_dates", "venue", "usual_time",
-                               "chair_title", "body_name"})
+PROCEDURAL_FIELDS = frozenset(
+    {"previous_date", "future_dates", "venue", "usual_time", "chair_title", "body_name"}
+)
 STAMP_FIELDS = frozenset({"letter", "number"})
 REFERENCE_FIELDS = frozenset({"letter", "number", "first", "last"})
-FRONT_FIELDS = frozenset({"organisation", "ORGANISATION", "body_name", "BODY_NAME",
-                          "clerk_name", "clerk_email", "chair_title"})
+FRONT_FIELDS = frozenset(
+    {
+        "organisation",
+        "ORGANISATION",
+        "body_name",
+        "BODY_NAME",
+        "clerk_name",
+        "clerk_email",
+        "chair_title",
+    }
+)
 MEMBER_FIELDS = frozenset({"name", "title"})
 EXEMPT_FIELDS = frozenset({"reason", "title"})
 
@@ -47,25 +58,25 @@ class Formats:
     time: str
     previous_date: str
     future_date: str
-    venue_case: str            # upper | as_written
+    venue_case: str  # upper | as_written
 
 
 @dataclass(frozen=True)
 class PaperLettering:
-    letters: bool              # pack letters A, B, C ... for papers in agenda order
-    stamp: str                 # printed on each page of a paper: "Appendix {letter}" / "Agenda Item {number}"
-    reference: str             # in the agenda: "Appendix {letter} (Pages {first} - {last})"
-    reference_single: str      # the same for a one-page paper
+    letters: bool  # pack letters A, B, C ... for papers in agenda order
+    stamp: str  # printed on each page of a paper: "Appendix {letter}" / "Agenda Item {number}"
+    reference: str  # in the agenda: "Appendix {letter} (Pages {first} - {last})"
+    reference_single: str  # the same for a one-page paper
 
 
 @dataclass(frozen=True)
 class ProceduralItem:
-    key: str                   # "apologies", "declarations", "minutes", "future_dates" ...
-    heading: str               # natural case; the style's heading_case is applied when printed
+    key: str  # "apologies", "declarations", "minutes", "future_dates" ...
+    heading: str  # natural case; the style's heading_case is applied when printed
     description: str
-    include: str = "always"    # always | with_previous_meeting | with_paper
-    description_no_dates: str | None = None      # future_dates with no dates known
-    description_no_previous: str | None = None   # minutes with no previous meeting
+    include: str = "always"  # always | with_previous_meeting | with_paper
+    description_no_dates: str | None = None  # future_dates with no dates known
+    description_no_previous: str | None = None  # minutes with no previous meeting
 
 
 @dataclass(frozen=True)
@@ -78,10 +89,10 @@ class PartB:
 @dataclass(frozen=True)
 class Membership:
     heading: str
-    groups: tuple[str, ...]    # printing order; unlisted groups follow in order of appearance
-    group_suffix: str          # "Councillors:" (City) vs "Leicestershire County Council" (County)
+    groups: tuple[str, ...]  # printing order; unlisted groups follow in order of appearance
+    group_suffix: str  # "Councillors:" (City) vs "Leicestershire County Council" (County)
     ungrouped: str
-    line: str                  # "{name}, {title}"
+    line: str  # "{name}, {title}"
 
 
 @dataclass(frozen=True)
@@ -115,12 +126,12 @@ class Frontsheet:
 @dataclass(frozen=True)
 class Style:
     name: str
-    path: Path                 # the style's folder (minutes.yaml and Word templates live here)
+    path: Path  # the style's folder (minutes.yaml and Word templates live here)
     display_name: str
-    chair_title: str           # "Chair" | "Chairman"
-    chair_suffix: str          # "(Chair)"
+    chair_title: str  # "Chair" | "Chairman"
+    chair_suffix: str  # "(Chair)"
     vice_chair_suffix: str
-    heading_case: str          # upper | as_written
+    heading_case: str  # upper | as_written
     heading_full_stop: bool
     formats: Formats
     papers: PaperLettering
@@ -160,19 +171,26 @@ class Style:
 
 # --- formatting ------------------------------------------------------------------------------
 
+
 def format_moment(pattern: str, value: dt.date | dt.datetime) -> str:
     """Fill a date/time pattern: {Weekday} {day} {Month} {year} {hour}:{minute} {ampm}.
     Upper-case token names give upper-case words (THURSDAY, APRIL)."""
     fields: dict[str, str] = {
-        "Weekday": value.strftime("%A"), "WEEKDAY": value.strftime("%A").upper(),
-        "day": str(value.day), "Month": value.strftime("%B"),
-        "MONTH": value.strftime("%B").upper(), "year": str(value.year),
+        "Weekday": value.strftime("%A"),
+        "WEEKDAY": value.strftime("%A").upper(),
+        "day": str(value.day),
+        "Month": value.strftime("%B"),
+        "MONTH": value.strftime("%B").upper(),
+        "year": str(value.year),
     }
     if isinstance(value, dt.datetime):
         hour = value.hour % 12 or 12
-        fields |= {"hour": str(hour), "minute": f"{value.minute:02d}",
-                   "ampm": "am" if value.hour < 12 else "pm",
-                   "AMPM": "AM" if value.hour < 12 else "PM"}
+        fields |= {
+            "hour": str(hour),
+            "minute": f"{value.minute:02d}",
+            "ampm": "am" if value.hour < 12 else "pm",
+            "AMPM": "AM" if value.hour < 12 else "PM",
+        }
     return pattern.format(**fields)
 
 
@@ -191,17 +209,58 @@ def lead_forms(lead: str) -> tuple[str, str]:
     is_role = any(w.strip("()'").lower() in _ROLE_WORDS for w in first)
     if is_role and not (first and first[0].rstrip(".") in _PERSON_PREFIXES):
         return f"The {lead}", f"the {lead}"
-    return lead, lead          # a person or an organisation: "Healthwatch Leicestershire"
+    return lead, lead  # a person or an organisation: "Healthwatch Leicestershire"
 
 
-_PERSON_PREFIXES = frozenset({"Dr", "Professor", "Prof", "Councillor", "Cllr", "Mr", "Mrs",
-                              "Ms", "Miss", "Sir", "Dame", "Lord", "Lady", "Baroness"})
+_PERSON_PREFIXES = frozenset(
+    {
+        "Dr",
+        "Professor",
+        "Prof",
+        "Councillor",
+        "Cllr",
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Miss",
+        "Sir",
+        "Dame",
+        "Lord",
+        "Lady",
+        "Baroness",
+    }
+)
 # Words that make "Managing Director, Leicester City CCG" a role ("The Managing Director, ...")
 # where "David Sharp, Director, NHS England" is a named person.
-_ROLE_WORDS = frozenset({"director", "officer", "chair", "chairman", "co-chair", "manager", "head",
-                         "chief", "executive", "secretary", "lead", "commissioner", "mayor",
-                         "president", "treasurer", "clerk", "leader", "member", "members",
-                         "board", "group", "team", "programme", "council", "consultant"})
+_ROLE_WORDS = frozenset(
+    {
+        "director",
+        "officer",
+        "chair",
+        "chairman",
+        "co-chair",
+        "manager",
+        "head",
+        "chief",
+        "executive",
+        "secretary",
+        "lead",
+        "commissioner",
+        "mayor",
+        "president",
+        "treasurer",
+        "clerk",
+        "leader",
+        "member",
+        "members",
+        "board",
+        "group",
+        "team",
+        "programme",
+        "council",
+        "consultant",
+    }
+)
 
 
 def fill(template: str, **values: str) -> str:
@@ -210,6 +269,7 @@ def fill(template: str, **values: str) -> str:
 
 
 # --- locating styles -------------------------------------------------------------------------
+
 
 def _bundled_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "templates" / "styles"
@@ -241,8 +301,10 @@ def style_file(name: str) -> Path:
         if path.is_file():
             return path
     known = ", ".join(style_names()) or "none"
-    raise NotFound(f"There is no house style called '{name}'.",
-                   hint=f"known styles: {known}; a style is a folder with a style.yaml in {styles_dir()}")
+    raise NotFound(
+        f"There is no house style called '{name}'.",
+        hint=f"known styles: {known}; a style is a folder with a style.yaml in {styles_dir()}",
+    )
 
 
 def load_style(name: str) -> Style:
@@ -251,12 +313,16 @@ def load_style(name: str) -> Style:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise ConfigError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path=str(path),
-                          line=mark.line + 1 if mark else None) from exc
+        raise ConfigError(
+            f"not valid YAML: {getattr(exc, 'problem', exc)}",
+            path=str(path),
+            line=mark.line + 1 if mark else None,
+        ) from exc
     return parse_style(name, path, data)
 
 
 # --- validation ------------------------------------------------------------------------------
+
 
 class _Reader:
     """Reads one mapping of style.yaml, remembering the key path for error messages."""
@@ -269,8 +335,9 @@ class _Reader:
         self.seen: set[str] = set()
 
     def fail(self, message: str) -> None:
-        raise ConfigError(message, path=str(self.file),
-                          hint="see templates/styles/README.md for the schema")
+        raise ConfigError(
+            message, path=str(self.file), hint="see templates/styles/README.md for the schema"
+        )
 
     def _key(self, key: str) -> str:
         return f"{self.where}.{key}" if self.where else key
@@ -342,13 +409,18 @@ def check_placeholders(file: Path, key: str, text: str, allowed: frozenset[str])
     try:
         names = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
     except ValueError as exc:
-        raise ConfigError(f"'{key}' has a broken placeholder ({exc}); write {{{{ for a literal brace",
-                          path=str(file)) from exc
+        raise ConfigError(
+            f"'{key}' has a broken placeholder ({exc}); write {{{{ for a literal brace",
+            path=str(file),
+        ) from exc
     for name in names:
         if name not in allowed:
             can = ", ".join("{" + a + "}" for a in sorted(allowed)) or "no placeholders"
-            raise ConfigError(f"'{key}' uses unknown placeholder {{{name}}}", path=str(file),
-                              hint=f"it may use {can}")
+            raise ConfigError(
+                f"'{key}' uses unknown placeholder {{{name}}}",
+                path=str(file),
+                hint=f"it may use {can}",
+            )
 
 
 def _procedural(r: _Reader) -> ProceduralItem:
@@ -367,8 +439,11 @@ def _procedural(r: _Reader) -> ProceduralItem:
 def _sections(r: _Reader, key: str) -> tuple[Section, ...]:
     out = []
     for s in r.items(key):
-        out.append(Section(s.text("heading", FRONT_FIELDS, default=""),
-                           s.texts("paragraphs", FRONT_FIELDS)))
+        out.append(
+            Section(
+                s.text("heading", FRONT_FIELDS, default=""), s.texts("paragraphs", FRONT_FIELDS)
+            )
+        )
         s.done()
     return tuple(out)
 
@@ -377,15 +452,21 @@ def parse_style(name: str, file: Path, data: Any) -> Style:
     """Build a :class:`Style` from parsed YAML, or raise ConfigError naming ``file``."""
     r = _Reader(file, data, "")
     f = r.sub("formats")
-    formats = Formats(f.text("date", DATE_FIELDS), f.text("time", DATE_FIELDS),
-                      f.text("previous_date", DATE_FIELDS), f.text("future_date", DATE_FIELDS),
-                      f.choice("venue_case", HEADING_CASES, default="as_written"))
+    formats = Formats(
+        f.text("date", DATE_FIELDS),
+        f.text("time", DATE_FIELDS),
+        f.text("previous_date", DATE_FIELDS),
+        f.text("future_date", DATE_FIELDS),
+        f.choice("venue_case", HEADING_CASES, default="as_written"),
+    )
     f.done()
     p = r.sub("papers")
-    papers = PaperLettering(p.flag("letters"), p.text("stamp", STAMP_FIELDS),
-                            p.text("reference", REFERENCE_FIELDS),
-                            p.text("reference_single", REFERENCE_FIELDS,
-                                   default=p.data.get("reference") or ""))
+    papers = PaperLettering(
+        p.flag("letters"),
+        p.text("stamp", STAMP_FIELDS),
+        p.text("reference", REFERENCE_FIELDS),
+        p.text("reference_single", REFERENCE_FIELDS, default=p.data.get("reference") or ""),
+    )
     p.done()
     if not papers.letters and "{letter}" in papers.stamp + papers.reference:
         p.fail("'papers' uses {letter} but 'papers.letters' is false")
@@ -393,10 +474,14 @@ def parse_style(name: str, file: Path, data: Any) -> Style:
     descriptions: dict[str, str] = {}
     for kind in KINDS:
         descriptions[kind] = d.text(kind, DESCRIPTION_FIELDS)
-        descriptions[f"{kind}_no_lead"] = d.text(f"{kind}_no_lead", DESCRIPTION_FIELDS - {"lead", "lead_mid"},
-                                                 default="To consider {title}.")
-    descriptions["exempt_public"] = d.text("exempt_public", EXEMPT_FIELDS,
-                                           default="Exempt information: {reason}.")
+        descriptions[f"{kind}_no_lead"] = d.text(
+            f"{kind}_no_lead",
+            DESCRIPTION_FIELDS - {"lead", "lead_mid"},
+            default="To consider {title}.",
+        )
+    descriptions["exempt_public"] = d.text(
+        "exempt_public", EXEMPT_FIELDS, default="Exempt information: {reason}."
+    )
     d.done()
     opening = tuple(_procedural(i) for i in r.items("opening"))
     closing = tuple(_procedural(i) for i in r.items("closing"))
@@ -405,17 +490,23 @@ def parse_style(name: str, file: Path, data: Any) -> Style:
     if duplicate:
         r.fail(f"procedural key '{duplicate}' is used twice in opening/closing")
     b = r.sub("part_b")
-    part_b = PartB(_procedural(b.sub("exclusion")), b.text("heading"),
-                   b.text("reason_label", default=""))
+    part_b = PartB(
+        _procedural(b.sub("exclusion")), b.text("heading"), b.text("reason_label", default="")
+    )
     b.done()
     m = r.sub("membership")
-    membership = Membership(m.text("heading", FRONT_FIELDS, default=""), m.texts("groups"),
-                            m.text("group_suffix", default=""), m.text("ungrouped", default="Members"),
-                            m.text("line", MEMBER_FIELDS, default="{name}, {title}"))
+    membership = Membership(
+        m.text("heading", FRONT_FIELDS, default=""),
+        m.texts("groups"),
+        m.text("group_suffix", default=""),
+        m.text("ungrouped", default="Members"),
+        m.text("line", MEMBER_FIELDS, default="{name}, {title}"),
+    )
     m.done()
     fs = r.sub("frontsheet")
     frontsheet = Frontsheet(
-        title=fs.text("title", FRONT_FIELDS), logo_text=fs.text("logo_text", FRONT_FIELDS, default=""),
+        title=fs.text("title", FRONT_FIELDS),
+        logo_text=fs.text("logo_text", FRONT_FIELDS, default=""),
         date_label=fs.text("date_label", default="Date:"),
         time_label=fs.text("time_label", default="Time:"),
         location_label=fs.text("location_label", default="Location:"),
@@ -435,17 +526,23 @@ def parse_style(name: str, file: Path, data: Any) -> Style:
     )
     fs.done()
     style = Style(
-        name=name, path=file.parent,
+        name=name,
+        path=file.parent,
         display_name=r.text("display_name"),
         chair_title=r.text("chair_title"),
         chair_suffix=r.text("chair_suffix", default=""),
         vice_chair_suffix=r.text("vice_chair_suffix", default=""),
         heading_case=r.choice("heading_case", HEADING_CASES),
         heading_full_stop=r.flag("heading_full_stop", default=False),
-        formats=formats, papers=papers, descriptions=descriptions,
-        opening=opening, closing=closing,
+        formats=formats,
+        papers=papers,
+        descriptions=descriptions,
+        opening=opening,
+        closing=closing,
         future_dates_limit=r.number("future_dates_limit", 6),
-        part_b=part_b, membership=membership, frontsheet=frontsheet,
+        part_b=part_b,
+        membership=membership,
+        frontsheet=frontsheet,
     )
     r.done()
     return style

@@ -57,8 +57,8 @@ class ApologyLine:
 class DeclarationLine:
     name: str
     interest: str
-    kind: str = "other"                 # pecuniary | other
-    entry_key: str | None = None        # AgendaEntry.key, e.g. "item:42"
+    kind: str = "other"  # pecuniary | other
+    entry_key: str | None = None  # AgendaEntry.key, e.g. "item:42"
     item_id: int | None = None
 
 
@@ -81,11 +81,19 @@ _ALIASES = {
 }
 # When an entry carries no recognisable key, its heading tells what it is.
 _HEADING_WORDS = (
-    ("apolog", "apologies"), ("declaration", "declarations"), ("minutes", "minutes"),
-    ("urgent", "urgent"), ("any other business", "urgent"), ("position statement", "position"),
-    ("dates of future", "dates"), ("date of next", "dates"), ("questions from", "questions"),
-    ("announcements", "announcements"), ("matters arising", "matters_arising"),
-    ("exclusion of the press", "exclusion"), ("exclude the press", "exclusion"),
+    ("apolog", "apologies"),
+    ("declaration", "declarations"),
+    ("minutes", "minutes"),
+    ("urgent", "urgent"),
+    ("any other business", "urgent"),
+    ("position statement", "position"),
+    ("dates of future", "dates"),
+    ("date of next", "dates"),
+    ("questions from", "questions"),
+    ("announcements", "announcements"),
+    ("matters arising", "matters_arising"),
+    ("exclusion of the press", "exclusion"),
+    ("exclude the press", "exclusion"),
 )
 
 
@@ -148,11 +156,16 @@ def plan_minutes(agenda: Agenda, style: MinutesStyle) -> list[PlannedMinute]:
     if style.apologies == "minute" and not has_apologies and "apologies" in style.procedural:
         spec = style.procedural["apologies"]
         at = next((i for i, m in enumerate(planned) if m.role == "declarations"), 0)
-        planned.insert(at, PlannedMinute(
-            "apologies", minute_heading(spec.heading or "Apologies for absence", style)))
+        planned.insert(
+            at,
+            PlannedMinute(
+                "apologies", minute_heading(spec.heading or "Apologies for absence", style)
+            ),
+        )
     if style.close_kind == "minute":
-        planned.append(PlannedMinute("close", minute_heading(style.close_heading or "Close of meeting",
-                                                              style)))
+        planned.append(
+            PlannedMinute("close", minute_heading(style.close_heading or "Close of meeting", style))
+        )
     return planned
 
 
@@ -178,6 +191,7 @@ def _letters(index: int) -> str:
 
 # -- words -------------------------------------------------------------------------------
 
+
 def _time(value: dt.datetime, fmt: str) -> str:
     hour = value.hour % 12 or 12
     return fmt.format(hour=hour, minute=value.minute, ampm="am" if value.hour < 12 else "pm")
@@ -191,13 +205,52 @@ def _date_plain(value: dt.date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-_ROLE_WORDS = {"director", "strategic", "chief", "managing", "head", "chair", "chairman",
-               "programme", "deputy", "assistant", "executive", "interim", "clerk", "leader"}
-_VERBS = {"note", "notes", "approve", "agree", "endorse", "receive", "support", "consider",
-          "comment", "delegate", "request", "ask", "confirm", "adopt", "accept", "authorise",
-          "authorize", "recommend", "welcome", "refer", "thank", "review", "ratify"}
-_ASKED = re.compile(r"^(?:the\s+)?(?:health and wellbeing\s+)?(?:board|committee|members?)\s+"
-                    r"(?:is|are)\s+(?:asked|recommended|requested|invited)\s+to\s*:?\s*", re.I)
+_ROLE_WORDS = {
+    "director",
+    "strategic",
+    "chief",
+    "managing",
+    "head",
+    "chair",
+    "chairman",
+    "programme",
+    "deputy",
+    "assistant",
+    "executive",
+    "interim",
+    "clerk",
+    "leader",
+}
+_VERBS = {
+    "note",
+    "notes",
+    "approve",
+    "agree",
+    "endorse",
+    "receive",
+    "support",
+    "consider",
+    "comment",
+    "delegate",
+    "request",
+    "ask",
+    "confirm",
+    "adopt",
+    "accept",
+    "authorise",
+    "authorize",
+    "recommend",
+    "welcome",
+    "refer",
+    "thank",
+    "review",
+    "ratify",
+}
+_ASKED = re.compile(
+    r"^(?:the\s+)?(?:health and wellbeing\s+)?(?:board|committee|members?)\s+"
+    r"(?:is|are)\s+(?:asked|recommended|requested|invited)\s+to\s*:?\s*",
+    re.I,
+)
 _LABEL = re.compile(r"^\(?(?:[a-z]|[ivx]{1,4}|\d{1,2})[).]\s+", re.I)
 
 
@@ -218,7 +271,7 @@ def resolution_text(recommendation: str, that: str) -> str:
     report" → "That the Board note the report"."""
     text = _LABEL.sub("", " ".join(recommendation.split())).rstrip(" .;")
     if asked := _ASKED.match(text):
-        return f"{that} the Board {text[asked.end():]}"
+        return f"{that} the Board {text[asked.end() :]}"
     if text.lower().startswith("that "):
         return f"{that} {text[5:]}"
     if text.split(" ", 1)[0].lower() in _VERBS:
@@ -248,6 +301,7 @@ def resolutions(recommendations: Sequence[str], style: MinutesStyle) -> list[str
 
 # -- the document ------------------------------------------------------------------------
 
+
 def _drop_theme_fonts(style: Any) -> None:
     # The default template's heading styles name theme fonts, which win over font.name.
     fonts = style.element.rPr.rFonts if style.element.rPr is not None else None
@@ -261,7 +315,7 @@ class _Writer:
         self.style = style
         self.doc: DocxDocument = Document()
         section = self.doc.sections[0]
-        section.page_width, section.page_height = Mm(210), Mm(297)   # Document() is US Letter
+        section.page_width, section.page_height = Mm(210), Mm(297)  # Document() is US Letter
         for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
             setattr(section, side, Cm(2.2))
         normal = self.doc.styles["Normal"]
@@ -277,9 +331,16 @@ class _Writer:
             heading.paragraph_format.space_before = Pt(10 if name == "Heading 2" else 0)
             _drop_theme_fonts(heading)
 
-    def para(self, text: str = "", *, bold: bool = False, italic: bool = False,
-             indent: float | None = None, style: str | None = None,
-             align: WD_ALIGN_PARAGRAPH | None = None):
+    def para(
+        self,
+        text: str = "",
+        *,
+        bold: bool = False,
+        italic: bool = False,
+        indent: float | None = None,
+        style: str | None = None,
+        align: WD_ALIGN_PARAGRAPH | None = None,
+    ):
         p = self.doc.add_paragraph(style=style)
         if text:
             run = p.add_run(text)
@@ -310,16 +371,25 @@ def _fields(agenda: Agenda, style: MinutesStyle, previous_date: dt.date | None) 
     date_long = _date_long(when.date(), style.date_long)
     future = [d for d in agenda.future_dates]
     return {
-        "body_name": agenda.body_name, "BODY_NAME": agenda.body_name.upper(),
+        "body_name": agenda.body_name,
+        "BODY_NAME": agenda.body_name.upper(),
         "organisation": agenda.organisation,
         "venue": agenda.venue or "[venue]",
-        "date_long": date_long, "DATE_LONG": date_long.upper(),
+        "date_long": date_long,
+        "DATE_LONG": date_long.upper(),
         "date_plain": _date_plain(when.date()),
         "time": _time(when, style.time_format),
         "start_short": f"{when.hour % 12 or 12}.{when.minute:02d}",
-        "previous_date": _date_plain(previous_date) if previous_date else "[date of previous meeting]",
-        "next_date": (_date_long(future[0].date(), style.date_long) + " at "
-                      + _time(future[0], style.time_format)) if future else "[date to be confirmed]",
+        "previous_date": _date_plain(previous_date)
+        if previous_date
+        else "[date of previous meeting]",
+        "next_date": (
+            _date_long(future[0].date(), style.date_long)
+            + " at "
+            + _time(future[0], style.time_format)
+        )
+        if future
+        else "[date to be confirmed]",
     }
 
 
@@ -339,8 +409,9 @@ def _with_title(fmt: str, name: str, title: str | None, on_behalf_of: str | None
 def default_attendance(agenda: Agenda, apologies: Sequence[ApologyLine]) -> Attendance:
     """Every member who sent no apologies is present; the clerk is in attendance."""
     away = {a.name.casefold() for a in apologies}
-    present = tuple(m for m in agenda.members
-                    if m.role != "clerk" and m.name.casefold() not in away)
+    present = tuple(
+        m for m in agenda.members if m.role != "clerk" and m.name.casefold() not in away
+    )
     clerk = ()
     if agenda.clerk is not None:
         clerk = (Attendee(agenda.clerk.name, agenda.clerk.title or "Clerk"),)
@@ -376,7 +447,9 @@ def _write_attendance(w: _Writer, attendance: Attendance, apologies: Sequence[Ap
         for a in attendance.invited:
             w.para(_with_title(style.attendee_format, a.name, a.title, a.on_behalf_of))
     elif attendance.invited:  # the style has no heading for them: they are simply in attendance
-        attendance = Attendance(attendance.present, (), (*attendance.invited, *attendance.in_attendance))
+        attendance = Attendance(
+            attendance.present, (), (*attendance.invited, *attendance.in_attendance)
+        )
     if attendance.in_attendance and style.in_attendance_label:
         w.para(style.in_attendance_label, bold=True)
         for a in attendance.in_attendance:
@@ -389,25 +462,39 @@ def _write_attendance(w: _Writer, attendance: Attendance, apologies: Sequence[Ap
             w.para("None.")
 
 
-def _declarations_for(entry: AgendaEntry, declarations: Sequence[DeclarationLine]) -> list[DeclarationLine]:
-    return [d for d in declarations
-            if (d.entry_key and d.entry_key == entry.key)
-            or (d.item_id is not None and d.item_id == entry.item_id)]
+def _declarations_for(
+    entry: AgendaEntry, declarations: Sequence[DeclarationLine]
+) -> list[DeclarationLine]:
+    return [
+        d
+        for d in declarations
+        if (d.entry_key and d.entry_key == entry.key)
+        or (d.item_id is not None and d.item_id == entry.item_id)
+    ]
 
 
-def _write_declarations(w: _Writer, agenda: Agenda, declarations: Sequence[DeclarationLine],
-                        none_text: str | None) -> None:
+def _write_declarations(
+    w: _Writer, agenda: Agenda, declarations: Sequence[DeclarationLine], none_text: str | None
+) -> None:
     style = w.style
     by_entry = [(e, d) for e in agenda.entries for d in _declarations_for(e, declarations)]
     placed = {id(d) for _, d in by_entry}
     loose = [d for d in declarations if id(d) not in placed]
     for entry, d in by_entry:
-        w.para(style.declaration_text.format(
-            name=d.name, kind_phrase=style.declaration_kinds.get(d.kind, d.kind),
-            number=entry.number, title=entry.heading.rstrip("."), interest=d.interest.rstrip(".")))
+        w.para(
+            style.declaration_text.format(
+                name=d.name,
+                kind_phrase=style.declaration_kinds.get(d.kind, d.kind),
+                number=entry.number,
+                title=entry.heading.rstrip("."),
+                interest=d.interest.rstrip("."),
+            )
+        )
     for d in loose:  # the item has left the agenda since: keep the declaration, unplaced
-        w.para(f"{d.name} declared {style.declaration_kinds.get(d.kind, d.kind)}: "
-               f"{d.interest.rstrip('.')}.")
+        w.para(
+            f"{d.name} declared {style.declaration_kinds.get(d.kind, d.kind)}: "
+            f"{d.interest.rstrip('.')}."
+        )
     if declarations and style.declaration_after:
         w.para(style.declaration_after, italic=True)
     if not declarations and none_text:
@@ -423,8 +510,12 @@ def _write_item(w: _Writer, entry: AgendaEntry, fields: dict[str, str]) -> None:
     opening = style.openings.get(kind) or style.openings.get("report") or ""
     lead = entry.lead or (entry.paper.presenter if entry.paper else None)
     lead_text = _lead(lead)
-    text = opening.format(lead=lead_text[0].lower() + lead_text[1:] if lead_text.startswith("The ")
-                          else lead_text, Lead=lead_text, title=title, **fields)
+    text = opening.format(
+        lead=lead_text[0].lower() + lead_text[1:] if lead_text.startswith("The ") else lead_text,
+        Lead=lead_text,
+        title=title,
+        **fields,
+    )
     if style.citation and entry.stamp and entry.paper is not None:
         text += " " + style.citation.format(stamp=entry.stamp, number=entry.number)
     w.para(text)
@@ -488,16 +579,21 @@ def build_minutes_docx(
     return w.to_bytes()
 
 
-def _write_procedural(w: _Writer, agenda: Agenda, role: str, fields: dict[str, str],
-                      apologies: Sequence[ApologyLine],
-                      declarations: Sequence[DeclarationLine]) -> None:
+def _write_procedural(
+    w: _Writer,
+    agenda: Agenda,
+    role: str,
+    fields: dict[str, str],
+    apologies: Sequence[ApologyLine],
+    declarations: Sequence[DeclarationLine],
+) -> None:
     style = w.style
     spec = style.procedural.get(role)
     if spec is None:
         w.para(PLACEHOLDER, italic=True)
         return
     quiet = role == "apologies" and not apologies and style.apologies != "attendance"
-    for line in () if quiet else spec.text:   # "received from:-" needs someone to follow it
+    for line in () if quiet else spec.text:  # "received from:-" needs someone to follow it
         w.para(line.format(**fields))
     if role == "apologies" and style.apologies != "attendance":
         for a in apologies:

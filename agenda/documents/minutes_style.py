@@ -81,14 +81,18 @@ class MinutesStyle:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def format_number(self, number: int, suffix: str = "") -> str:
-        return self.number_pattern.format(number=f"{number:0{self.number_digits}d}{suffix}"
-                                          if self.number_digits else f"{number}{suffix}")
+        return self.number_pattern.format(
+            number=f"{number:0{self.number_digits}d}{suffix}"
+            if self.number_digits
+            else f"{number}{suffix}"
+        )
 
 
 def _choice(value: Any, allowed: tuple[str, ...], what: str, path: Path) -> str:
     if value not in allowed:
-        raise ConfigError(f"{what} must be one of {', '.join(allowed)}, not {value!r}",
-                          path=str(path))
+        raise ConfigError(
+            f"{what} must be one of {', '.join(allowed)}, not {value!r}", path=str(path)
+        )
     return str(value)
 
 
@@ -105,9 +109,12 @@ def _procedural(raw: dict[str, Any]) -> dict[str, ProceduralMinute]:
     for key, spec in (raw or {}).items():
         spec = spec or {}
         out[str(key)] = ProceduralMinute(
-            heading=spec.get("heading"), text=_lines(spec.get("text")),
-            resolved=_lines(spec.get("resolved")), none=spec.get("none"),
-            list_future_dates=bool(spec.get("list_future_dates", False)))
+            heading=spec.get("heading"),
+            text=_lines(spec.get("text")),
+            resolved=_lines(spec.get("resolved")),
+            none=spec.get("none"),
+            list_future_dates=bool(spec.get("list_future_dates", False)),
+        )
     return out
 
 
@@ -134,15 +141,17 @@ def parse_minutes_style(name: str, raw: dict[str, Any], path: Path) -> MinutesSt
             separator=raw.get("separator"),
             number_pattern=minute.get("number_pattern", "{number}."),
             number_digits=int(minute.get("number_digits", 0)),
-            heading_case=_choice(minute.get("heading_case", "as_written"), CASES,
-                                 "minute.heading_case", path),
+            heading_case=_choice(
+                minute.get("heading_case", "as_written"), CASES, "minute.heading_case", path
+            ),
             heading_stop=bool(minute.get("heading_stop", False)),
             citation=raw.get("citation"),
             openings=dict(raw.get("openings") or {}),
             keyword=res.get("keyword", "RESOLVED:"),
             that=res.get("that", "That"),
-            labels=_choice(res.get("labels", "letters"), ("letters", "numbers"),
-                           "resolution.labels", path),
+            labels=_choice(
+                res.get("labels", "letters"), ("letters", "numbers"), "resolution.labels", path
+            ),
             and_before_last=bool(res.get("and_before_last", False)),
             declaration_text=decl["text"],
             declaration_after=decl.get("after"),
@@ -155,8 +164,9 @@ def parse_minutes_style(name: str, raw: dict[str, Any], path: Path) -> MinutesSt
             action_placeholder=raw.get("action_placeholder", "Action: …   Owner: …   By: …"),
         )
     except KeyError as missing:
-        raise ConfigError(f"the minutes style has no {missing.args[0]!r} setting",
-                          path=str(path)) from None
+        raise ConfigError(
+            f"the minutes style has no {missing.args[0]!r} setting", path=str(path)
+        ) from None
 
 
 def load_minutes_style(name: str, root: Path | None = None) -> MinutesStyle:
@@ -170,6 +180,8 @@ def load_minutes_style(name: str, root: Path | None = None) -> MinutesStyle:
                 raw = yaml.safe_load(fh) or {}
             return parse_minutes_style(name, raw, path)
     known = sorted({p.parent.name for base in dirs for p in base.glob("*/minutes.yaml")})
-    raise ConfigError(f"the house style '{name}' has no minutes conventions",
-                      path=str(dirs[0] / name / "minutes.yaml"),
-                      hint=f"styles with minutes: {', '.join(known) or 'none'}")
+    raise ConfigError(
+        f"the house style '{name}' has no minutes conventions",
+        path=str(dirs[0] / name / "minutes.yaml"),
+        hint=f"styles with minutes: {', '.join(known) or 'none'}",
+    )

@@ -96,25 +96,39 @@ def describe(style: Style, item: SubstantiveItem) -> str:
     kind = item.kind if item.kind in style.descriptions else ItemKind.REPORT.value
     if item.lead and item.lead.strip():
         lead, lead_mid = lead_forms(item.lead)
-        return fill(style.descriptions[kind], lead=lead, lead_mid=lead_mid, title=item.title,
-                    chair_title=style.chair_title)
-    return fill(style.descriptions[f"{kind}_no_lead"], title=item.title,
-                chair_title=style.chair_title)
+        return fill(
+            style.descriptions[kind],
+            lead=lead,
+            lead_mid=lead_mid,
+            title=item.title,
+            chair_title=style.chair_title,
+        )
+    return fill(
+        style.descriptions[f"{kind}_no_lead"], title=item.title, chair_title=style.chair_title
+    )
 
 
 def _procedural_text(style: Style, spec: ProceduralItem, facts: ProceduralFacts) -> str:
     template = spec.description
     if spec.key == "future_dates" and not facts.future_dates and spec.description_no_dates:
         template = spec.description_no_dates
-    if facts.previous_meeting is None and spec.description_no_previous and "{previous_date}" in template:
+    if (
+        facts.previous_meeting is None
+        and spec.description_no_previous
+        and "{previous_date}" in template
+    ):
         template = spec.description_no_previous
-    previous = (style.format_date(facts.previous_meeting, style.formats.previous_date)
-                if facts.previous_meeting else "the previous meeting")
+    previous = (
+        style.format_date(facts.previous_meeting, style.formats.previous_date)
+        if facts.previous_meeting
+        else "the previous meeting"
+    )
     return fill(
         template,
         previous_date=previous,
-        future_dates="\n".join(style.format_date(d, style.formats.future_date)
-                               for d in facts.future_dates),
+        future_dates="\n".join(
+            style.format_date(d, style.formats.future_date) for d in facts.future_dates
+        ),
         venue=facts.venue or "the usual venue",
         usual_time=style.format_time(facts.starts_at) if facts.starts_at else "the usual time",
         chair_title=style.chair_title,
@@ -133,10 +147,14 @@ def _include(spec: ProceduralItem, facts: ProceduralFacts) -> bool:
 
 def _procedural_draft(style: Style, spec: ProceduralItem, facts: ProceduralFacts) -> _Draft:
     filled = facts.filled.get(spec.key)
-    return _Draft(key=f"proc:{spec.key}", heading=style.heading(spec.heading),
-                  description=_procedural_text(style, spec, facts), procedural=True,
-                  item_id=filled.item_id if filled else None,
-                  paper=filled.paper if filled else None)
+    return _Draft(
+        key=f"proc:{spec.key}",
+        heading=style.heading(spec.heading),
+        description=_procedural_text(style, spec, facts),
+        procedural=True,
+        item_id=filled.item_id if filled else None,
+        paper=filled.paper if filled else None,
+    )
 
 
 def _item_draft(style: Style, item: SubstantiveItem, *, private: bool) -> _Draft:
@@ -144,21 +162,40 @@ def _item_draft(style: Style, item: SubstantiveItem, *, private: bool) -> _Draft
     description = describe(style, item)
     if item.exempt and not private:
         # The public agenda names the item and why it is exempt, nothing more.
-        description = fill(style.descriptions["exempt_public"], reason=reason or "", title=item.title)
-    return _Draft(key=f"item:{item.item_id}", heading=style.heading(item.title),
-                  description=description, procedural=False, part="B" if item.exempt else "A",
-                  item_id=item.item_id, kind=item.kind, lead=item.lead, exempt=item.exempt,
-                  exempt_reason=reason, paper=item.paper)
+        description = fill(
+            style.descriptions["exempt_public"], reason=reason or "", title=item.title
+        )
+    return _Draft(
+        key=f"item:{item.item_id}",
+        heading=style.heading(item.title),
+        description=description,
+        procedural=False,
+        part="B" if item.exempt else "A",
+        item_id=item.item_id,
+        kind=item.kind,
+        lead=item.lead,
+        exempt=item.exempt,
+        exempt_reason=reason,
+        paper=item.paper,
+    )
 
 
-def number_entries(style: Style, procedural: ProceduralFacts,
-                   substantive: Sequence[SubstantiveItem], *,
-                   private: bool = True) -> list[AgendaEntry]:
+def number_entries(
+    style: Style,
+    procedural: ProceduralFacts,
+    substantive: Sequence[SubstantiveItem],
+    *,
+    private: bool = True,
+) -> list[AgendaEntry]:
     """Number a meeting's business in the house style. ``substantive`` is in the clerk's order."""
     facts = procedural
-    drafts = [_procedural_draft(style, spec, facts) for spec in style.opening if _include(spec, facts)]
+    drafts = [
+        _procedural_draft(style, spec, facts) for spec in style.opening if _include(spec, facts)
+    ]
     drafts += [_item_draft(style, it, private=private) for it in substantive if not it.exempt]
-    drafts += [_procedural_draft(style, spec, facts) for spec in style.closing if _include(spec, facts)]
+    drafts += [
+        _procedural_draft(style, spec, facts) for spec in style.closing if _include(spec, facts)
+    ]
     exempt = [it for it in substantive if it.exempt]
     if exempt:
         drafts.append(_procedural_draft(style, style.part_b.exclusion, facts))
@@ -173,11 +210,24 @@ def number_entries(style: Style, procedural: ProceduralFacts,
                 letter = letter_for(papers_seen)
             papers_seen += 1
             stamp = fill(style.papers.stamp, letter=letter or "", number=str(number))
-        entries.append(AgendaEntry(
-            key=d.key, number=str(number), heading=d.heading, description=d.description,
-            procedural=d.procedural, part=d.part, item_id=d.item_id, kind=d.kind, lead=d.lead,
-            exempt=d.exempt, exempt_reason=d.exempt_reason, letter=letter, stamp=stamp,
-            paper=d.paper))
+        entries.append(
+            AgendaEntry(
+                key=d.key,
+                number=str(number),
+                heading=d.heading,
+                description=d.description,
+                procedural=d.procedural,
+                part=d.part,
+                item_id=d.item_id,
+                kind=d.kind,
+                lead=d.lead,
+                exempt=d.exempt,
+                exempt_reason=d.exempt_reason,
+                letter=letter,
+                stamp=stamp,
+                paper=d.paper,
+            )
+        )
     return entries
 
 
@@ -191,9 +241,14 @@ def group_members(style: Style, members: Sequence[MemberRow]) -> tuple[MemberLin
             appearance.setdefault(m.group, len(listed) + len(appearance))
 
     def rank(m: MemberRow) -> tuple[int, int, int]:
-        group = (listed.get(m.group, appearance.get(m.group, 0)) if m.group
-                 else len(listed) + len(appearance))
+        group = (
+            listed.get(m.group, appearance.get(m.group, 0))
+            if m.group
+            else len(listed) + len(appearance)
+        )
         return group, m.position, m.id
 
-    return tuple(MemberLine(name=m.name, title=m.title, group=m.group, role=m.role)
-                 for m in sorted(members, key=rank))
+    return tuple(
+        MemberLine(name=m.name, title=m.title, group=m.group, role=m.role)
+        for m in sorted(members, key=rank)
+    )

@@ -52,9 +52,9 @@ class PackPart:
 @dataclass(frozen=True)
 class PdfPack:
     data: bytes
-    page_ranges: PageRanges        # entry key -> (first, last) printed page number
+    page_ranges: PageRanges  # entry key -> (first, last) printed page number
     front_pages: int
-    total_pages: int               # every page of the file, front included
+    total_pages: int  # every page of the file, front included
 
 
 def stamp_text(entry: AgendaEntry) -> str:
@@ -92,9 +92,11 @@ def placeholder_pdf(entry: AgendaEntry) -> bytes:
     c.setFont("Helvetica-Bold", 13)
     c.drawString(72, y, "NOT FOR PUBLICATION")
     y -= 26
-    body = ("This paper contains exempt information. It is not included in the public agenda "
-            "pack and will be considered in private, after the press and public have been "
-            "excluded.")
+    body = (
+        "This paper contains exempt information. It is not included in the public agenda "
+        "pack and will be considered in private, after the press and public have been "
+        "excluded."
+    )
     reason = entry.exempt_reason or "The reason for exemption has not been recorded."
     c.setFont("Helvetica", 11)
     for text in (body, f"Reason: {reason}"):
@@ -121,8 +123,9 @@ def compute_page_ranges(counts: Sequence[tuple[str, int]], first: int = 1) -> Pa
     return ranges
 
 
-def _front_matter(front: FrontBuilder, counts: list[tuple[str, int]], *,
-                  number_front: bool) -> tuple[bytes, PageRanges]:
+def _front_matter(
+    front: FrontBuilder, counts: list[tuple[str, int]], *, number_front: bool
+) -> tuple[bytes, PageRanges]:
     """Render the front matter with the real page ranges. When the front pages are numbered
     too, the ranges depend on its length: render once with placeholders to learn it, then
     with the numbers, and again if the numbers made it grow (bounded)."""
@@ -140,8 +143,9 @@ def _front_matter(front: FrontBuilder, counts: list[tuple[str, int]], *,
     raise BoardclerkError("The agenda's length would not settle while adding page numbers.")
 
 
-def _stamps(sizes: Sequence[tuple[float, float]], headers: Sequence[str],
-            footers: Sequence[str]) -> PdfReader:
+def _stamps(
+    sizes: Sequence[tuple[float, float]], headers: Sequence[str], footers: Sequence[str]
+) -> PdfReader:
     """One reportlab page per paper page, each the size of the page it will be laid on."""
     buf = io.BytesIO()
     c = canvas.Canvas(buf)
@@ -149,7 +153,7 @@ def _stamps(sizes: Sequence[tuple[float, float]], headers: Sequence[str],
         c.setPageSize((w, h))
         font, size = STAMP_FONT
         text_w = c.stringWidth(header, font, size)
-        c.setFillColorRGB(1, 1, 1)   # a white patch keeps the stamp legible over the paper
+        c.setFillColorRGB(1, 1, 1)  # a white patch keeps the stamp legible over the paper
         c.rect(w - 36 - text_w - 4, h - 34, text_w + 8, size + 8, stroke=0, fill=1)
         c.setFillColorRGB(0, 0, 0)
         c.setFont(font, size)
@@ -180,9 +184,16 @@ def open_parts(parts: Sequence[PackPart], *, private: bool) -> list[PdfReader]:
     return readers
 
 
-def build_pdf_pack(front: FrontBuilder, parts: Sequence[PackPart], *, private: bool,
-                   title: str, page_of_total: bool = False, number_front: bool = False,
-                   readers: Sequence[PdfReader] | None = None) -> PdfPack:
+def build_pdf_pack(
+    front: FrontBuilder,
+    parts: Sequence[PackPart],
+    *,
+    private: bool,
+    title: str,
+    page_of_total: bool = False,
+    number_front: bool = False,
+    readers: Sequence[PdfReader] | None = None,
+) -> PdfPack:
     """Assemble the pack. ``parts`` are the agenda entries with papers, in agenda order
     (``readers``, from :func:`open_parts`, saves opening them again).
 
@@ -210,8 +221,7 @@ def build_pdf_pack(front: FrontBuilder, parts: Sequence[PackPart], *, private: b
         first_number = 1
         if front_job is None:
             first_number = len(PdfReader(io.BytesIO(front_data)).pages) + 1
-        _stamp_pages(writer, page_entries, first_number=first_number,
-                     page_of_total=page_of_total)
+        _stamp_pages(writer, page_entries, first_number=first_number, page_of_total=page_of_total)
         if front_job is not None:
             front_data = front_job.result()
     front_reader = PdfReader(io.BytesIO(front_data))
@@ -236,8 +246,13 @@ def build_pdf_pack(front: FrontBuilder, parts: Sequence[PackPart], *, private: b
     return PdfPack(out.getvalue(), ranges, front_pages, len(writer.pages))
 
 
-def _stamp_pages(writer: PdfWriter, page_entries: Sequence[AgendaEntry], *,
-                 first_number: int, page_of_total: bool) -> None:
+def _stamp_pages(
+    writer: PdfWriter,
+    page_entries: Sequence[AgendaEntry],
+    *,
+    first_number: int,
+    page_of_total: bool,
+) -> None:
     """Stamp every page of ``writer`` (the papers, in order) with its entry's stamp and its
     printed page number."""
     pages = writer.pages
@@ -247,7 +262,7 @@ def _stamp_pages(writer: PdfWriter, page_entries: Sequence[AgendaEntry], *,
     sizes, headers, footers = [], [], []
     for i, (page, entry) in enumerate(zip(pages, page_entries, strict=True)):
         if page.rotation % 360:
-            page.transfer_rotation_to_content()   # /Rotate pages: keep the stamp upright
+            page.transfer_rotation_to_content()  # /Rotate pages: keep the stamp upright
         box = page.cropbox
         sizes.append((float(box.width), float(box.height)))
         headers.append(stamp_text(entry))
@@ -282,19 +297,28 @@ class _Overlay:
         form = DecodedStreamObject()
         form.set_data(stamp["/Contents"].get_object().get_data())
         box = stamp.mediabox
-        form.update({
-            NameObject("/Type"): NameObject("/XObject"),
-            NameObject("/Subtype"): NameObject("/Form"),
-            NameObject("/BBox"): ArrayObject([FloatObject(0), FloatObject(0),
-                                              FloatObject(box.width), FloatObject(box.height)]),
-            NameObject("/Resources"): stamp["/Resources"].get_object().clone(self.writer),
-        })
+        form.update(
+            {
+                NameObject("/Type"): NameObject("/XObject"),
+                NameObject("/Subtype"): NameObject("/Form"),
+                NameObject("/BBox"): ArrayObject(
+                    [
+                        FloatObject(0),
+                        FloatObject(0),
+                        FloatObject(box.width),
+                        FloatObject(box.height),
+                    ]
+                ),
+                NameObject("/Resources"): stamp["/Resources"].get_object().clone(self.writer),
+            }
+        )
         return self.writer._add_object(form)
 
     def apply(self, page: PageObject, stamp: PageObject, x0: float, y0: float) -> None:
         if (x0, y0) not in self.calls:
             self.calls[(x0, y0)] = self._stream(
-                f"Q\nq 1 0 0 1 {x0:g} {y0:g} cm /BcStamp Do Q\n".encode())
+                f"Q\nq 1 0 0 1 {x0:g} {y0:g} cm /BcStamp Do Q\n".encode()
+            )
         resources = DictionaryObject(page.get("/Resources", DictionaryObject()).get_object())
         xobjects = DictionaryObject(resources.get("/XObject", DictionaryObject()).get_object())
         xobjects[NameObject("/BcStamp")] = self._form(stamp)
@@ -307,7 +331,9 @@ class _Overlay:
             if isinstance(resolved, ArrayObject):
                 streams = list(resolved)
             else:
-                streams = [contents if isinstance(contents, IndirectObject)
-                           else self.writer._add_object(resolved)]
-        page[NameObject("/Contents")] = ArrayObject(
-            [self.save, *streams, self.calls[(x0, y0)]])
+                streams = [
+                    contents
+                    if isinstance(contents, IndirectObject)
+                    else self.writer._add_object(resolved)
+                ]
+        page[NameObject("/Contents")] = ArrayObject([self.save, *streams, self.calls[(x0, y0)]])

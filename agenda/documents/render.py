@@ -56,7 +56,8 @@ def soffice_path() -> str:
         raise RenderUnavailable(
             "LibreOffice is not installed, so Word papers cannot be turned into the PDF pack.",
             hint="apt-get install libreoffice-writer-nogui fonts-crosextra-carlito "
-                 "fonts-crosextra-caladea fonts-liberation2")
+            "fonts-crosextra-caladea fonts-liberation2",
+        )
     return path
 
 
@@ -83,9 +84,9 @@ class PaperFile:
     """One paper to turn into PDF pages: its bytes on disk, its kind, and how to name it."""
 
     sha256: str
-    kind: str                      # "docx" | "pdf"
+    kind: str  # "docx" | "pdf"
     path: Path
-    label: str                     # used in error messages: item, title and author
+    label: str  # used in error messages: item, title and author
 
 
 def render_timeout() -> float:
@@ -118,7 +119,7 @@ def _sweep_dead_profiles(root: Path) -> None:
         try:
             pid = int(lock_path.stem.split("_")[2])
             os.kill(pid, 0)
-            continue                                  # still running
+            continue  # still running
         except (ValueError, IndexError, PermissionError):
             continue
         except ProcessLookupError:
@@ -160,13 +161,22 @@ def _soffice_command(profile: Path, out_dir: Path, inputs: Sequence[Path]) -> li
     return [
         soffice_path(),
         f"-env:UserInstallation={profile.as_uri()}",
-        "--headless", "--norestore", "--nolockcheck", "--nodefault", "--nologo",
-        "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, inputs),
+        "--headless",
+        "--norestore",
+        "--nolockcheck",
+        "--nodefault",
+        "--nologo",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(out_dir),
+        *map(str, inputs),
     ]
 
 
-def _run_soffice(inputs: Sequence[Path], out_dir: Path, labels: Sequence[str], *,
-                 timeout: float, slot: int) -> None:
+def _run_soffice(
+    inputs: Sequence[Path], out_dir: Path, labels: Sequence[str], *, timeout: float, slot: int
+) -> None:
     """One ``soffice`` call converting ``inputs`` in order into ``out_dir``.
 
     The time limit is per document: the clock restarts whenever a new PDF appears, so a big
@@ -177,8 +187,12 @@ def _run_soffice(inputs: Sequence[Path], out_dir: Path, labels: Sequence[str], *
         with _stats_lock:
             stats.soffice_calls += 1
         proc = subprocess.Popen(
-            _soffice_command(profile, out_dir, inputs), stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+            _soffice_command(profile, out_dir, inputs),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
         done, deadline = 0, time.monotonic() + timeout
         try:
             while proc.poll() is None:
@@ -192,7 +206,8 @@ def _run_soffice(inputs: Sequence[Path], out_dir: Path, labels: Sequence[str], *
                         f"{labels[culprit]} could not be converted to PDF: LibreOffice took "
                         f"longer than {timeout:g} seconds.",
                         label=labels[culprit],
-                        hint="ask the author for a simpler file, or a PDF")
+                        hint="ask the author for a simpler file, or a PDF",
+                    )
                 time.sleep(0.05)
         finally:
             if proc.poll() is None:
@@ -203,7 +218,9 @@ def _run_soffice(inputs: Sequence[Path], out_dir: Path, labels: Sequence[str], *
         if not path.exists():
             raise RenderFailed(
                 f"{label} could not be converted to PDF: LibreOffice produced no output.",
-                label=label, hint="ask the author to re-save it in Word, or send a PDF")
+                label=label,
+                hint="ask the author to re-save it in Word, or send a PDF",
+            )
     with _stats_lock:
         stats.documents_rendered += len(inputs)
 
@@ -223,12 +240,18 @@ def _split(paths: Sequence[Path], parts: int) -> list[list[int]]:
     for i in sorted(range(len(paths)), key=lambda i: -paths[i].stat().st_size):
         b = loads.index(min(loads))
         buckets[b].append(i)
-        loads[b] += paths[i].stat().st_size + 20_000   # + a fixed cost per document
+        loads[b] += paths[i].stat().st_size + 20_000  # + a fixed cost per document
     return [sorted(b) for b in buckets if b]
 
 
-def convert_to_pdf(inputs: Sequence[Path], out_dir: Path, *, labels: Sequence[str] | None = None,
-                   timeout: float | None = None, workers: int | None = None) -> list[Path]:
+def convert_to_pdf(
+    inputs: Sequence[Path],
+    out_dir: Path,
+    *,
+    labels: Sequence[str] | None = None,
+    timeout: float | None = None,
+    workers: int | None = None,
+) -> list[Path]:
     """Convert Word files to PDF with LibreOffice: as few ``soffice`` calls as possible, run on
     up to ``workers`` profiles at once. Returns the PDF paths in input order, each checked
     (exists, opens, has pages). Input stems must be distinct."""
@@ -241,8 +264,13 @@ def convert_to_pdf(inputs: Sequence[Path], out_dir: Path, *, labels: Sequence[st
     batches = _split(inputs, min(workers, len(inputs)))
 
     def run(slot: int, batch: list[int]) -> None:
-        _run_soffice([inputs[i] for i in batch], out_dir, [labels[i] for i in batch],
-                     timeout=timeout, slot=slot)
+        _run_soffice(
+            [inputs[i] for i in batch],
+            out_dir,
+            [labels[i] for i in batch],
+            timeout=timeout,
+            slot=slot,
+        )
 
     if len(batches) == 1:
         run(0, batches[0])
@@ -261,11 +289,13 @@ def check_rendered_pdf(path: Path, label: str) -> int:
     try:
         pages = len(PdfReader(path).pages)
     except Exception as exc:  # pypdf raises many types for broken files
-        raise RenderFailed(f"{label} could not be converted to PDF: the output is unreadable.",
-                           label=label) from exc
+        raise RenderFailed(
+            f"{label} could not be converted to PDF: the output is unreadable.", label=label
+        ) from exc
     if pages < 1:
-        raise RenderFailed(f"{label} could not be converted to PDF: the output has no pages.",
-                           label=label)
+        raise RenderFailed(
+            f"{label} could not be converted to PDF: the output has no pages.", label=label
+        )
     return pages
 
 
@@ -284,17 +314,23 @@ def strip_headers_footers(data: bytes, label: str) -> bytes:
     round trip). Refuses files that are not a readable Word package: LibreOffice would import
     a broken one as plain text and 'render' it without complaint."""
     if not data:
-        raise RenderFailed(f"{label} is an empty file.", label=label,
-                           hint="ask the author to send the paper again")
+        raise RenderFailed(
+            f"{label} is an empty file.", label=label, hint="ask the author to send the paper again"
+        )
     try:
         source = zipfile.ZipFile(io.BytesIO(data))
-        root = etree.fromstring(source.read("word/document.xml"),
-                                parser=etree.XMLParser(resolve_entities=False, no_network=True))
+        root = etree.fromstring(
+            source.read("word/document.xml"),
+            parser=etree.XMLParser(resolve_entities=False, no_network=True),
+        )
         if root.find(f"{_W}body") is None:
             raise ValueError("no document body")
     except Exception as exc:  # BadZipFile, KeyError, XMLSyntaxError, ...
-        raise RenderFailed(f"{label} is not a readable Word document.", label=label,
-                           hint="ask the author to re-save it in Word, or send a PDF") from exc
+        raise RenderFailed(
+            f"{label} is not a readable Word document.",
+            label=label,
+            hint="ask the author to re-save it in Word, or send a PDF",
+        ) from exc
     refs = [el for tag in _HEADER_FOOTER_REFS for el in root.iter(tag)]
     if not refs:
         return data
@@ -304,8 +340,10 @@ def strip_headers_footers(data: bytes, label: str) -> bytes:
     with source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             if info.filename == "word/document.xml":
-                target.writestr(info, etree.tostring(root, xml_declaration=True,
-                                                     encoding="UTF-8", standalone=True))
+                target.writestr(
+                    info,
+                    etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True),
+                )
             else:
                 target.writestr(info, source.read(info))
     return out.getvalue()
@@ -316,15 +354,18 @@ def open_pdf_paper(path: Path, label: str) -> tuple[PdfReader, bool]:
     with the empty password; a PDF that needs a password to read is refused. Returns the reader
     and whether it was encrypted."""
     if not path.exists() or path.stat().st_size == 0:
-        raise RenderFailed(f"{label} is an empty file.", label=label,
-                           hint="ask the author to send the paper again")
+        raise RenderFailed(
+            f"{label} is an empty file.", label=label, hint="ask the author to send the paper again"
+        )
     try:
         reader = PdfReader(path)
         encrypted = reader.is_encrypted
         if encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
             raise RenderFailed(
                 f"{label} is a PDF protected by a password, so it cannot go into the pack.",
-                label=label, hint="ask the author to send it without a password")
+                label=label,
+                hint="ask the author to send it without a password",
+            )
         pages = reader.pages
         if len(pages) < 1:
             raise RenderFailed(f"{label} is a PDF with no pages.", label=label)
@@ -333,8 +374,11 @@ def open_pdf_paper(path: Path, label: str) -> tuple[PdfReader, bool]:
     except RenderFailed:
         raise
     except Exception as exc:
-        raise RenderFailed(f"{label} is a damaged PDF that cannot be read.", label=label,
-                           hint="ask the author to export it again") from exc
+        raise RenderFailed(
+            f"{label} is a damaged PDF that cannot be read.",
+            label=label,
+            hint="ask the author to export it again",
+        ) from exc
     return reader, encrypted
 
 
@@ -370,8 +414,13 @@ class RenderCache:
         return target
 
 
-def render_papers(papers: Sequence[PaperFile], *, cache: RenderCache | None = None,
-                  timeout: float | None = None, workers: int | None = None) -> dict[str, Path]:
+def render_papers(
+    papers: Sequence[PaperFile],
+    *,
+    cache: RenderCache | None = None,
+    timeout: float | None = None,
+    workers: int | None = None,
+) -> dict[str, Path]:
     """PDF files for ``papers``, keyed by sha256: Word papers rendered (stripped of their own
     headers and footers) in one batch with cache misses only; PDF papers checked and, when
     owner-password protected, stored decrypted. Raises :class:`RenderFailed` naming the first
@@ -392,8 +441,11 @@ def render_papers(papers: Sequence[PaperFile], *, cache: RenderCache | None = No
         elif paper.kind == "docx":
             todo[paper.sha256] = paper
         else:
-            raise RenderFailed(f"{paper.label} is a '{paper.kind}' file; only Word and PDF "
-                               "papers can go into a pack.", label=paper.label)
+            raise RenderFailed(
+                f"{paper.label} is a '{paper.kind}' file; only Word and PDF "
+                "papers can go into a pack.",
+                label=paper.label,
+            )
     if todo:
         with tempfile.TemporaryDirectory(prefix="boardclerk-render-") as tmp:
             work = Path(tmp)
@@ -402,8 +454,13 @@ def render_papers(papers: Sequence[PaperFile], *, cache: RenderCache | None = No
                 source = work / f"{sha}.docx"
                 source.write_bytes(strip_headers_footers(_read(paper), paper.label))
                 inputs.append(source)
-            outputs = convert_to_pdf(inputs, work / "out", labels=[p.label for p in todo.values()],
-                                     timeout=timeout, workers=workers)
+            outputs = convert_to_pdf(
+                inputs,
+                work / "out",
+                labels=[p.label for p in todo.values()],
+                timeout=timeout,
+                workers=workers,
+            )
             for sha, output in zip(todo, outputs, strict=True):
                 result[sha] = cache.put_file(sha, output)
     return result
@@ -413,8 +470,9 @@ def _read(paper: PaperFile) -> bytes:
     try:
         return paper.path.read_bytes()
     except FileNotFoundError as exc:
-        raise RenderFailed(f"{paper.label} is missing from the file store.",
-                           label=paper.label) from exc
+        raise RenderFailed(
+            f"{paper.label} is missing from the file store.", label=paper.label
+        ) from exc
 
 
 def _prepare_pdf(paper: PaperFile, cache: RenderCache) -> Path:
@@ -437,13 +495,14 @@ def docx_content_key(data: bytes) -> str:
     digest = hashlib.sha256()
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for name in sorted(archive.namelist()):
-            if name != "docProps/core.xml":       # creation/modification times
+            if name != "docProps/core.xml":  # creation/modification times
                 digest.update(name.encode() + b"\0" + archive.read(name) + b"\0")
     return digest.hexdigest()
 
 
-def render_document(data: bytes, *, label: str, cache: RenderCache | None = None,
-                    timeout: float | None = None) -> Path:
+def render_document(
+    data: bytes, *, label: str, cache: RenderCache | None = None, timeout: float | None = None
+) -> Path:
     """A Word document we generated (the front matter) as PDF, cached by its content: a
     rebuild whose page ranges did not change does not start LibreOffice for it again."""
     cache = cache or RenderCache()
@@ -456,6 +515,7 @@ def render_document(data: bytes, *, label: str, cache: RenderCache | None = None
     with tempfile.TemporaryDirectory(prefix="boardclerk-render-") as tmp:
         source = Path(tmp) / "document.docx"
         source.write_bytes(data)
-        [output] = convert_to_pdf([source], Path(tmp) / "out", labels=[label], timeout=timeout,
-                                  workers=1)
+        [output] = convert_to_pdf(
+            [source], Path(tmp) / "out", labels=[label], timeout=timeout, workers=1
+        )
         return cache.put_file(key, output)

@@ -97,8 +97,14 @@ slack_installations = Table(
     Column("is_enterprise_install", Boolean, default=False, nullable=False),
     Column("token_type", String(32)),
     Column("installed_at", DateTime, nullable=False, default=func.now()),
-    Index("slack_installations_idx", "client_id", "enterprise_id", "team_id", "user_id",
-          "installed_at"),
+    Index(
+        "slack_installations_idx",
+        "client_id",
+        "enterprise_id",
+        "team_id",
+        "user_id",
+        "installed_at",
+    ),
 )
 
 slack_bots = Table(

@@ -52,11 +52,12 @@ from agenda.minutes.tables import (
 )
 from agenda.plan.papers import submit_paper
 
-MINUTES_KEY = "minutes"          # ForwardPlanItem.procedural_key of "minutes of the previous meeting"
+MINUTES_KEY = "minutes"  # ForwardPlanItem.procedural_key of "minutes of the previous meeting"
 INTEREST_KINDS = ("pecuniary", "other")
 
 
 # -- results -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ApologyReceipt:
@@ -81,8 +82,10 @@ class DeclarationReceipt:
     interest: str
 
     def summary(self) -> str:
-        return (f"{self.name}'s {'pecuniary ' if self.kind == 'pecuniary' else ''}interest in "
-                f"#{self.item_id} '{self.item_title}' ({self.meeting_ref}) is recorded.")
+        return (
+            f"{self.name}'s {'pecuniary ' if self.kind == 'pecuniary' else ''}interest in "
+            f"#{self.item_id} '{self.item_title}' ({self.meeting_ref}) is recorded."
+        )
 
 
 @dataclass(frozen=True)
@@ -93,11 +96,13 @@ class MinutesResult:
     path: Path
     first_number: int
     last_number: int
-    minutes: int              # minutes in the skeleton (more than the block when lettered)
+    minutes: int  # minutes in the skeleton (more than the block when lettered)
 
     def summary(self) -> str:
-        return (f"Minutes skeleton for {self.meeting_ref}: {self.file_name}, minutes "
-                f"{self.first_number}–{self.last_number}.")
+        return (
+            f"Minutes skeleton for {self.meeting_ref}: {self.file_name}, minutes "
+            f"{self.first_number}–{self.last_number}."
+        )
 
 
 @dataclass(frozen=True)
@@ -109,10 +114,15 @@ class ApprovedMinutesResult:
     next_minute_number: int | None
 
     def summary(self) -> str:
-        numbering = (f" Minutes of the next meeting start at {self.next_minute_number}."
-                     if self.next_minute_number else "")
-        return (f"Approved minutes of {self.meeting_ref} filed as version {self.paper_version} of "
-                f"the minutes paper (#{self.item_id}) for {self.next_meeting_ref}.{numbering}")
+        numbering = (
+            f" Minutes of the next meeting start at {self.next_minute_number}."
+            if self.next_minute_number
+            else ""
+        )
+        return (
+            f"Approved minutes of {self.meeting_ref} filed as version {self.paper_version} of "
+            f"the minutes paper (#{self.item_id}) for {self.next_meeting_ref}.{numbering}"
+        )
 
 
 @dataclass(frozen=True)
@@ -143,23 +153,31 @@ class AttendanceSummary:
 
     def headline(self) -> str:
         a, d = len(self.apologies), len(self.declarations)
-        return (f"{a} {'apology' if a == 1 else 'apologies'}, "
-                f"{d} {'declaration' if d == 1 else 'declarations'} of interest")
+        return (
+            f"{a} {'apology' if a == 1 else 'apologies'}, "
+            f"{d} {'declaration' if d == 1 else 'declarations'} of interest"
+        )
 
 
 # -- who and when --------------------------------------------------------------------------
 
+
 def _meeting_ahead(meeting: Meeting, now: dt.datetime, doing: str) -> None:
     if meeting.status == MeetingStatus.CANCELLED.value:
-        raise InvalidInput(f"The meeting {meeting.ref} has been cancelled, so there is no need to {doing}.")
+        raise InvalidInput(
+            f"The meeting {meeting.ref} has been cancelled, so there is no need to {doing}."
+        )
     if meeting.status == MeetingStatus.HELD.value or meeting.starts_at <= now:
-        raise DeadlinePassed(f"The meeting {meeting.ref} has already taken place, so it is too late "
-                             f"to {doing} for it.",
-                             hint="ask the clerk if it needs recording in the minutes")
+        raise DeadlinePassed(
+            f"The meeting {meeting.ref} has already taken place, so it is too late "
+            f"to {doing} for it.",
+            hint="ask the clerk if it needs recording in the minutes",
+        )
 
 
-def _member(session: Session, meeting: Meeting, actor: Actor, name: str | None,
-            doing: str) -> Member:
+def _member(
+    session: Session, meeting: Meeting, actor: Actor, name: str | None, doing: str
+) -> Member:
     """The member acting: themselves (their Slack id), or someone the clerk names."""
     body = meeting.body
     members = [m for m in body.members if m.active and m.role != Role.CLERK.value]
@@ -177,20 +195,29 @@ def _member(session: Session, meeting: Meeting, actor: Actor, name: str | None,
         found = next((m for m in members if m.slack_id == actor.slack_id), None)
         if found is not None:
             return found
-        raise PermissionDenied(f"You are not a member of the {body.name}, so you cannot {doing} "
-                               "for its meetings.",
-                               hint="the clerk can add you to the membership in the configuration")
-    raise InvalidInput(f"Say which member is sending this (e.g. --member \"{members[0].name}\")."
-                       if members else f"The {body.name} has no members yet.")
+        raise PermissionDenied(
+            f"You are not a member of the {body.name}, so you cannot {doing} for its meetings.",
+            hint="the clerk can add you to the membership in the configuration",
+        )
+    raise InvalidInput(
+        f'Say which member is sending this (e.g. --member "{members[0].name}").'
+        if members
+        else f"The {body.name} has no members yet."
+    )
 
 
 def agenda_items_of(session: Session, meeting: Meeting) -> list[ForwardPlanItem]:
     """The planned (not withdrawn or deferred) items on a meeting, in the clerk's order."""
-    return list(session.scalars(
-        select(ForwardPlanItem)
-        .where(ForwardPlanItem.meeting_id == meeting.id,
-               ForwardPlanItem.status == ItemStatus.PLANNED.value)
-        .order_by(ForwardPlanItem.position, ForwardPlanItem.id)))
+    return list(
+        session.scalars(
+            select(ForwardPlanItem)
+            .where(
+                ForwardPlanItem.meeting_id == meeting.id,
+                ForwardPlanItem.status == ItemStatus.PLANNED.value,
+            )
+            .order_by(ForwardPlanItem.position, ForwardPlanItem.id)
+        )
+    )
 
 
 def _item_on_agenda(session: Session, meeting: Meeting, item_ref: int | str) -> ForwardPlanItem:
@@ -199,72 +226,122 @@ def _item_on_agenda(session: Session, meeting: Meeting, item_ref: int | str) -> 
     try:
         key = int(str(item_ref).strip().lstrip("#"))
     except ValueError:
-        raise InvalidInput(f"'{item_ref}' is not an item id. Items on the agenda of "
-                           f"{meeting.ref}: {listed}.") from None
+        raise InvalidInput(
+            f"'{item_ref}' is not an item id. Items on the agenda of {meeting.ref}: {listed}."
+        ) from None
     found = next((i for i in items if i.id == key), None)
     if found is None:
-        raise InvalidInput(f"Item #{key} is not on the agenda of {meeting.ref}, so there is "
-                           f"nothing to declare an interest in. Items on it: {listed}.")
+        raise InvalidInput(
+            f"Item #{key} is not on the agenda of {meeting.ref}, so there is "
+            f"nothing to declare an interest in. Items on it: {listed}."
+        )
     return found
 
 
 # -- apologies and declarations -------------------------------------------------------------
 
-def send_apologies(session: Session, *, actor: Actor, meeting_ref: str, reason: str | None = None,
-                   now: dt.datetime, member: str | None = None) -> ApologyReceipt:
+
+def send_apologies(
+    session: Session,
+    *,
+    actor: Actor,
+    meeting_ref: str,
+    reason: str | None = None,
+    now: dt.datetime,
+    member: str | None = None,
+) -> ApologyReceipt:
     """Record apologies for absence from an upcoming meeting. A member sends their own (Slack);
     the clerk may send them for a named member (``member``). Sending again updates the reason."""
     meeting = get_meeting(session, meeting_ref)
     _meeting_ahead(meeting, now, "send apologies")
     person = _member(session, meeting, actor, member, "send apologies")
     reason = " ".join((reason or "").split()) or None
-    existing = session.scalar(select(Apology).where(
-        Apology.meeting_id == meeting.id, Apology.member_id == person.id,
-        Apology.withdrawn.is_(False)))
+    existing = session.scalar(
+        select(Apology).where(
+            Apology.meeting_id == meeting.id,
+            Apology.member_id == person.id,
+            Apology.withdrawn.is_(False),
+        )
+    )
     if existing is not None:
         existing.reason = reason or existing.reason
         existing.at = now
         row, updated = existing, True
     else:
-        row = Apology(meeting_id=meeting.id, member_id=person.id, slack_id=person.slack_id,
-                      name=person.name, reason=reason, sent_by=actor.id, at=now)
+        row = Apology(
+            meeting_id=meeting.id,
+            member_id=person.id,
+            slack_id=person.slack_id,
+            name=person.name,
+            reason=reason,
+            sent_by=actor.id,
+            at=now,
+        )
         session.add(row)
         updated = False
     session.flush()
-    audit.record(session, actor=actor, action="minutes.apologies", at=now,
-                 organisation_id=meeting.body.organisation_id, subject=meeting.ref,
-                 member=person.name, updated=updated)
+    audit.record(
+        session,
+        actor=actor,
+        action="minutes.apologies",
+        at=now,
+        organisation_id=meeting.body.organisation_id,
+        subject=meeting.ref,
+        member=person.name,
+        updated=updated,
+    )
     return ApologyReceipt(meeting.ref, meeting.body.name, person.name, row.reason, updated)
 
 
-def withdraw_apologies(session: Session, *, actor: Actor, meeting_ref: str, now: dt.datetime,
-                       member: str | None = None) -> ApologyReceipt:
+def withdraw_apologies(
+    session: Session, *, actor: Actor, meeting_ref: str, now: dt.datetime, member: str | None = None
+) -> ApologyReceipt:
     """The member can come after all: their apologies are marked withdrawn (kept, not deleted)."""
     meeting = get_meeting(session, meeting_ref)
     _meeting_ahead(meeting, now, "withdraw apologies")
     person = _member(session, meeting, actor, member, "withdraw apologies")
-    existing = session.scalar(select(Apology).where(
-        Apology.meeting_id == meeting.id, Apology.member_id == person.id,
-        Apology.withdrawn.is_(False)))
+    existing = session.scalar(
+        select(Apology).where(
+            Apology.meeting_id == meeting.id,
+            Apology.member_id == person.id,
+            Apology.withdrawn.is_(False),
+        )
+    )
     if existing is None:
         raise NotFound(f"{person.name} has sent no apologies for {meeting.ref}.")
     existing.withdrawn, existing.withdrawn_at = True, now
-    audit.record(session, actor=actor, action="minutes.apologies_withdrawn", at=now,
-                 organisation_id=meeting.body.organisation_id, subject=meeting.ref,
-                 member=person.name)
+    audit.record(
+        session,
+        actor=actor,
+        action="minutes.apologies_withdrawn",
+        at=now,
+        organisation_id=meeting.body.organisation_id,
+        subject=meeting.ref,
+        member=person.name,
+    )
     return ApologyReceipt(meeting.ref, meeting.body.name, person.name, existing.reason, True)
 
 
-def declare_interest(session: Session, *, actor: Actor, meeting_ref: str, item_id: int | str,
-                     interest: str, now: dt.datetime, kind: str = "other",
-                     member: str | None = None) -> DeclarationReceipt:
+def declare_interest(
+    session: Session,
+    *,
+    actor: Actor,
+    meeting_ref: str,
+    item_id: int | str,
+    interest: str,
+    now: dt.datetime,
+    kind: str = "other",
+    member: str | None = None,
+) -> DeclarationReceipt:
     """Record a member's interest in an item on the meeting's agenda. Members declare ahead of
     the meeting; the clerk may also record one declared at the meeting."""
     meeting = get_meeting(session, meeting_ref)
     clerk = is_clerk(session, meeting.body, actor)
     if meeting.status == MeetingStatus.CANCELLED.value:
-        raise InvalidInput(f"The meeting {meeting.ref} has been cancelled, so there is nothing to "
-                           "declare an interest in.")
+        raise InvalidInput(
+            f"The meeting {meeting.ref} has been cancelled, so there is nothing to "
+            "declare an interest in."
+        )
     if not clerk:
         _meeting_ahead(meeting, now, "declare an interest")
     kind = (kind or "other").strip().lower()
@@ -272,44 +349,77 @@ def declare_interest(session: Session, *, actor: Actor, meeting_ref: str, item_i
         raise InvalidInput(f"An interest is 'pecuniary' or 'other', not '{kind}'.")
     text = " ".join((interest or "").split())
     if not text:
-        raise InvalidInput("Say what the interest is, e.g. 'as a trustee of the hospice named "
-                           "in the report'.")
+        raise InvalidInput(
+            "Say what the interest is, e.g. 'as a trustee of the hospice named in the report'."
+        )
     item = _item_on_agenda(session, meeting, item_id)
     person = _member(session, meeting, actor, member, "declare an interest")
-    existing = session.scalar(select(Declaration).where(
-        Declaration.meeting_id == meeting.id, Declaration.item_id == item.id,
-        Declaration.member_id == person.id, Declaration.withdrawn.is_(False)))
+    existing = session.scalar(
+        select(Declaration).where(
+            Declaration.meeting_id == meeting.id,
+            Declaration.item_id == item.id,
+            Declaration.member_id == person.id,
+            Declaration.withdrawn.is_(False),
+        )
+    )
     if existing is not None:
         existing.interest, existing.kind, existing.at = text, kind, now
     else:
-        session.add(Declaration(meeting_id=meeting.id, item_id=item.id, member_id=person.id,
-                                slack_id=person.slack_id, name=person.name, interest=text,
-                                kind=kind, declared_by=actor.id, at=now))
+        session.add(
+            Declaration(
+                meeting_id=meeting.id,
+                item_id=item.id,
+                member_id=person.id,
+                slack_id=person.slack_id,
+                name=person.name,
+                interest=text,
+                kind=kind,
+                declared_by=actor.id,
+                at=now,
+            )
+        )
     session.flush()
-    audit.record(session, actor=actor, action="minutes.declaration", at=now,
-                 organisation_id=meeting.body.organisation_id, subject=f"item:{item.id}",
-                 member=person.name, kind=kind)
+    audit.record(
+        session,
+        actor=actor,
+        action="minutes.declaration",
+        at=now,
+        organisation_id=meeting.body.organisation_id,
+        subject=f"item:{item.id}",
+        member=person.name,
+        kind=kind,
+    )
     return DeclarationReceipt(meeting.ref, person.name, item.id, item.title, kind, text)
 
 
 def attendance_summary(session: Session, meeting: Meeting) -> AttendanceSummary:
     """Apologies and declarations received for ``meeting``, oldest first."""
     titles = {m.id: m.title for m in meeting.body.members}
-    apologies = session.scalars(select(Apology).where(
-        Apology.meeting_id == meeting.id, Apology.withdrawn.is_(False)).order_by(Apology.at, Apology.id))
-    declarations = session.scalars(select(Declaration).where(
-        Declaration.meeting_id == meeting.id, Declaration.withdrawn.is_(False))
-        .order_by(Declaration.at, Declaration.id))
+    apologies = session.scalars(
+        select(Apology)
+        .where(Apology.meeting_id == meeting.id, Apology.withdrawn.is_(False))
+        .order_by(Apology.at, Apology.id)
+    )
+    declarations = session.scalars(
+        select(Declaration)
+        .where(Declaration.meeting_id == meeting.id, Declaration.withdrawn.is_(False))
+        .order_by(Declaration.at, Declaration.id)
+    )
     items = {i.id: i.title for i in meeting.items}
     return AttendanceSummary(
         meeting_ref=meeting.ref,
-        apologies=tuple(ApologyView(a.name, titles.get(a.member_id or 0), a.reason, a.at)
-                        for a in apologies),
-        declarations=tuple(DeclarationView(d.name, d.item_id, items.get(d.item_id or 0),
-                                           d.interest, d.kind, d.at) for d in declarations))
+        apologies=tuple(
+            ApologyView(a.name, titles.get(a.member_id or 0), a.reason, a.at) for a in apologies
+        ),
+        declarations=tuple(
+            DeclarationView(d.name, d.item_id, items.get(d.item_id or 0), d.interest, d.kind, d.at)
+            for d in declarations
+        ),
+    )
 
 
 # -- the skeleton --------------------------------------------------------------------------
+
 
 def _titles_as_planned(session: Session, agenda: Agenda) -> Agenda:
     """Substantive entries headed by the forward plan title as the clerk typed it: the agenda
@@ -327,9 +437,16 @@ def minutes_file_name(meeting: Meeting) -> str:
     return f"{meeting.body.key}-{meeting.date.isoformat()}-minutes-draft.docx"
 
 
-def build_minutes(session: Session, store: FileStore, meeting_ref: str, *, actor: Actor,
-                  now: dt.datetime, invited: Sequence[Attendee] = (),
-                  in_attendance: Sequence[Attendee] = ()) -> MinutesResult:
+def build_minutes(
+    session: Session,
+    store: FileStore,
+    meeting_ref: str,
+    *,
+    actor: Actor,
+    now: dt.datetime,
+    invited: Sequence[Attendee] = (),
+    in_attendance: Sequence[Attendee] = (),
+) -> MinutesResult:
     """Build the meeting's minutes skeleton (clerk only). The first build allocates the
     meeting's block of minute numbers; rebuilds reuse it. Members who sent apologies are left
     out of those present; ``invited`` and ``in_attendance`` add people who are not members
@@ -346,27 +463,46 @@ def build_minutes(session: Session, store: FileStore, meeting_ref: str, *, actor
     summary = attendance_summary(session, meeting)
     apologies = [ApologyLine(a.name, a.title, a.reason) for a in summary.apologies]
     attendance = default_attendance(agenda, apologies)
-    attendance = Attendance(attendance.present, tuple(invited),
-                            (*attendance.in_attendance, *in_attendance))
+    attendance = Attendance(
+        attendance.present, tuple(invited), (*attendance.in_attendance, *in_attendance)
+    )
     data = build_minutes_docx(
-        agenda, style, first_minute_number=allocation.first_number, attendance=attendance,
+        agenda,
+        style,
+        first_minute_number=allocation.first_number,
+        attendance=attendance,
         apologies=apologies,
-        declarations=[DeclarationLine(d.name, d.interest, d.kind, item_id=d.item_id)
-                      for d in summary.declarations],
-        allocated=allocation.count)
+        declarations=[
+            DeclarationLine(d.name, d.interest, d.kind, item_id=d.item_id)
+            for d in summary.declarations
+        ],
+        allocated=allocation.count,
+    )
     digest = store.put(data)
-    audit.record(session, actor=actor, action="minutes.build", at=now,
-                 organisation_id=body.organisation_id, subject=meeting.ref, sha256=digest,
-                 first=allocation.first_number, last=allocation.last_number)
-    return MinutesResult(meeting.ref, minutes_file_name(meeting), digest, store.path(digest),
-                         allocation.first_number, allocation.last_number, len(planned))
-
-
-
-
+    audit.record(
+        session,
+        actor=actor,
+        action="minutes.build",
+        at=now,
+        organisation_id=body.organisation_id,
+        subject=meeting.ref,
+        sha256=digest,
+        first=allocation.first_number,
+        last=allocation.last_number,
+    )
+    return MinutesResult(
+        meeting.ref,
+        minutes_file_name(meeting),
+        digest,
+        store.path(digest),
+        allocation.first_number,
+        allocation.last_number,
+        len(planned),
+    )
 
 
 # -- approved minutes ----------------------------------------------------------------------
+
 
 def _document_text(file_name: str, data: bytes) -> str:
     """The first pages' text of a Word or PDF file; '' when it cannot be read (the file check
@@ -389,11 +525,18 @@ def _document_text(file_name: str, data: bytes) -> str:
 
 def _date_forms(day: dt.date) -> list[str]:
     month = f"{day:%B}".lower()
-    return [f"{day.day} {month} {day.year}", f"{day.day}th {month} {day.year}",
-            f"{day.day}st {month} {day.year}", f"{day.day}nd {month} {day.year}",
-            f"{day.day}rd {month} {day.year}", f"{day.day} {month[:3]} {day.year}",
-            f"{day:%d/%m/%Y}", f"{day.day}/{day.month}/{day.year}", day.isoformat(),
-            f"{day:%d.%m.%Y}"]
+    return [
+        f"{day.day} {month} {day.year}",
+        f"{day.day}th {month} {day.year}",
+        f"{day.day}st {month} {day.year}",
+        f"{day.day}nd {month} {day.year}",
+        f"{day.day}rd {month} {day.year}",
+        f"{day.day} {month[:3]} {day.year}",
+        f"{day:%d/%m/%Y}",
+        f"{day.day}/{day.month}/{day.year}",
+        day.isoformat(),
+        f"{day:%d.%m.%Y}",
+    ]
 
 
 def _check_contents(meeting: Meeting, file_name: str, data: bytes) -> None:
@@ -408,76 +551,125 @@ def _check_contents(meeting: Meeting, file_name: str, data: bytes) -> None:
         raise InvalidInput(
             f"{file_name} does not mention {day.day} {day:%B %Y}, so it does not look like the "
             f"minutes of {meeting.ref}. Nothing was filed.",
-            hint="check the meeting, or use --force if the minutes are right")
+            hint="check the meeting, or use --force if the minutes are right",
+        )
     if " ".join(meeting.body.name.split()).lower() not in text:
         raise InvalidInput(
             f"{file_name} does not mention the {meeting.body.name}, so it does not look like the "
             f"minutes of {meeting.ref}. Nothing was filed.",
-            hint="check the meeting, or use --force if the minutes are right")
+            hint="check the meeting, or use --force if the minutes are right",
+        )
 
 
 def _next_meeting(session: Session, meeting: Meeting) -> Meeting:
     following = session.scalars(
-        select(Meeting).where(Meeting.body_id == meeting.body_id, Meeting.date > meeting.date,
-                              Meeting.status != MeetingStatus.CANCELLED.value)
-        .order_by(Meeting.date).limit(1)).first()
+        select(Meeting)
+        .where(
+            Meeting.body_id == meeting.body_id,
+            Meeting.date > meeting.date,
+            Meeting.status != MeetingStatus.CANCELLED.value,
+        )
+        .order_by(Meeting.date)
+        .limit(1)
+    ).first()
     if following is None:
-        raise NotFound(f"The {meeting.body.name} has no meeting after {meeting.date:%-d %B %Y} "
-                       "to take these minutes. Add the next meeting first; nothing was filed.")
+        raise NotFound(
+            f"The {meeting.body.name} has no meeting after {meeting.date:%-d %B %Y} "
+            "to take these minutes. Add the next meeting first; nothing was filed."
+        )
     return following
 
 
-def _minutes_item(session: Session, next_meeting: Meeting, previous: Meeting, *, actor: Actor,
-                  now: dt.datetime) -> ForwardPlanItem:
+def _minutes_item(
+    session: Session, next_meeting: Meeting, previous: Meeting, *, actor: Actor, now: dt.datetime
+) -> ForwardPlanItem:
     """The next meeting's "minutes of the previous meeting" item, made if it is not there."""
-    found = session.scalar(select(ForwardPlanItem).where(
-        ForwardPlanItem.meeting_id == next_meeting.id,
-        ForwardPlanItem.procedural_key == MINUTES_KEY,
-        ForwardPlanItem.status == ItemStatus.PLANNED.value))
+    found = session.scalar(
+        select(ForwardPlanItem).where(
+            ForwardPlanItem.meeting_id == next_meeting.id,
+            ForwardPlanItem.procedural_key == MINUTES_KEY,
+            ForwardPlanItem.status == ItemStatus.PLANNED.value,
+        )
+    )
     if found is not None:
         return found
-    clerk = next((m for m in next_meeting.body.members
-                  if m.role == Role.CLERK.value and m.active), None)
+    clerk = next(
+        (m for m in next_meeting.body.members if m.role == Role.CLERK.value and m.active), None
+    )
     item = ForwardPlanItem(
-        body_id=next_meeting.body_id, meeting_id=next_meeting.id,
-        title="Minutes of the previous meeting", kind=ItemKind.REPORT.value,
-        lead=clerk.name if clerk else None, position=0, created_at=now,
-        procedural_key=MINUTES_KEY)
+        body_id=next_meeting.body_id,
+        meeting_id=next_meeting.id,
+        title="Minutes of the previous meeting",
+        kind=ItemKind.REPORT.value,
+        lead=clerk.name if clerk else None,
+        position=0,
+        created_at=now,
+        procedural_key=MINUTES_KEY,
+    )
     session.add(item)
     session.flush()
-    session.add(ItemMove(item_id=item.id, action="planned", to_meeting_id=next_meeting.id,
-                         reason=f"approved minutes of {previous.ref}", actor=actor.id, at=now))
+    session.add(
+        ItemMove(
+            item_id=item.id,
+            action="planned",
+            to_meeting_id=next_meeting.id,
+            reason=f"approved minutes of {previous.ref}",
+            actor=actor.id,
+            at=now,
+        )
+    )
     session.flush()
     session.refresh(next_meeting)
     return item
 
 
-def file_approved_minutes(session: Session, store: FileStore, *, actor: Actor, meeting_ref: str,
-                          file_name: str, data: bytes, now: dt.datetime,
-                          last_minute_number: int | None = None, check_contents: bool = True,
-                          source: str = "cli") -> ApprovedMinutesResult:
+def file_approved_minutes(
+    session: Session,
+    store: FileStore,
+    *,
+    actor: Actor,
+    meeting_ref: str,
+    file_name: str,
+    data: bytes,
+    now: dt.datetime,
+    last_minute_number: int | None = None,
+    check_contents: bool = True,
+    source: str = "cli",
+) -> ApprovedMinutesResult:
     """File the approved minutes of a held meeting. They become the "minutes of the previous
     meeting" paper of the body's next meeting, and minute numbering moves past them."""
     meeting = get_meeting(session, meeting_ref)
     body = meeting.body
     require_clerk(session, body, actor, "file approved minutes")
     if meeting.status == MeetingStatus.CANCELLED.value:
-        raise InvalidInput(f"The meeting {meeting.ref} was cancelled, so it has no minutes. "
-                           "Nothing was filed.")
+        raise InvalidInput(
+            f"The meeting {meeting.ref} was cancelled, so it has no minutes. Nothing was filed."
+        )
     if meeting.status != MeetingStatus.HELD.value and meeting.starts_at > now:
-        held = session.scalars(select(Meeting).where(
-            Meeting.body_id == body.id, Meeting.starts_at <= now,
-            Meeting.status != MeetingStatus.CANCELLED.value).order_by(Meeting.date.desc())).first()
+        held = session.scalars(
+            select(Meeting)
+            .where(
+                Meeting.body_id == body.id,
+                Meeting.starts_at <= now,
+                Meeting.status != MeetingStatus.CANCELLED.value,
+            )
+            .order_by(Meeting.date.desc())
+        ).first()
         hint = f"did you mean {held.ref}?" if held else None
-        raise InvalidInput(f"The meeting {meeting.ref} has not taken place yet, so it has no "
-                           "approved minutes. Nothing was filed.", hint=hint)
-    check_paper_file(file_name, data)     # Word or PDF, not corrupt, not macro-enabled...
+        raise InvalidInput(
+            f"The meeting {meeting.ref} has not taken place yet, so it has no "
+            "approved minutes. Nothing was filed.",
+            hint=hint,
+        )
+    check_paper_file(file_name, data)  # Word or PDF, not corrupt, not macro-enabled...
     if check_contents:
         _check_contents(meeting, file_name, data)
     following = _next_meeting(session, meeting)
     if following.status == MeetingStatus.HELD.value or following.starts_at <= now:
-        raise InvalidInput(f"The next meeting, {following.ref}, has already taken place, so these "
-                           "minutes can no longer go into its papers. Nothing was filed.")
+        raise InvalidInput(
+            f"The next meeting, {following.ref}, has already taken place, so these "
+            "minutes can no longer go into its papers. Nothing was filed."
+        )
     allocation = allocation_for(session, meeting)
     last = last_minute_number or (allocation.last_number if allocation else None)
     if last is not None and last < 1:
@@ -486,20 +678,48 @@ def file_approved_minutes(session: Session, store: FileStore, *, actor: Actor, m
     item = _minutes_item(session, following, meeting, actor=actor, now=now)
     day = f"{meeting.date.day} {meeting.date:%B %Y}"
     receipt = submit_paper(
-        session, store, actor=actor, item_id=item.id, file_name=file_name, data=data,
-        title=f"Minutes of the meeting held on {day}", presenter=None, authors=None,
+        session,
+        store,
+        actor=actor,
+        item_id=item.id,
+        file_name=file_name,
+        data=data,
+        title=f"Minutes of the meeting held on {day}",
+        presenter=None,
+        authors=None,
         executive_summary=None,
-        recommendations=[f"That the minutes of the meeting held on {day} be confirmed as a "
-                         "correct record."],
-        exempt_reason=None, now=now, source=source)
-    session.add(ApprovedMinutes(meeting_id=meeting.id, paper_id=receipt.paper_id,
-                                sha256=receipt.sha256, file_name=file_name,
-                                last_minute_number=last, uploaded_by=actor.id, uploaded_at=now))
+        recommendations=[
+            f"That the minutes of the meeting held on {day} be confirmed as a correct record."
+        ],
+        exempt_reason=None,
+        now=now,
+        source=source,
+    )
+    session.add(
+        ApprovedMinutes(
+            meeting_id=meeting.id,
+            paper_id=receipt.paper_id,
+            sha256=receipt.sha256,
+            file_name=file_name,
+            last_minute_number=last,
+            uploaded_by=actor.id,
+            uploaded_at=now,
+        )
+    )
     if last is not None:
         body.next_minute_number = max(body.next_minute_number or 0, last + 1)
     session.flush()
-    audit.record(session, actor=actor, action="minutes.approved", at=now,
-                 organisation_id=body.organisation_id, subject=meeting.ref,
-                 next_meeting=following.ref, sha256=receipt.sha256, last_minute_number=last)
-    return ApprovedMinutesResult(meeting.ref, following.ref, item.id, receipt.version,
-                                 body.next_minute_number)
+    audit.record(
+        session,
+        actor=actor,
+        action="minutes.approved",
+        at=now,
+        organisation_id=body.organisation_id,
+        subject=meeting.ref,
+        next_meeting=following.ref,
+        sha256=receipt.sha256,
+        last_minute_number=last,
+    )
+    return ApprovedMinutesResult(
+        meeting.ref, following.ref, item.id, receipt.version, body.next_minute_number
+    )

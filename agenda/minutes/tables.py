@@ -64,7 +64,7 @@ class Declaration(Base):
     slack_id: Mapped[str | None] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(200))
     interest: Mapped[str] = mapped_column(Text)
-    kind: Mapped[str] = mapped_column(String(16), default="other")   # pecuniary | other
+    kind: Mapped[str] = mapped_column(String(16), default="other")  # pecuniary | other
     declared_by: Mapped[str] = mapped_column(String(64))
     at: Mapped[dt.datetime]
     withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -93,20 +93,24 @@ def _lock_body(session: Session, body: Body) -> Body:
     # Two clerks building two meetings' minutes at once must not take the same numbers:
     # PostgreSQL locks the body row; SQLite already serialises writers (BEGIN IMMEDIATE).
     if session.get_bind().dialect.name == "postgresql":
-        session.refresh(body, with_for_update=True)   # and re-read the high-water mark
+        session.refresh(body, with_for_update=True)  # and re-read the high-water mark
     return body
 
 
 def _next_free(session: Session, body: Body) -> int:
     """The body's next minute number: the configured high-water mark, or past every block
     already allocated, whichever is higher; 1 for a body that has never had minutes."""
-    top = session.scalar(select(func.max(MinuteAllocation.first_number + MinuteAllocation.count - 1))
-                         .where(MinuteAllocation.body_id == body.id))
+    top = session.scalar(
+        select(func.max(MinuteAllocation.first_number + MinuteAllocation.count - 1)).where(
+            MinuteAllocation.body_id == body.id
+        )
+    )
     return max(body.next_minute_number or 1, (top or 0) + 1)
 
 
-def allocate_minute_numbers(session: Session, meeting: Meeting, count: int, *, actor: str,
-                            now: dt.datetime) -> MinuteAllocation:
+def allocate_minute_numbers(
+    session: Session, meeting: Meeting, count: int, *, actor: str, now: dt.datetime
+) -> MinuteAllocation:
     """The meeting's block of ``count`` minute numbers, allocated the first time and reused after.
 
     If the skeleton has grown since (items added after the first build), the block grows with
@@ -118,9 +122,14 @@ def allocate_minute_numbers(session: Session, meeting: Meeting, count: int, *, a
     existing = allocation_for(session, meeting)
     if existing is not None:
         if count > existing.count:
-            later = session.scalar(select(func.count()).select_from(MinuteAllocation).where(
-                MinuteAllocation.body_id == body.id,
-                MinuteAllocation.first_number > existing.first_number))
+            later = session.scalar(
+                select(func.count())
+                .select_from(MinuteAllocation)
+                .where(
+                    MinuteAllocation.body_id == body.id,
+                    MinuteAllocation.first_number > existing.first_number,
+                )
+            )
             high_water = body.next_minute_number or 0
             if not later and high_water <= existing.last_number + 1:
                 existing.count = count
@@ -128,9 +137,15 @@ def allocate_minute_numbers(session: Session, meeting: Meeting, count: int, *, a
                 body.next_minute_number = existing.last_number + 1
         return existing
     first = _next_free(session, body)
-    allocation = MinuteAllocation(meeting_id=meeting.id, body_id=body.id, first_number=first,
-                                  count=count, allocated_by=actor, allocated_at=now,
-                                  updated_at=now)
+    allocation = MinuteAllocation(
+        meeting_id=meeting.id,
+        body_id=body.id,
+        first_number=first,
+        count=count,
+        allocated_by=actor,
+        allocated_at=now,
+        updated_at=now,
+    )
     session.add(allocation)
     body.next_minute_number = first + count
     session.flush()

@@ -35,13 +35,21 @@ from agenda.reminders.tables import Reminder, ReminderKind, ReminderStatus
 
 log = logging.getLogger(__name__)
 
-PENDING, SENDING, SENT = ReminderStatus.PENDING.value, ReminderStatus.SENDING.value, ReminderStatus.SENT.value
+PENDING, SENDING, SENT = (
+    ReminderStatus.PENDING.value,
+    ReminderStatus.SENDING.value,
+    ReminderStatus.SENT.value,
+)
 FAILED, CANCELLED = ReminderStatus.FAILED.value, ReminderStatus.CANCELLED.value
 SUPERSEDED = ReminderStatus.SUPERSEDED.value
 
 # Retry a failed send after 1, 5, 15, 60 minutes; the fifth failure is final.
-BACKOFF = (dt.timedelta(minutes=1), dt.timedelta(minutes=5), dt.timedelta(minutes=15),
-           dt.timedelta(hours=1))
+BACKOFF = (
+    dt.timedelta(minutes=1),
+    dt.timedelta(minutes=5),
+    dt.timedelta(minutes=15),
+    dt.timedelta(hours=1),
+)
 MAX_ATTEMPTS = 5
 LEASE = dt.timedelta(seconds=60)
 
@@ -58,7 +66,7 @@ class DispatchStats:
     failed: int = 0
     cancelled: int = 0
     superseded: int = 0
-    rate_limited_for: float | None = None   # seconds Slack asked us to wait, if it did
+    rate_limited_for: float | None = None  # seconds Slack asked us to wait, if it did
 
     def add(self, other: DispatchStats) -> None:
         for name in ("claimed", "sent", "retried", "failed", "cancelled", "superseded"):
@@ -75,31 +83,60 @@ def supersede_stale(session: Session, now: dt.datetime) -> int:
         newer.supersede_key == Reminder.supersede_key,
         newer.status.in_((PENDING, SENDING, SENT)),
         newer.planned_at <= now,
-        newer.planned_at > Reminder.planned_at)
+        newer.planned_at > Reminder.planned_at,
+    )
     result = session.execute(
         update(Reminder)
-        .where(Reminder.status == PENDING, Reminder.due_at <= now,
-               Reminder.supersede_key.is_not(None), overtaken)
-        .values(status=SUPERSEDED, updated_at=now,
-                note="not sent: a later reminder to the same person replaced it"),
-        execution_options={"synchronize_session": False})
+        .where(
+            Reminder.status == PENDING,
+            Reminder.due_at <= now,
+            Reminder.supersede_key.is_not(None),
+            overtaken,
+        )
+        .values(
+            status=SUPERSEDED,
+            updated_at=now,
+            note="not sent: a later reminder to the same person replaced it",
+        ),
+        execution_options={"synchronize_session": False},
+    )
     return result.rowcount or 0
 
 
-def claim(session: Session, owner: str, now: dt.datetime, *, batch: int = 20,
-          lease: dt.timedelta = LEASE, max_attempts: int = MAX_ATTEMPTS) -> list[int]:
+def claim(
+    session: Session,
+    owner: str,
+    now: dt.datetime,
+    *,
+    batch: int = 20,
+    lease: dt.timedelta = LEASE,
+    max_attempts: int = MAX_ATTEMPTS,
+) -> list[int]:
     """Take up to ``batch`` due reminders (and those whose worker's lease ran out)."""
-    due = or_(and_(Reminder.status == PENDING, Reminder.due_at <= now),
-              and_(Reminder.status == SENDING, Reminder.lease_until < now))
-    ids = (select(Reminder.id).where(due, Reminder.attempts < max_attempts)
-           .order_by(Reminder.due_at, Reminder.id).limit(batch)
-           .with_for_update(skip_locked=True))            # ignored by SQLite (single writer)
+    due = or_(
+        and_(Reminder.status == PENDING, Reminder.due_at <= now),
+        and_(Reminder.status == SENDING, Reminder.lease_until < now),
+    )
+    ids = (
+        select(Reminder.id)
+        .where(due, Reminder.attempts < max_attempts)
+        .order_by(Reminder.due_at, Reminder.id)
+        .limit(batch)
+        .with_for_update(skip_locked=True)
+    )  # ignored by SQLite (single writer)
     rows = session.execute(
-        update(Reminder).where(Reminder.id.in_(ids.scalar_subquery()))
-        .values(status=SENDING, lease_owner=owner, lease_until=now + lease,
-                attempts=Reminder.attempts + 1, updated_at=now)
+        update(Reminder)
+        .where(Reminder.id.in_(ids.scalar_subquery()))
+        .values(
+            status=SENDING,
+            lease_owner=owner,
+            lease_until=now + lease,
+            attempts=Reminder.attempts + 1,
+            updated_at=now,
+        )
         .returning(Reminder.id),
-        execution_options={"synchronize_session": False}).all()
+        execution_options={"synchronize_session": False},
+    ).all()
     return sorted(r[0] for r in rows)
 
 
@@ -108,46 +145,79 @@ def give_up_abandoned(session: Session, now: dt.datetime, max_attempts: int = MA
     leave them 'sending' for ever."""
     result = session.execute(
         update(Reminder)
-        .where(Reminder.status == SENDING, Reminder.lease_until < now,
-               Reminder.attempts >= max_attempts)
-        .values(status=FAILED, lease_owner=None, updated_at=now,
-                last_error="the worker sending it stopped on its last attempt"),
-        execution_options={"synchronize_session": False})
+        .where(
+            Reminder.status == SENDING,
+            Reminder.lease_until < now,
+            Reminder.attempts >= max_attempts,
+        )
+        .values(
+            status=FAILED,
+            lease_owner=None,
+            updated_at=now,
+            last_error="the worker sending it stopped on its last attempt",
+        ),
+        execution_options={"synchronize_session": False},
+    )
     return result.rowcount or 0
 
 
 def _fenced(session: Session, rid: int, owner: str, **values: object) -> bool:
     """Finish a claimed row, only if we still hold its lease."""
     result = session.execute(
-        update(Reminder).where(Reminder.id == rid, Reminder.lease_owner == owner,
-                               Reminder.status == SENDING)
+        update(Reminder)
+        .where(Reminder.id == rid, Reminder.lease_owner == owner, Reminder.status == SENDING)
         .values(lease_owner=None, lease_until=None, **values),
-        execution_options={"synchronize_session": False})
+        execution_options={"synchronize_session": False},
+    )
     return result.rowcount == 1
 
 
 def tell_clerk(session: Session, r: Reminder, reason: str, now: dt.datetime) -> None:
     """A notice to the body's clerk(s) that reminder ``r`` could not be delivered."""
     if r.kind in (ReminderKind.CLERK_NOTICE.value, ReminderKind.NOTICE.value):
-        return                                        # never chase a notice with a notice
+        return  # never chase a notice with a notice
     body = session.get(Body, r.body_id)
-    text = (f"I could not send a {r.kind.replace('_', ' ')} reminder to <@{r.recipient}>: "
-            f"{reason}. Please contact them another way.")
+    text = (
+        f"I could not send a {r.kind.replace('_', ' ')} reminder to <@{r.recipient}>: "
+        f"{reason}. Please contact them another way."
+    )
     for clerk in body_clerks(session, r.body_id):
         if clerk != r.recipient:
-            queue_notice(session, recipient=clerk, text=text, key=f"notice:{r.id}:{clerk}",
-                         body_id=r.body_id, now=now, meeting_id=r.meeting_id,
-                         item_id=r.item_id, about=r.id)
-    audit.record(session, actor=Actor.system(), action="reminder.failed", at=now,
-                 organisation_id=body.organisation_id if body else None,
-                 subject=f"reminder:{r.id}", recipient=r.recipient, reason=reason)
+            queue_notice(
+                session,
+                recipient=clerk,
+                text=text,
+                key=f"notice:{r.id}:{clerk}",
+                body_id=r.body_id,
+                now=now,
+                meeting_id=r.meeting_id,
+                item_id=r.item_id,
+                about=r.id,
+            )
+    audit.record(
+        session,
+        actor=Actor.system(),
+        action="reminder.failed",
+        at=now,
+        organisation_id=body.organisation_id if body else None,
+        subject=f"reminder:{r.id}",
+        recipient=r.recipient,
+        reason=reason,
+    )
 
 
 def _release(session: Session, ids: list[int], owner: str, until: dt.datetime) -> None:
     """Give back claimed rows we did not get to (rate limited) without counting an attempt."""
     for rid in ids:
-        _fenced(session, rid, owner, status=PENDING, due_at=until,
-                attempts=Reminder.attempts - 1, updated_at=until)
+        _fenced(
+            session,
+            rid,
+            owner,
+            status=PENDING,
+            due_at=until,
+            attempts=Reminder.attempts - 1,
+            updated_at=until,
+        )
     session.commit()
 
 
@@ -158,24 +228,33 @@ class _Prepared:
     attempts: int
     text: str | None
     reason: str | None
-    broken: bool = False         # the message could not be written (a bug or bad data)
+    broken: bool = False  # the message could not be written (a bug or bad data)
 
 
 def _prepare(engine: Engine, ids: list[int], now: dt.datetime) -> list[_Prepared]:
     """Write the messages of a claimed batch in one session: the meetings, items and papers
     they need are loaded once for the batch, not once per reminder."""
     with Session(engine) as s:
-        rows = list(s.scalars(select(Reminder).where(Reminder.id.in_(ids))
-                              .order_by(Reminder.due_at, Reminder.id)))
+        rows = list(
+            s.scalars(
+                select(Reminder).where(Reminder.id.in_(ids)).order_by(Reminder.due_at, Reminder.id)
+            )
+        )
         meeting_ids = {r.meeting_id for r in rows if r.meeting_id}
         item_ids = {r.item_id for r in rows if r.item_id}
         if meeting_ids:
-            s.scalars(select(Meeting).where(Meeting.id.in_(meeting_ids)).options(
-                selectinload(Meeting.body).selectinload(Body.organisation))).all()
+            s.scalars(
+                select(Meeting)
+                .where(Meeting.id.in_(meeting_ids))
+                .options(selectinload(Meeting.body).selectinload(Body.organisation))
+            ).all()
         papers: set[int] = set()
         if item_ids:
-            s.scalars(select(ForwardPlanItem).where(ForwardPlanItem.id.in_(item_ids))
-                      .options(selectinload(ForwardPlanItem.authors))).all()
+            s.scalars(
+                select(ForwardPlanItem)
+                .where(ForwardPlanItem.id.in_(item_ids))
+                .options(selectinload(ForwardPlanItem.authors))
+            ).all()
             papers = set(s.scalars(select(Paper.item_id).where(Paper.item_id.in_(item_ids))))
         out = []
         for r in rows:
@@ -184,29 +263,43 @@ def _prepare(engine: Engine, ids: list[int], now: dt.datetime) -> list[_Prepared
                 out.append(_Prepared(r.id, r.recipient, r.attempts, text, reason))
             except Exception as err:  # noqa: BLE001 - one bad row must not stop the batch
                 log.exception("could not write reminder %s", r.id)
-                s.rollback()           # a failed statement spoils the transaction: start afresh
-                out.append(_Prepared(r.id, r.recipient, r.attempts, None,
-                                     f"could not write the message ({type(err).__name__})",
-                                     broken=True))
+                s.rollback()  # a failed statement spoils the transaction: start afresh
+                out.append(
+                    _Prepared(
+                        r.id,
+                        r.recipient,
+                        r.attempts,
+                        None,
+                        f"could not write the message ({type(err).__name__})",
+                        broken=True,
+                    )
+                )
         s.rollback()
     return out
 
 
-def _mark_sent(s: Session, fast: Connection | None, rid: int, owner: str,
-               now: dt.datetime) -> None:
+def _mark_sent(s: Session, fast: Connection | None, rid: int, owner: str, now: dt.datetime) -> None:
     if fast is None:
         _fenced(s, rid, owner, status=SENT, sent_at=now, updated_at=now)
         s.commit()
         return
-    fast.execute(                    # one statement, committed on its own: one round trip
-        update(Reminder).where(Reminder.id == rid, Reminder.lease_owner == owner,
-                               Reminder.status == SENDING)
-        .values(status=SENT, sent_at=now, updated_at=now, lease_owner=None, lease_until=None))
+    fast.execute(  # one statement, committed on its own: one round trip
+        update(Reminder)
+        .where(Reminder.id == rid, Reminder.lease_owner == owner, Reminder.status == SENDING)
+        .values(status=SENT, sent_at=now, updated_at=now, lease_owner=None, lease_until=None)
+    )
 
 
-def _deliver(s: Session, notifier: Notifier, p: _Prepared, owner: str, now: dt.datetime,
-             max_attempts: int, stats: DispatchStats,
-             fast: Connection | None = None) -> float | None:
+def _deliver(
+    s: Session,
+    notifier: Notifier,
+    p: _Prepared,
+    owner: str,
+    now: dt.datetime,
+    max_attempts: int,
+    stats: DispatchStats,
+    fast: Connection | None = None,
+) -> float | None:
     """Send one claimed reminder and record the outcome (each in its own short transaction).
     Returns seconds to back off if Slack rate-limited us."""
     rid, attempts = p.id, p.attempts
@@ -221,8 +314,12 @@ def _deliver(s: Session, notifier: Notifier, p: _Prepared, owner: str, now: dt.d
         s.commit()
         stats.cancelled += 1
         return None
-    if attempts > 1 and isinstance(notifier, DeliveryLog) and notifier.was_delivered(rid, p.recipient):
-        _mark_sent(s, fast, rid, owner, now)            # the last worker sent it, then died
+    if (
+        attempts > 1
+        and isinstance(notifier, DeliveryLog)
+        and notifier.was_delivered(rid, p.recipient)
+    ):
+        _mark_sent(s, fast, rid, owner, now)  # the last worker sent it, then died
         stats.sent += 1
         return None
     try:
@@ -239,13 +336,24 @@ def _deliver(s: Session, notifier: Notifier, p: _Prepared, owner: str, now: dt.d
         log.warning("reminder %s not sent (attempt %s): %s", rid, attempts, err)
         if attempts >= max_attempts:
             if _fenced(s, rid, owner, status=FAILED, last_error=str(err)[:500], updated_at=now):
-                tell_clerk(s, s.get(Reminder, rid),
-                           f"{attempts} attempts failed (last: {str(err)[:200]})", now)
+                tell_clerk(
+                    s,
+                    s.get(Reminder, rid),
+                    f"{attempts} attempts failed (last: {str(err)[:200]})",
+                    now,
+                )
             stats.failed += 1
         else:
             delay = BACKOFF[min(attempts, len(BACKOFF)) - 1]
-            _fenced(s, rid, owner, status=PENDING, last_error=str(err)[:500],
-                    due_at=now + delay, updated_at=now)
+            _fenced(
+                s,
+                rid,
+                owner,
+                status=PENDING,
+                last_error=str(err)[:500],
+                due_at=now + delay,
+                updated_at=now,
+            )
             stats.retried += 1
         s.commit()
         return None
@@ -265,9 +373,16 @@ def _autocommit(engine: Engine) -> Iterator[Connection | None]:
         yield conn
 
 
-def dispatch_due(engine: Engine, notifier: Notifier, *, clock: Clock, owner: str | None = None,
-                 batch: int = 20, lease: dt.timedelta = LEASE,
-                 max_attempts: int = MAX_ATTEMPTS) -> DispatchStats:
+def dispatch_due(
+    engine: Engine,
+    notifier: Notifier,
+    *,
+    clock: Clock,
+    owner: str | None = None,
+    batch: int = 20,
+    lease: dt.timedelta = LEASE,
+    max_attempts: int = MAX_ATTEMPTS,
+) -> DispatchStats:
     """One round: supersede stale rows, claim a batch, send it. Safe to run in many processes."""
     owner = owner or worker_id()
     now = as_utc(clock.now())
@@ -283,20 +398,30 @@ def dispatch_due(engine: Engine, notifier: Notifier, *, clock: Clock, owner: str
     prepared = _prepare(engine, ids, now)
     with Session(engine) as s, _autocommit(engine) as fast:
         for n, p in enumerate(prepared):
-            wait = _deliver(s, notifier, p, owner, as_utc(clock.now()), max_attempts, stats,
-                            fast)
+            wait = _deliver(s, notifier, p, owner, as_utc(clock.now()), max_attempts, stats, fast)
             if wait is not None:
                 # Slack's limit is per app and method: stop this round, put the rest back.
                 stats.rate_limited_for = wait
-                _release(s, [q.id for q in prepared[n:]], owner,
-                         as_utc(clock.now()) + dt.timedelta(seconds=wait))
+                _release(
+                    s,
+                    [q.id for q in prepared[n:]],
+                    owner,
+                    as_utc(clock.now()) + dt.timedelta(seconds=wait),
+                )
                 break
     return stats
 
 
-def dispatch_all_due(engine: Engine, notifier: Notifier, *, clock: Clock,
-                     owner: str | None = None, batch: int = 20, lease: dt.timedelta = LEASE,
-                     max_rounds: int = 1000) -> DispatchStats:
+def dispatch_all_due(
+    engine: Engine,
+    notifier: Notifier,
+    *,
+    clock: Clock,
+    owner: str | None = None,
+    batch: int = 20,
+    lease: dt.timedelta = LEASE,
+    max_rounds: int = 1000,
+) -> DispatchStats:
     """Rounds until nothing due is left (or Slack asks us to wait)."""
     owner = owner or worker_id()
     total = DispatchStats()

@@ -26,8 +26,9 @@ def _when(value: dt.datetime, tz: str) -> str:
     return f"{local:%H:%M} on {_day(local.date())}"
 
 
-def stale_reason(session: Session, r: Reminder, today: dt.date, *,
-                 items_with_papers: set[int] | None = None) -> str | None:
+def stale_reason(
+    session: Session, r: Reminder, today: dt.date, *, items_with_papers: set[int] | None = None
+) -> str | None:
     """Why this reminder should no longer go out, or None. ``items_with_papers`` (for a
     batch) saves a query per reminder."""
     kind = ReminderKind(r.kind)
@@ -48,8 +49,9 @@ def stale_reason(session: Session, r: Reminder, today: dt.date, *,
     if items_with_papers is not None:
         has_paper = item.id in items_with_papers
     else:
-        has_paper = session.scalar(
-            select(Paper.id).where(Paper.item_id == item.id).limit(1)) is not None
+        has_paper = (
+            session.scalar(select(Paper.id).where(Paper.item_id == item.id).limit(1)) is not None
+        )
     if has_paper:
         return "paper received"
     if item.chasing_paused:
@@ -62,8 +64,9 @@ def render(session: Session, r: Reminder, *, now: dt.datetime) -> str | None:
     return compose(session, r, now=now)[0]
 
 
-def compose(session: Session, r: Reminder, *, now: dt.datetime,
-            items_with_papers: set[int] | None = None) -> tuple[str | None, str | None]:
+def compose(
+    session: Session, r: Reminder, *, now: dt.datetime, items_with_papers: set[int] | None = None
+) -> tuple[str | None, str | None]:
     """(message, None), or (None, why it is no longer worth sending)."""
     kind = ReminderKind(r.kind)
     if kind.is_notice:
@@ -72,15 +75,17 @@ def compose(session: Session, r: Reminder, *, now: dt.datetime,
     if meeting is None:
         return None, "meeting no longer exists"
     tz = meeting.body.organisation.timezone or "Europe/London"
-    reason = stale_reason(session, r, as_utc(now).astimezone(ZoneInfo(tz)).date(),
-                          items_with_papers=items_with_papers)
+    reason = stale_reason(
+        session, r, as_utc(now).astimezone(ZoneInfo(tz)).date(), items_with_papers=items_with_papers
+    )
     if reason:
         return None, reason
     return _text(session, r, kind, meeting, tz, now), None
 
 
-def _text(session: Session, r: Reminder, kind: ReminderKind, meeting: Meeting, tz: str,
-          now: dt.datetime) -> str:
+def _text(
+    session: Session, r: Reminder, kind: ReminderKind, meeting: Meeting, tz: str, now: dt.datetime
+) -> str:
     what = f"the {meeting.body.name} on {_day(meeting.date)}"
     if r.item_id is not None:
         item = session.get(ForwardPlanItem, r.item_id)
@@ -89,30 +94,43 @@ def _text(session: Session, r: Reminder, kind: ReminderKind, meeting: Meeting, t
         assert due is not None
         title = f"'{item.title}'"
         if kind is ReminderKind.AUTHOR_BEFORE:
-            return (f"Reminder: your paper {title} for {what} is due by {_when(due, tz)}. "
-                    "Send me the file here when it is ready.")
+            return (
+                f"Reminder: your paper {title} for {what} is due by {_when(due, tz)}. "
+                "Send me the file here when it is ready."
+            )
         if kind is ReminderKind.AUTHOR_DUE:
-            return (f"Your paper {title} for {what} is due today, by {_when(due, tz)}. "
-                    "Send me the file here, or ask the clerk for an extension.")
+            return (
+                f"Your paper {title} for {what} is due today, by {_when(due, tz)}. "
+                "Send me the file here, or ask the clerk for an extension."
+            )
         if kind is ReminderKind.AUTHOR_CHASER:
-            return (f"Your paper {title} for {what} was due by {_when(due, tz)} and has not "
-                    "arrived. Please send it as soon as you can, or ask for an extension.")
+            return (
+                f"Your paper {title} for {what} was due by {_when(due, tz)} and has not "
+                "arrived. Please send it as soon as you can, or ask for an extension."
+            )
         authors = ", ".join(a.label for a in item.authors) or "no author named"
-        return (f"The paper {title} for {what} (lead: {item.lead or 'not named'}; "
-                f"author: {authors}) was due by {_when(due, tz)} and has not arrived.")
+        return (
+            f"The paper {title} for {what} (lead: {item.lead or 'not named'}; "
+            f"author: {authors}) was due by {_when(due, tz)} and has not arrived."
+        )
     return _meeting_text(session, kind, meeting, what, now)
 
 
-def _meeting_text(session: Session, kind: ReminderKind, meeting: Meeting, what: str,
-                  now: dt.datetime) -> str:
+def _meeting_text(
+    session: Session, kind: ReminderKind, meeting: Meeting, what: str, now: dt.datetime
+) -> str:
 
     readiness = readiness_of(session, meeting, now=now)
     deadlines = meeting_deadlines(meeting)
     missing = [i.item.title for i in readiness.items if i.state in (EXPECTED, LATE)]
     missing_text = f" Still to come: {'; '.join(missing)}." if missing else ""
     if kind is ReminderKind.CHAIR_DIGEST:
-        return (f"Readiness of {what}: {readiness.headline()}. Papers are due by "
-                f"{_when(deadlines.papers_due, meeting.body.organisation.timezone)}; the pack "
-                f"must be published by {_day(deadlines.publication)}.{missing_text}")
-    return (f"Today is the last day to publish the agenda pack for {what}. "
-            f"{readiness.headline()}.{missing_text} Build it with: boardclerk pack {meeting.ref}")
+        return (
+            f"Readiness of {what}: {readiness.headline()}. Papers are due by "
+            f"{_when(deadlines.papers_due, meeting.body.organisation.timezone)}; the pack "
+            f"must be published by {_day(deadlines.publication)}.{missing_text}"
+        )
+    return (
+        f"Today is the last day to publish the agenda pack for {what}. "
+        f"{readiness.headline()}.{missing_text} Build it with: boardclerk pack {meeting.ref}"
+    )

@@ -15,39 +15,46 @@ from agenda.clock import as_utc
 from agenda.reminders.tables import Reminder
 
 KIND_LABEL = {
-    "author_before": "reminder to author", "author_due": "due today, to author",
-    "author_chaser": "chaser to author", "escalation": "escalation",
-    "chair_digest": "chair's digest", "clerk_publication": "publication day, to clerk",
-    "clerk_notice": "notice to clerk", "notice": "notice",
+    "author_before": "reminder to author",
+    "author_due": "due today, to author",
+    "author_chaser": "chaser to author",
+    "escalation": "escalation",
+    "chair_digest": "chair's digest",
+    "clerk_publication": "publication day, to clerk",
+    "clerk_notice": "notice to clerk",
+    "notice": "notice",
 }
 
 
 @dataclass(frozen=True)
 class TimelineEntry:
     reminder_id: int
-    planned_at: dt.datetime    # when it was meant to go
+    planned_at: dt.datetime  # when it was meant to go
     recipient: str
     recipient_name: str
     kind: str
     status: str
     sent_at: dt.datetime | None
     item_title: str | None
-    note: str | None           # why cancelled/superseded, or the last error
+    note: str | None  # why cancelled/superseded, or the last error
 
     def line(self, tz: ZoneInfo) -> str:
         when = as_utc(self.planned_at).astimezone(tz)
         what = KIND_LABEL.get(self.kind, self.kind)
         about = f" — {self.item_title}" if self.item_title else ""
         why = f" ({self.note})" if self.note else ""
-        return (f"{when:%a %d %b %H:%M}  {self.status:<10} {what:<26} "
-                f"{self.recipient_name}{about}{why}")
+        return (
+            f"{when:%a %d %b %H:%M}  {self.status:<10} {what:<26} {self.recipient_name}{about}{why}"
+        )
 
 
 def names_of(session: Session, meeting: Meeting) -> dict[str, str]:
     names: dict[str, str] = {}
-    rows = session.execute(select(ItemAuthor.slack_id, ItemAuthor.name)
-                           .join(ForwardPlanItem).where(ForwardPlanItem.body_id == meeting.body_id,
-                                                        ItemAuthor.slack_id.is_not(None)))
+    rows = session.execute(
+        select(ItemAuthor.slack_id, ItemAuthor.name)
+        .join(ForwardPlanItem)
+        .where(ForwardPlanItem.body_id == meeting.body_id, ItemAuthor.slack_id.is_not(None))
+    )
     for slack_id, name in rows:
         if name:
             names[slack_id] = name
@@ -57,15 +64,19 @@ def names_of(session: Session, meeting: Meeting) -> dict[str, str]:
     return names
 
 
-def reminder_timeline(session: Session, meeting: Meeting, *,
-                      statuses: tuple[str, ...] | None = None) -> list[TimelineEntry]:
+def reminder_timeline(
+    session: Session, meeting: Meeting, *, statuses: tuple[str, ...] | None = None
+) -> list[TimelineEntry]:
     """Every reminder about ``meeting`` and its items, oldest first."""
     item_ids = [i.id for i in meeting.items]
     scope = Reminder.meeting_id == meeting.id
     if item_ids:
         scope = or_(scope, Reminder.item_id.in_(item_ids))
-    query = select(Reminder).where(scope).order_by(Reminder.planned_at, Reminder.kind,
-                                                   Reminder.recipient)
+    query = (
+        select(Reminder)
+        .where(scope)
+        .order_by(Reminder.planned_at, Reminder.kind, Reminder.recipient)
+    )
     if statuses:
         query = query.where(Reminder.status.in_(statuses))
     names = names_of(session, meeting)
@@ -76,14 +87,17 @@ def reminder_timeline(session: Session, meeting: Meeting, *,
             item = session.get(ForwardPlanItem, r.item_id)
             titles[r.item_id] = item.title if item else "?"
         name = names.get(r.recipient)
-        out.append(TimelineEntry(
-            reminder_id=r.id, planned_at=r.planned_at, recipient=r.recipient,
-            recipient_name=f"{name} <@{r.recipient}>" if name else f"<@{r.recipient}>",
-            kind=r.kind, status=r.status, sent_at=r.sent_at,
-            item_title=titles.get(r.item_id) if r.item_id else None,
-            note=r.note or r.last_error))
+        out.append(
+            TimelineEntry(
+                reminder_id=r.id,
+                planned_at=r.planned_at,
+                recipient=r.recipient,
+                recipient_name=f"{name} <@{r.recipient}>" if name else f"<@{r.recipient}>",
+                kind=r.kind,
+                status=r.status,
+                sent_at=r.sent_at,
+                item_title=titles.get(r.item_id) if r.item_id else None,
+                note=r.note or r.last_error,
+            )
+        )
     return out
-
-
-
-

@@ -71,7 +71,7 @@ class IncludedPaper:
     paper_id: int
     version: int
     sha256: str
-    withheld: bool                 # exempt paper shown as a placeholder (public packs)
+    withheld: bool  # exempt paper shown as a placeholder (public packs)
     first_page: int | None
     last_page: int | None
 
@@ -81,7 +81,7 @@ class PackOutput:
     format: str
     file_name: str
     sha256: str
-    path: Path                     # in the file store
+    path: Path  # in the file store
     pages: int | None
     pack_id: int
 
@@ -105,14 +105,24 @@ def paper_label(entry: AgendaEntry, author: str | None = None) -> str:
     paper = entry.paper
     assert paper is not None
     who = paper.authors or author or entry.lead or "an unnamed author"
-    return (f"The paper for item {entry.number} ({stamp_text(entry)}) '{paper.title}' by {who}"
-            f" ({paper.file_name})")
+    return (
+        f"The paper for item {entry.number} ({stamp_text(entry)}) '{paper.title}' by {who}"
+        f" ({paper.file_name})"
+    )
 
 
-def assemble_pack(agenda: Agenda, paper_paths: Mapping[str, Path], *, private: bool,
-                  formats: Sequence[str], front_docx: Callable[[PageRanges | None], bytes],
-                  title: str, authors: Mapping[str, str] | None = None,
-                  cache: RenderCache | None = None, pdf_images: bool = False) -> AssembledPack:
+def assemble_pack(
+    agenda: Agenda,
+    paper_paths: Mapping[str, Path],
+    *,
+    private: bool,
+    formats: Sequence[str],
+    front_docx: Callable[[PageRanges | None], bytes],
+    title: str,
+    authors: Mapping[str, str] | None = None,
+    cache: RenderCache | None = None,
+    pdf_images: bool = False,
+) -> AssembledPack:
     """Build the requested formats of the pack for ``agenda``.
 
     ``paper_paths`` maps each paper's sha256 to its file. ``front_docx(page_ranges)`` returns
@@ -128,32 +138,57 @@ def assemble_pack(agenda: Agenda, paper_paths: Mapping[str, Path], *, private: b
     with ThreadPoolExecutor(1) as pool:
         # The Word copy needs no LibreOffice: compose it (behind a front with placeholder
         # page numbers) while the papers render; the real front is swapped in at the end.
-        composing = pool.submit(
-            DocxPackBuilder, front_docx(None),
-            [DocxPart(e, e.paper.file_kind,
-                      None if e.key in withheld else _path(paper_paths, e, labels), labels[e.key])
-             for e in entries if e.paper is not None],
-            private=private, title=title, pdf_images=pdf_images) if "docx" in formats else None
+        composing = (
+            pool.submit(
+                DocxPackBuilder,
+                front_docx(None),
+                [
+                    DocxPart(
+                        e,
+                        e.paper.file_kind,
+                        None if e.key in withheld else _path(paper_paths, e, labels),
+                        labels[e.key],
+                    )
+                    for e in entries
+                    if e.paper is not None
+                ],
+                private=private,
+                title=title,
+                pdf_images=pdf_images,
+            )
+            if "docx" in formats
+            else None
+        )
         pdfs = render_papers(
-            [PaperFile(e.paper.sha256, e.paper.file_kind, _path(paper_paths, e, labels),
-                       labels[e.key])
-             for e in entries if e.paper is not None and e.key not in withheld], cache=cache)
-        parts = [PackPart(e, None if e.key in withheld else pdfs[e.paper.sha256])
-                 for e in entries if e.paper is not None]
+            [
+                PaperFile(
+                    e.paper.sha256, e.paper.file_kind, _path(paper_paths, e, labels), labels[e.key]
+                )
+                for e in entries
+                if e.paper is not None and e.key not in withheld
+            ],
+            cache=cache,
+        )
+        parts = [
+            PackPart(e, None if e.key in withheld else pdfs[e.paper.sha256])
+            for e in entries
+            if e.paper is not None
+        ]
         readers = open_parts(parts, private=private)
         counts = [(p.entry.key, len(r.pages)) for p, r in zip(parts, readers, strict=True)]
         ranges = compute_page_ranges(counts)
         front = front_docx(ranges)
         pdf = pages = None
         if "pdf" in formats:
+
             def front_for(r: PageRanges | None) -> bytes:
                 # Called once, with these ranges; LibreOffice runs while pages are stamped.
                 assert r == ranges
-                return render_document(front, label="The agenda front sheet",
-                                       cache=cache).read_bytes()
+                return render_document(
+                    front, label="The agenda front sheet", cache=cache
+                ).read_bytes()
 
-            pack = build_pdf_pack(front_for, parts, private=private, title=title,
-                                  readers=readers)
+            pack = build_pdf_pack(front_for, parts, private=private, title=title, readers=readers)
             pdf, pages = pack.data, pack.total_pages
         word = composing.result().finish(front, ranges) if composing is not None else None
     return AssembledPack(pdf=pdf, docx=word, page_ranges=ranges, pdf_pages=pages)
@@ -162,8 +197,9 @@ def assemble_pack(agenda: Agenda, paper_paths: Mapping[str, Path], *, private: b
 def _check_formats(formats: Sequence[str]) -> tuple[str, ...]:
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
-        raise InvalidInput(f"Unknown pack format {', '.join(unknown) or '(none)'}; "
-                           "use pdf, docx or both.")
+        raise InvalidInput(
+            f"Unknown pack format {', '.join(unknown) or '(none)'}; use pdf, docx or both."
+        )
     return tuple(dict.fromkeys(formats))
 
 
@@ -197,8 +233,9 @@ def _authors_by_entry(session: Session, agenda: Agenda) -> dict[str, str]:
         return {}
     items = session.scalars(select(ForwardPlanItem).where(ForwardPlanItem.id.in_(ids)))
     by_id = {i.id: ", ".join(a.label for a in i.authors) for i in items}
-    return {e.key: by_id[e.item_id] for e in agenda.papers
-            if e.item_id in by_id and by_id[e.item_id]}
+    return {
+        e.key: by_id[e.item_id] for e in agenda.papers if e.item_id in by_id and by_id[e.item_id]
+    }
 
 
 def pack_file_name(meeting: Meeting, *, kind: str, private: bool, fmt: str) -> str:
@@ -215,55 +252,106 @@ def _title(agenda: Agenda, meeting: Meeting, *, kind: str, private: bool) -> str
     return f"{agenda.body_name}, {meeting.date:%-d %B %Y}: {what}{suffix}"
 
 
-def build_pack(session: Session, store: FileStore, meeting_ref: str, *, private: bool,
-               formats: Sequence[str] = FORMATS, now: dt.datetime, actor: Actor,
-               agenda_builder: AgendaBuilder | None = None,
-               front_builder: FrontBuilder | None = None,
-               cache: RenderCache | None = None, pdf_images: bool = False) -> PackResult:
+def build_pack(
+    session: Session,
+    store: FileStore,
+    meeting_ref: str,
+    *,
+    private: bool,
+    formats: Sequence[str] = FORMATS,
+    now: dt.datetime,
+    actor: Actor,
+    agenda_builder: AgendaBuilder | None = None,
+    front_builder: FrontBuilder | None = None,
+    cache: RenderCache | None = None,
+    pdf_images: bool = False,
+) -> PackResult:
     """Build, store and record the agenda pack of ``meeting_ref`` (clerk only)."""
     meeting = get_meeting(session, meeting_ref)
     require_clerk(session, meeting.body, actor, "build the agenda pack")
     agenda = (agenda_builder or _default_agenda_builder())(session, meeting, private=private)
     kind = PackKind.PRIVATE if private else PackKind.PUBLIC
-    return _build_and_record(session, store, meeting, agenda, kind=kind, private=private,
-                             formats=formats, now=now, actor=actor, note=None,
-                             front_builder=front_builder, cache=cache, pdf_images=pdf_images)
+    return _build_and_record(
+        session,
+        store,
+        meeting,
+        agenda,
+        kind=kind,
+        private=private,
+        formats=formats,
+        now=now,
+        actor=actor,
+        note=None,
+        front_builder=front_builder,
+        cache=cache,
+        pdf_images=pdf_images,
+    )
 
 
-def build_supplementary_pack(session: Session, store: FileStore, meeting_ref: str, *,
-                             private: bool, formats: Sequence[str] = ("pdf",),
-                             now: dt.datetime, actor: Actor,
-                             agenda_builder: AgendaBuilder | None = None,
-                             front_builder: FrontBuilder | None = None,
-                             cache: RenderCache | None = None) -> PackResult:
+def build_supplementary_pack(
+    session: Session,
+    store: FileStore,
+    meeting_ref: str,
+    *,
+    private: bool,
+    formats: Sequence[str] = ("pdf",),
+    now: dt.datetime,
+    actor: Actor,
+    agenda_builder: AgendaBuilder | None = None,
+    front_builder: FrontBuilder | None = None,
+    cache: RenderCache | None = None,
+) -> PackResult:
     """A pack of the papers that arrived or changed since the meeting's last published pack
     (of the same privacy), with its own agenda listing only them."""
     meeting = get_meeting(session, meeting_ref)
     require_clerk(session, meeting.body, actor, "build a supplementary pack")
-    packs = list(session.scalars(
-        select(Pack).where(Pack.meeting_id == meeting.id, Pack.private.is_(private))
-        .order_by(Pack.built_at, Pack.id)))
+    packs = list(
+        session.scalars(
+            select(Pack)
+            .where(Pack.meeting_id == meeting.id, Pack.private.is_(private))
+            .order_by(Pack.built_at, Pack.id)
+        )
+    )
     published = [p for p in packs if p.kind != PackKind.SUPPLEMENTARY]
     if not published:
-        raise InvalidInput(f"No {'private' if private else 'public'} pack has been built for "
-                           f"{meeting.ref} yet, so there is nothing to supplement.",
-                           hint=f"build it first: boardclerk pack {meeting.ref}")
+        raise InvalidInput(
+            f"No {'private' if private else 'public'} pack has been built for "
+            f"{meeting.ref} yet, so there is nothing to supplement.",
+            hint=f"build it first: boardclerk pack {meeting.ref}",
+        )
     seen = {pp.paper_id for p in packs for pp in p.papers}
     agenda = (agenda_builder or _default_agenda_builder())(session, meeting, private=private)
-    fresh = tuple(e for e in agenda.papers
-                  if e.paper is not None and e.paper.paper_id not in seen
-                  and not is_withheld(e, private=private))
+    fresh = tuple(
+        e
+        for e in agenda.papers
+        if e.paper is not None
+        and e.paper.paper_id not in seen
+        and not is_withheld(e, private=private)
+    )
     if not fresh:
-        raise InvalidInput(f"No paper for {meeting.ref} has arrived or changed since the pack "
-                           "was published.")
+        raise InvalidInput(
+            f"No paper for {meeting.ref} has arrived or changed since the pack was published."
+        )
     tz = ZoneInfo(meeting.body.organisation.timezone)
     since = published[-1].built_at.astimezone(tz)
-    note = ("SUPPLEMENTARY AGENDA PACK: papers received or changed since the agenda pack was "
-            f"published on {since:%-d %B %Y at %H:%M}.")
-    return _build_and_record(session, store, meeting, dataclasses.replace(agenda, entries=fresh),
-                             kind=PackKind.SUPPLEMENTARY, private=private, formats=formats,
-                             now=now, actor=actor, note=note, front_builder=front_builder,
-                             cache=cache)
+    note = (
+        "SUPPLEMENTARY AGENDA PACK: papers received or changed since the agenda pack was "
+        f"published on {since:%-d %B %Y at %H:%M}."
+    )
+    return _build_and_record(
+        session,
+        store,
+        meeting,
+        dataclasses.replace(agenda, entries=fresh),
+        kind=PackKind.SUPPLEMENTARY,
+        private=private,
+        formats=formats,
+        now=now,
+        actor=actor,
+        note=note,
+        front_builder=front_builder,
+        cache=cache,
+    )
 
 
 def _with_note(front: bytes, note: str | None) -> bytes:
@@ -277,51 +365,103 @@ def _with_note(front: bytes, note: str | None) -> bytes:
     return out.getvalue()
 
 
-def _build_and_record(session: Session, store: FileStore, meeting: Meeting, agenda: Agenda, *,
-                      kind: str, private: bool, formats: Sequence[str], now: dt.datetime,
-                      actor: Actor, note: str | None, front_builder: FrontBuilder | None,
-                      cache: RenderCache | None, pdf_images: bool = False) -> PackResult:
+def _build_and_record(
+    session: Session,
+    store: FileStore,
+    meeting: Meeting,
+    agenda: Agenda,
+    *,
+    kind: str,
+    private: bool,
+    formats: Sequence[str],
+    now: dt.datetime,
+    actor: Actor,
+    note: str | None,
+    front_builder: FrontBuilder | None,
+    cache: RenderCache | None,
+    pdf_images: bool = False,
+) -> PackResult:
     formats = _check_formats(formats)
     front = front_builder or _default_front_builder()
     if cache is None and isinstance(store, LocalFileStore):
-        cache = RenderCache(store.root / "render-cache")   # = BOARDCLERK_DATA_DIR/render-cache
-    paths = {e.paper.sha256: store.path(e.paper.sha256) for e in agenda.papers
-             if e.paper is not None}
+        cache = RenderCache(store.root / "render-cache")  # = BOARDCLERK_DATA_DIR/render-cache
+    paths = {
+        e.paper.sha256: store.path(e.paper.sha256) for e in agenda.papers if e.paper is not None
+    }
     built = assemble_pack(
-        agenda, paths, private=private, formats=formats,
+        agenda,
+        paths,
+        private=private,
+        formats=formats,
         front_docx=lambda ranges: _with_note(front(agenda, ranges, private=private), note),
         title=_title(agenda, meeting, kind=kind, private=private),
-        authors=_authors_by_entry(session, agenda), cache=cache, pdf_images=pdf_images)
+        authors=_authors_by_entry(session, agenda),
+        cache=cache,
+        pdf_images=pdf_images,
+    )
 
     # Every format built: now store the files and record them.
     included = tuple(
-        IncludedPaper(entry_key=e.key, stamp=stamp_text(e), item_id=e.item_id,
-                      paper_id=e.paper.paper_id, version=e.paper.version,
-                      sha256=e.paper.sha256, withheld=is_withheld(e, private=private),
-                      first_page=built.page_ranges[e.key][0], last_page=built.page_ranges[e.key][1])
-        for e in agenda.papers if e.paper is not None)
+        IncludedPaper(
+            entry_key=e.key,
+            stamp=stamp_text(e),
+            item_id=e.item_id,
+            paper_id=e.paper.paper_id,
+            version=e.paper.version,
+            sha256=e.paper.sha256,
+            withheld=is_withheld(e, private=private),
+            first_page=built.page_ranges[e.key][0],
+            last_page=built.page_ranges[e.key][1],
+        )
+        for e in agenda.papers
+        if e.paper is not None
+    )
     outputs: dict[str, PackOutput] = {}
     for fmt, data, pages in (("pdf", built.pdf, built.pdf_pages), ("docx", built.docx, None)):
         if data is None:
             continue
         sha = store.put(data)
         name = pack_file_name(meeting, kind=kind, private=private, fmt=fmt)
-        row = Pack(meeting_id=meeting.id, kind=str(kind), private=private, format=fmt,
-                   sha256=sha, file_name=name, pages=pages, built_at=now, built_by=actor.id)
+        row = Pack(
+            meeting_id=meeting.id,
+            kind=str(kind),
+            private=private,
+            format=fmt,
+            sha256=sha,
+            file_name=name,
+            pages=pages,
+            built_at=now,
+            built_by=actor.id,
+        )
         for paper in included:
-            row.papers.append(PackPaper(
-                paper_id=paper.paper_id, item_id=paper.item_id, version=paper.version,
-                sha256=paper.sha256, entry_key=paper.entry_key, stamp=paper.stamp,
-                first_page=paper.first_page if fmt == "pdf" else None,
-                last_page=paper.last_page if fmt == "pdf" else None, withheld=paper.withheld))
+            row.papers.append(
+                PackPaper(
+                    paper_id=paper.paper_id,
+                    item_id=paper.item_id,
+                    version=paper.version,
+                    sha256=paper.sha256,
+                    entry_key=paper.entry_key,
+                    stamp=paper.stamp,
+                    first_page=paper.first_page if fmt == "pdf" else None,
+                    last_page=paper.last_page if fmt == "pdf" else None,
+                    withheld=paper.withheld,
+                )
+            )
         session.add(row)
         session.flush()
         outputs[fmt] = PackOutput(fmt, name, sha, store.path(sha), pages, row.id)
-    audit.record(session, actor=actor, action="pack.built", at=now,
-                 organisation_id=meeting.body.organisation_id, subject=meeting.ref,
-                 kind=str(kind), private=private,
-                 files={f: o.sha256 for f, o in outputs.items()},
-                 papers=[[p.paper_id, p.version] for p in included])
+    audit.record(
+        session,
+        actor=actor,
+        action="pack.built",
+        at=now,
+        organisation_id=meeting.body.organisation_id,
+        subject=meeting.ref,
+        kind=str(kind),
+        private=private,
+        files={f: o.sha256 for f, o in outputs.items()},
+        papers=[[p.paper_id, p.version] for p in included],
+    )
     return PackResult(meeting.ref, str(kind), private, outputs, built.page_ranges, included)
 
 
@@ -343,12 +483,15 @@ def write_outputs(result: PackResult, out_dir: Path) -> list[Path]:
     return written
 
 
-
-
-
-
 __all__ = [
-    "AssembledPack", "IncludedPaper", "PackOutput", "PackResult", "assemble_pack", "build_pack",
-    "build_supplementary_pack", "pack_file_name", "paper_label",
+    "AssembledPack",
+    "IncludedPaper",
+    "PackOutput",
+    "PackResult",
+    "assemble_pack",
+    "build_pack",
+    "build_supplementary_pack",
+    "pack_file_name",
+    "paper_label",
     "write_outputs",
 ]

@@ -45,10 +45,10 @@ class PublishedNotice:
     publication_date: dt.date
     late: bool
     republished: bool
-    papers_since_pack: int = 0      # papers submitted after the published pack was built
+    papers_since_pack: int = 0  # papers submitted after the published pack was built
 
     def notice_text(self) -> str:
-        """"The agenda for the Health and Wellbeing Board on Thursday 8 April 2027 at
+        """ "The agenda for the Health and Wellbeing Board on Thursday 8 April 2027 at
         2.00 pm, <venue>, is published." """
         local = self.starts_at.astimezone(ZoneInfo(self.timezone))
         hour = local.hour % 12 or 12
@@ -60,36 +60,51 @@ class PublishedNotice:
         n = self.papers_since_pack
         if not n:
             return None
-        return (f"{n} {'paper has' if n == 1 else 'papers have'} arrived since {self.pack_file_name} "
-                f"was built; it is not in the published pack. Rebuild the pack "
-                f"(/boardclerk pack {self.meeting_ref}) or send a supplementary pack.")
+        return (
+            f"{n} {'paper has' if n == 1 else 'papers have'} arrived since {self.pack_file_name} "
+            f"was built; it is not in the published pack. Rebuild the pack "
+            f"(/boardclerk pack {self.meeting_ref}) or send a supplementary pack."
+        )
 
     def late_warning(self) -> str | None:
         if not self.late:
             return None
-        return (f"The agenda of {self.meeting_ref} is published after its statutory publication "
-                f"date ({self.publication_date.day} {self.publication_date:%B %Y}).")
+        return (
+            f"The agenda of {self.meeting_ref} is published after its statutory publication "
+            f"date ({self.publication_date.day} {self.publication_date:%B %Y})."
+        )
 
 
 def latest_public_pack(session: Session, meeting: Meeting) -> Pack | None:
     """The newest public PDF pack of ``meeting`` (never a private or supplementary one)."""
     return session.scalars(
-        select(Pack).where(Pack.meeting_id == meeting.id, Pack.private.is_(False),
-                           Pack.kind == PackKind.PUBLIC.value, Pack.format == "pdf")
-        .order_by(Pack.built_at.desc(), Pack.id.desc()).limit(1)).first()
+        select(Pack)
+        .where(
+            Pack.meeting_id == meeting.id,
+            Pack.private.is_(False),
+            Pack.kind == PackKind.PUBLIC.value,
+            Pack.format == "pdf",
+        )
+        .order_by(Pack.built_at.desc(), Pack.id.desc())
+        .limit(1)
+    ).first()
 
 
 def _check_publishable(meeting: Meeting, now: dt.datetime) -> None:
     if meeting.status == MeetingStatus.CANCELLED.value:
-        raise InvalidInput(f"The meeting {meeting.ref} has been cancelled, so its agenda cannot "
-                           "be published.")
+        raise InvalidInput(
+            f"The meeting {meeting.ref} has been cancelled, so its agenda cannot be published."
+        )
     if meeting.status == MeetingStatus.HELD.value or meeting.starts_at <= now:
-        raise DeadlinePassed(f"The meeting {meeting.ref} has already taken place, so its agenda "
-                             "can no longer be published.")
+        raise DeadlinePassed(
+            f"The meeting {meeting.ref} has already taken place, so its agenda "
+            "can no longer be published."
+        )
 
 
-def publish_meeting(session: Session, store: FileStore, *, actor: Actor, meeting_ref: str,
-                    now: dt.datetime) -> PublishedNotice:
+def publish_meeting(
+    session: Session, store: FileStore, *, actor: Actor, meeting_ref: str, now: dt.datetime
+) -> PublishedNotice:
     """Mark ``meeting_ref`` published (clerk only) and return its notice. Publishing again
     (e.g. after rebuilding the pack) is allowed and names the newest public pack."""
     meeting = get_meeting(session, meeting_ref)
@@ -98,32 +113,65 @@ def publish_meeting(session: Session, store: FileStore, *, actor: Actor, meeting
     _check_publishable(meeting, now)
     pack = latest_public_pack(session, meeting)
     if pack is None:
-        raise InvalidInput(f"No public agenda pack has been built for {meeting.ref} yet, so there "
-                           f"is nothing to publish. Build the agenda pack first: "
-                           f"/boardclerk pack {meeting.ref}")
+        raise InvalidInput(
+            f"No public agenda pack has been built for {meeting.ref} yet, so there "
+            f"is nothing to publish. Build the agenda pack first: "
+            f"/boardclerk pack {meeting.ref}"
+        )
     if not store.exists(pack.sha256):
-        raise NotFound(f"The agenda pack {pack.file_name} is missing from the file store. "
-                       f"Build the agenda pack again first: /boardclerk pack {meeting.ref}")
+        raise NotFound(
+            f"The agenda pack {pack.file_name} is missing from the file store. "
+            f"Build the agenda pack again first: /boardclerk pack {meeting.ref}"
+        )
     tz = body.organisation.timezone or "Europe/London"
     publication = meeting_deadlines(meeting).publication
     late = local_date(now, tz) > publication
     republished = meeting.status == MeetingStatus.PUBLISHED.value
-    since = session.scalar(select(func.count(Paper.id)).where(
-        Paper.meeting_id == meeting.id, Paper.submitted_at > pack.built_at)) or 0
+    since = (
+        session.scalar(
+            select(func.count(Paper.id)).where(
+                Paper.meeting_id == meeting.id, Paper.submitted_at > pack.built_at
+            )
+        )
+        or 0
+    )
     meeting.status = MeetingStatus.PUBLISHED.value
-    audit.record(session, actor=actor, action="meeting.published", at=now,
-                 organisation_id=body.organisation_id, subject=meeting.ref,
-                 pack=pack.sha256, pack_id=pack.id, late=late, republished=republished)
+    audit.record(
+        session,
+        actor=actor,
+        action="meeting.published",
+        at=now,
+        organisation_id=body.organisation_id,
+        subject=meeting.ref,
+        pack=pack.sha256,
+        pack_id=pack.id,
+        late=late,
+        republished=republished,
+    )
     replan_meeting(session, meeting, now=now)
-    members = tuple(dict.fromkeys(
-        m.slack_id for m in body.members
-        if m.active and m.slack_id and m.role != Role.CLERK.value))
+    members = tuple(
+        dict.fromkeys(
+            m.slack_id
+            for m in body.members
+            if m.active and m.slack_id and m.role != Role.CLERK.value
+        )
+    )
     return PublishedNotice(
-        meeting_ref=meeting.ref, body_name=body.name, channel=body.channel or None,
-        member_slack_ids=members, pack_path=store.path(pack.sha256), pack_sha256=pack.sha256,
-        pack_file_name=pack.file_name, starts_at=meeting.starts_at, timezone=tz,
-        venue=meeting.venue, publication_date=publication, late=late, republished=republished,
-        papers_since_pack=since)
+        meeting_ref=meeting.ref,
+        body_name=body.name,
+        channel=body.channel or None,
+        member_slack_ids=members,
+        pack_path=store.path(pack.sha256),
+        pack_sha256=pack.sha256,
+        pack_file_name=pack.file_name,
+        starts_at=meeting.starts_at,
+        timezone=tz,
+        venue=meeting.venue,
+        publication_date=publication,
+        late=late,
+        republished=republished,
+        papers_since_pack=since,
+    )
 
 
 __all__ = ["PublishedNotice", "latest_public_pack", "publish_meeting"]

@@ -40,7 +40,7 @@ class Readiness:
     papers_due: dt.datetime | None
     publication: dt.date | None
     items: tuple[ItemReadiness, ...]
-    attendance: AttendanceSummary | None = None    # apologies and declarations sent ahead
+    attendance: AttendanceSummary | None = None  # apologies and declarations sent ahead
 
     def count(self, *states: str) -> int:
         return sum(1 for i in self.items if i.state in states)
@@ -62,8 +62,10 @@ class Readiness:
         return self.count(EXPECTED, LATE)
 
     def headline(self) -> str:
-        return (f"{self.received} of {self.expected} papers received, {self.outstanding} "
-                f"outstanding, {self.late} late")
+        return (
+            f"{self.received} of {self.expected} papers received, {self.outstanding} "
+            f"outstanding, {self.late} late"
+        )
 
 
 def _state(item_due: dt.datetime | None, view: ItemView, now: dt.datetime) -> str:
@@ -76,8 +78,9 @@ def _state(item_due: dt.datetime | None, view: ItemView, now: dt.datetime) -> st
     return EXPECTED
 
 
-def readiness_of(session: Session, meeting: Meeting, *, now: dt.datetime,
-                 viewer: Actor | None = None) -> Readiness:
+def readiness_of(
+    session: Session, meeting: Meeting, *, now: dt.datetime, viewer: Actor | None = None
+) -> Readiness:
     items = []
     for item in meeting.items:
         if item.status != ItemStatus.PLANNED.value:
@@ -85,26 +88,39 @@ def readiness_of(session: Session, meeting: Meeting, *, now: dt.datetime,
         view = item_view(session, item, viewer)
         items.append(ItemReadiness(item=view, state=_state(item_due_at(item), view, now)))
     deadlines = meeting_deadlines(meeting)
-    return Readiness(meeting_ref=meeting.ref, body_name=meeting.body.name,
-                     starts_at=meeting.starts_at, venue=meeting.venue, status=meeting.status,
-                     papers_due=deadlines.papers_due, publication=deadlines.publication,
-                     items=tuple(items), attendance=attendance_summary(session, meeting))
+    return Readiness(
+        meeting_ref=meeting.ref,
+        body_name=meeting.body.name,
+        starts_at=meeting.starts_at,
+        venue=meeting.venue,
+        status=meeting.status,
+        papers_due=deadlines.papers_due,
+        publication=deadlines.publication,
+        items=tuple(items),
+        attendance=attendance_summary(session, meeting),
+    )
 
 
-def meeting_readiness(session: Session, meeting_ref: str, *, now: dt.datetime,
-                      viewer: Actor | None = None) -> Readiness:
+def meeting_readiness(
+    session: Session, meeting_ref: str, *, now: dt.datetime, viewer: Actor | None = None
+) -> Readiness:
     return readiness_of(session, get_meeting(session, meeting_ref), now=now, viewer=viewer)
 
 
-def upcoming_meetings(session: Session, *, now: dt.datetime, body_key: str | None = None,
-                      slack_id: str | None = None) -> list[Meeting]:
+def upcoming_meetings(
+    session: Session, *, now: dt.datetime, body_key: str | None = None, slack_id: str | None = None
+) -> list[Meeting]:
     """Scheduled or published meetings from now on; for a Slack user, those of their bodies
     (as member, clerk, or author of an item)."""
-    query = (select(Meeting).join(Body)
-             .where(Meeting.starts_at > now,
-                    Meeting.status.in_([MeetingStatus.SCHEDULED.value,
-                                        MeetingStatus.PUBLISHED.value]))
-             .order_by(Meeting.starts_at))
+    query = (
+        select(Meeting)
+        .join(Body)
+        .where(
+            Meeting.starts_at > now,
+            Meeting.status.in_([MeetingStatus.SCHEDULED.value, MeetingStatus.PUBLISHED.value]),
+        )
+        .order_by(Meeting.starts_at)
+    )
     if body_key:
         query = query.where(Body.key == body_key)
     meetings = list(session.scalars(query))
@@ -121,11 +137,15 @@ def _involved(meeting: Meeting, slack_id: str) -> bool:
 
 def render_readiness(ready: Readiness, tz: ZoneInfo) -> str:
     """Readiness as lines of plain text, for the terminal and the demo."""
-    lines = [f"{ready.body_name}, {ready.starts_at.astimezone(tz):%A %-d %B %Y at %H:%M}"
-             f" ({ready.meeting_ref}, {ready.status})"]
+    lines = [
+        f"{ready.body_name}, {ready.starts_at.astimezone(tz):%A %-d %B %Y at %H:%M}"
+        f" ({ready.meeting_ref}, {ready.status})"
+    ]
     if ready.papers_due:
-        lines.append(f"Papers due {ready.papers_due.astimezone(tz):%a %-d %b %Y %H:%M}; "
-                     f"pack to be published by {ready.publication:%a %-d %b %Y}")
+        lines.append(
+            f"Papers due {ready.papers_due.astimezone(tz):%a %-d %b %Y %H:%M}; "
+            f"pack to be published by {ready.publication:%a %-d %b %Y}"
+        )
     lines.append(ready.headline())
     for row in ready.items:
         item = row.item
@@ -137,6 +157,8 @@ def render_readiness(ready: Readiness, tz: ZoneInfo) -> str:
             reason = f" ({apology.reason})" if apology.reason else ""
             lines.append(f"  Apologies: {apology.name}{reason}")
         for decl in ready.attendance.declarations:
-            lines.append(f"  Declaration: {decl.name}, {decl.item_title or 'general'}: "
-                         f"{decl.interest} ({decl.kind})")
+            lines.append(
+                f"  Declaration: {decl.name}, {decl.item_title or 'general'}: "
+                f"{decl.interest} ({decl.kind})"
+            )
     return "\n".join(lines)

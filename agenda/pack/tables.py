@@ -29,17 +29,18 @@ class Pack(Base):
     __tablename__ = "packs"
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))              # PackKind
+    kind: Mapped[str] = mapped_column(String(16))  # PackKind
     private: Mapped[bool] = mapped_column(Boolean, default=False)  # includes exempt papers
-    format: Mapped[str] = mapped_column(String(8))             # pdf | docx
+    format: Mapped[str] = mapped_column(String(8))  # pdf | docx
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     file_name: Mapped[str] = mapped_column(String(300))
-    pages: Mapped[int | None] = mapped_column(Integer)          # PDF packs: every page
+    pages: Mapped[int | None] = mapped_column(Integer)  # PDF packs: every page
     built_at: Mapped[dt.datetime]
     built_by: Mapped[str] = mapped_column(String(64))
 
     papers: Mapped[list[PackPaper]] = relationship(
-        back_populates="pack", order_by="PackPaper.id", cascade="all, delete-orphan")
+        back_populates="pack", order_by="PackPaper.id", cascade="all, delete-orphan"
+    )
 
 
 class PackPaper(Base):
@@ -55,7 +56,7 @@ class PackPaper(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     entry_key: Mapped[str] = mapped_column(String(60))
     stamp: Mapped[str | None] = mapped_column(String(60))
-    first_page: Mapped[int | None] = mapped_column(Integer)    # printed numbers, PDF packs only
+    first_page: Mapped[int | None] = mapped_column(Integer)  # printed numbers, PDF packs only
     last_page: Mapped[int | None] = mapped_column(Integer)
     withheld: Mapped[bool] = mapped_column(Boolean, default=False)
 

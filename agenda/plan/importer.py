@@ -40,7 +40,7 @@ IMPORTER = "config-import"
 class ImportReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
-    kept: list[str] = field(default_factory=list)     # differences left alone on purpose
+    kept: list[str] = field(default_factory=list)  # differences left alone on purpose
     warnings: list[str] = field(default_factory=list)  # e.g. a meeting on a bank holiday
 
     def warn(self, messages: list[str]) -> None:
@@ -62,8 +62,9 @@ class ImportReport:
         return "Imported: " + ", ".join(parts) + "."
 
 
-def import_config_file(session: Session, path: str | Path, *, now: dt.datetime,
-                       actor: Actor | None = None) -> ImportReport:
+def import_config_file(
+    session: Session, path: str | Path, *, now: dt.datetime, actor: Actor | None = None
+) -> ImportReport:
     return import_config(session, load_config(path), now=now, actor=actor)
 
 
@@ -77,14 +78,16 @@ def _set(obj: Any, values: dict[str, Any]) -> list[str]:
     return changed
 
 
-def import_config(session: Session, config: BoardConfig, *, now: dt.datetime,
-                  actor: Actor | None = None) -> ImportReport:
+def import_config(
+    session: Session, config: BoardConfig, *, now: dt.datetime, actor: Actor | None = None
+) -> ImportReport:
     """Load a validated configuration. The caller's transaction commits or rolls back all of it."""
     actor = actor or Actor.system()
     report = ImportReport()
     org = session.scalar(select(Organisation).where(Organisation.name == config.organisation))
     org_values = {
-        "timezone": config.timezone, "holiday_country": config.holiday_country,
+        "timezone": config.timezone,
+        "holiday_country": config.holiday_country,
         "holiday_subdivision": config.holiday_subdivision,
         "closure_days": [d.isoformat() for d in config.closure_days],
     }
@@ -106,20 +109,37 @@ def import_config(session: Session, config: BoardConfig, *, now: dt.datetime,
         _import_item(session, bodies[item_config.body], item_config, now, actor, report)
 
     if report.changed:
-        audit.record(session, actor=actor, action="config.import", at=now,
-                     organisation_id=org.id, subject=config.path,
-                     created=report.created, updated=report.updated)
+        audit.record(
+            session,
+            actor=actor,
+            action="config.import",
+            at=now,
+            organisation_id=org.id,
+            subject=config.path,
+            created=report.created,
+            updated=report.updated,
+        )
     return report
 
 
-def _import_body(session: Session, org: Organisation, bc: BodyConfig, tz: ZoneInfo,
-                 now: dt.datetime, report: ImportReport) -> Body:
+def _import_body(
+    session: Session,
+    org: Organisation,
+    bc: BodyConfig,
+    tz: ZoneInfo,
+    now: dt.datetime,
+    report: ImportReport,
+) -> Body:
     body = session.scalar(select(Body).where(Body.organisation_id == org.id, Body.key == bc.id))
-    values = {"name": bc.name, "style": bc.style, "channel": bc.channel,
-              "deadlines": bc.deadlines, "active": True}
+    values = {
+        "name": bc.name,
+        "style": bc.style,
+        "channel": bc.channel,
+        "deadlines": bc.deadlines,
+        "active": True,
+    }
     if body is None:
-        body = Body(organisation=org, key=bc.id, next_minute_number=bc.next_minute_number,
-                    **values)
+        body = Body(organisation=org, key=bc.id, next_minute_number=bc.next_minute_number, **values)
         session.add(body)
         session.flush()
         report.created.append(f"body {bc.id}")
@@ -135,9 +155,15 @@ def _import_body(session: Session, org: Organisation, bc: BodyConfig, tz: ZoneIn
     people: list[PersonConfig] = ([bc.clerk] if bc.clerk else []) + list(bc.members)
     existing = {m.name: m for m in session.scalars(select(Member).where(Member.body_id == body.id))}
     for position, person in enumerate(people):
-        values = {"title": person.title, "group": person.group, "role": person.role,
-                  "slack_id": person.slack, "email": person.email, "position": position,
-                  "active": True}
+        values = {
+            "title": person.title,
+            "group": person.group,
+            "role": person.role,
+            "slack_id": person.slack,
+            "email": person.email,
+            "position": position,
+            "active": True,
+        }
         member = existing.pop(person.name, None)
         if member is None:
             session.add(Member(body_id=body.id, name=person.name, **values))
@@ -151,8 +177,9 @@ def _import_body(session: Session, org: Organisation, bc: BodyConfig, tz: ZoneIn
 
     for mc in bc.meetings:
         starts_at = dt.datetime.combine(mc.date, mc.time, tzinfo=tz).astimezone(dt.UTC)
-        meeting = session.scalar(select(Meeting).where(Meeting.body_id == body.id,
-                                                       Meeting.date == mc.date))
+        meeting = session.scalar(
+            select(Meeting).where(Meeting.body_id == body.id, Meeting.date == mc.date)
+        )
         values = {"starts_at": starts_at, "venue": mc.venue, "note": mc.note}
         if meeting is None:
             meeting = Meeting(body_id=body.id, date=mc.date, status=mc.status, **values)
@@ -160,7 +187,9 @@ def _import_body(session: Session, org: Organisation, bc: BodyConfig, tz: ZoneIn
             session.flush()
             report.created.append(f"meeting {bc.id}:{mc.date}")
             report.warn(_meeting_warnings(meeting, now))
-            report.warn(_about(meeting, reminders.replan_meeting(session, meeting, now=now).messages))
+            report.warn(
+                _about(meeting, reminders.replan_meeting(session, meeting, now=now).messages)
+            )
             continue
         changed = _set(meeting, values)
         if mc.status == "cancelled" and meeting.status != "cancelled":
@@ -169,7 +198,9 @@ def _import_body(session: Session, org: Organisation, bc: BodyConfig, tz: ZoneIn
         if changed:
             report.updated.append(f"meeting {bc.id}:{mc.date} ({', '.join(changed)})")
             report.warn(_meeting_warnings(meeting, now))
-            report.warn(_about(meeting, reminders.replan_meeting(session, meeting, now=now).messages))
+            report.warn(
+                _about(meeting, reminders.replan_meeting(session, meeting, now=now).messages)
+            )
     return body
 
 
@@ -185,30 +216,57 @@ def _meeting_warnings(meeting: Meeting, now: dt.datetime) -> list[str]:
     due = meeting_deadlines(meeting).papers_due
     if due >= now:
         return []
-    return [f"Papers for {meeting.ref} were due {due:%-d %B %Y}, before today: reminders "
-            "that can still go out are planned."]
+    return [
+        f"Papers for {meeting.ref} were due {due:%-d %B %Y}, before today: reminders "
+        "that can still go out are planned."
+    ]
 
 
-def _import_item(session: Session, body: Body, ic: ItemConfig, now: dt.datetime,
-                 actor: Actor, report: ImportReport) -> None:
-    meeting = session.scalar(select(Meeting).where(Meeting.body_id == body.id,
-                                                   Meeting.date == ic.meeting))
+def _import_item(
+    session: Session,
+    body: Body,
+    ic: ItemConfig,
+    now: dt.datetime,
+    actor: Actor,
+    report: ImportReport,
+) -> None:
+    meeting = session.scalar(
+        select(Meeting).where(Meeting.body_id == body.id, Meeting.date == ic.meeting)
+    )
     assert meeting is not None  # the config validator checked the meeting is in the file
-    item = session.scalar(select(ForwardPlanItem).where(ForwardPlanItem.body_id == body.id,
-                                                        ForwardPlanItem.config_key == ic.key))
-    values = {"title": ic.title, "kind": ic.kind, "lead": ic.lead, "exempt": ic.exempt,
-              "exempt_reason": ic.exempt_reason}
+    item = session.scalar(
+        select(ForwardPlanItem).where(
+            ForwardPlanItem.body_id == body.id, ForwardPlanItem.config_key == ic.key
+        )
+    )
+    values = {
+        "title": ic.title,
+        "kind": ic.kind,
+        "lead": ic.lead,
+        "exempt": ic.exempt,
+        "exempt_reason": ic.exempt_reason,
+    }
     label = f"item '{ic.title}' ({body.key})"
     if item is None:
         position = len([i for i in meeting.items if i.status != "withdrawn"]) + 1
-        item = ForwardPlanItem(body_id=body.id, meeting_id=meeting.id, config_key=ic.key,
-                               position=position, created_at=now, **values)
-        item.authors = [ItemAuthor(slack_id=a.slack, name=a.name, email=a.email)
-                        for a in ic.authors]
+        item = ForwardPlanItem(
+            body_id=body.id,
+            meeting_id=meeting.id,
+            config_key=ic.key,
+            position=position,
+            created_at=now,
+            **values,
+        )
+        item.authors = [
+            ItemAuthor(slack_id=a.slack, name=a.name, email=a.email) for a in ic.authors
+        ]
         session.add(item)
         session.flush()
-        session.add(ItemMove(item_id=item.id, action="planned", to_meeting_id=meeting.id,
-                             actor=IMPORTER, at=now))
+        session.add(
+            ItemMove(
+                item_id=item.id, action="planned", to_meeting_id=meeting.id, actor=IMPORTER, at=now
+            )
+        )
         report.created.append(label)
         # Item-level planner notes repeat the meeting's ("reminders skipped: too late"), which
         # the report already carries once per meeting.
@@ -224,9 +282,17 @@ def _import_item(session: Session, body: Body, ic: ItemConfig, now: dt.datetime,
         if last is not None and last.actor != IMPORTER:
             report.kept.append(f"{label} stays where {last.actor} moved it")
         else:
-            session.add(ItemMove(item_id=item.id, action="moved", from_meeting_id=item.meeting_id,
-                                 to_meeting_id=meeting.id, actor=IMPORTER, at=now,
-                                 reason="changed in the configuration file"))
+            session.add(
+                ItemMove(
+                    item_id=item.id,
+                    action="moved",
+                    from_meeting_id=item.meeting_id,
+                    to_meeting_id=meeting.id,
+                    actor=IMPORTER,
+                    at=now,
+                    reason="changed in the configuration file",
+                )
+            )
             item.meeting_id = meeting.id
             changed.append("meeting")
     if changed:

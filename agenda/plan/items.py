@@ -41,16 +41,16 @@ class ItemView:
     title: str
     kind: str
     lead: str | None
-    authors: tuple[str, ...]          # labels: names or <@U…> mentions
+    authors: tuple[str, ...]  # labels: names or <@U…> mentions
     author_slack_ids: tuple[str, ...]
     exempt: bool
-    exempt_reason: str | None         # None unless the viewer may see it
+    exempt_reason: str | None  # None unless the viewer may see it
     status: str
     meeting_ref: str | None
     due_at: dt.datetime | None
     paper_version: int | None
     paper_on_time: bool | None
-    notes: tuple[str, ...] = ()       # for the clerk, e.g. reminders that could not be planned
+    notes: tuple[str, ...] = ()  # for the clerk, e.g. reminders that could not be planned
 
 
 @dataclass(frozen=True)
@@ -67,13 +67,20 @@ def item_view(session: Session, item: ForwardPlanItem, viewer: Actor | None = No
     paper = item.current_paper
     show_exempt = viewer is None or can_see_exempt(session, item, viewer)
     return ItemView(
-        id=item.id, title=item.title, kind=item.kind, lead=item.lead,
+        id=item.id,
+        title=item.title,
+        kind=item.kind,
+        lead=item.lead,
         authors=tuple(a.label for a in item.authors),
         author_slack_ids=tuple(a.slack_id for a in item.authors if a.slack_id),
-        exempt=item.exempt, exempt_reason=item.exempt_reason if show_exempt else None,
-        status=item.status, meeting_ref=item.meeting.ref if item.meeting else None,
-        due_at=item_due_at(item), paper_version=paper.version if paper else None,
-        paper_on_time=paper.on_time if paper else None)
+        exempt=item.exempt,
+        exempt_reason=item.exempt_reason if show_exempt else None,
+        status=item.status,
+        meeting_ref=item.meeting.ref if item.meeting else None,
+        due_at=item_due_at(item),
+        paper_version=paper.version if paper else None,
+        paper_on_time=paper.on_time if paper else None,
+    )
 
 
 def _replanned(session: Session, item: ForwardPlanItem, now: dt.datetime) -> ItemView:
@@ -84,9 +91,13 @@ def _replanned(session: Session, item: ForwardPlanItem, now: dt.datetime) -> Ite
 
 def _open_meeting(meeting: Meeting, now: dt.datetime, doing: str) -> None:
     if meeting.status == MeetingStatus.CANCELLED.value:
-        raise DeadlinePassed(f"The meeting {meeting.ref} has been cancelled, so you cannot {doing}.")
+        raise DeadlinePassed(
+            f"The meeting {meeting.ref} has been cancelled, so you cannot {doing}."
+        )
     if meeting.status == MeetingStatus.HELD.value or meeting.starts_at <= now:
-        raise DeadlinePassed(f"The meeting {meeting.ref} has already taken place, so you cannot {doing}.")
+        raise DeadlinePassed(
+            f"The meeting {meeting.ref} has already taken place, so you cannot {doing}."
+        )
 
 
 def _check_title(title: str) -> str:
@@ -98,41 +109,79 @@ def _check_title(title: str) -> str:
     return title
 
 
-def add_item(session: Session, *, actor: Actor, meeting_ref: str, title: str,
-             kind: str = ItemKind.REPORT.value, lead: str | None = None,
-             authors: list[AuthorRef] | tuple[AuthorRef, ...] = (), exempt: bool = False,
-             exempt_reason: str | None = None, now: dt.datetime) -> ItemView:
+def add_item(
+    session: Session,
+    *,
+    actor: Actor,
+    meeting_ref: str,
+    title: str,
+    kind: str = ItemKind.REPORT.value,
+    lead: str | None = None,
+    authors: list[AuthorRef] | tuple[AuthorRef, ...] = (),
+    exempt: bool = False,
+    exempt_reason: str | None = None,
+    now: dt.datetime,
+) -> ItemView:
     """Plan a new item for a meeting. Returns the item as its clerk sees it."""
     meeting = get_meeting(session, meeting_ref)
     require_clerk(session, meeting.body, actor, "add items to its forward plan")
     _open_meeting(meeting, now, "add items to it")
     title = _check_title(title)
     if kind not in {k.value for k in ItemKind}:
-        raise InvalidInput(f"'{kind}' is not a kind of item. Use report, presentation, verbal or discussion.")
+        raise InvalidInput(
+            f"'{kind}' is not a kind of item. Use report, presentation, verbal or discussion."
+        )
     exempt_reason = (exempt_reason or "").strip() or None
     if exempt and not exempt_reason:
-        raise InvalidInput("An exempt item needs the reason it is exempt, e.g. 'Paragraph 3 of "
-                           "Part 1 of Schedule 12A to the Local Government Act 1972'.")
+        raise InvalidInput(
+            "An exempt item needs the reason it is exempt, e.g. 'Paragraph 3 of "
+            "Part 1 of Schedule 12A to the Local Government Act 1972'."
+        )
     position = max((i.position for i in meeting.items), default=0) + 1
-    item = ForwardPlanItem(body_id=meeting.body_id, meeting_id=meeting.id, title=title, kind=kind,
-                           lead=(lead or "").strip() or None, exempt=exempt,
-                           exempt_reason=exempt_reason if exempt else None, position=position,
-                           status=ItemStatus.PLANNED.value, created_at=now)
+    item = ForwardPlanItem(
+        body_id=meeting.body_id,
+        meeting_id=meeting.id,
+        title=title,
+        kind=kind,
+        lead=(lead or "").strip() or None,
+        exempt=exempt,
+        exempt_reason=exempt_reason if exempt else None,
+        position=position,
+        status=ItemStatus.PLANNED.value,
+        created_at=now,
+    )
     item.authors = [ItemAuthor(slack_id=a.slack_id, name=a.name, email=a.email) for a in authors]
     session.add(item)
     session.flush()
-    session.add(ItemMove(item_id=item.id, action="planned", to_meeting_id=meeting.id,
-                         actor=actor.id, at=now))
-    audit.record(session, actor=actor, action="item.add", at=now,
-                 organisation_id=meeting.body.organisation_id, subject=f"item:{item.id}",
-                 meeting=meeting.ref, title=title)
+    session.add(
+        ItemMove(
+            item_id=item.id, action="planned", to_meeting_id=meeting.id, actor=actor.id, at=now
+        )
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action="item.add",
+        at=now,
+        organisation_id=meeting.body.organisation_id,
+        subject=f"item:{item.id}",
+        meeting=meeting.ref,
+        title=title,
+    )
     session.flush()
     session.refresh(item)
     return _replanned(session, item, now)
 
 
-def move_item(session: Session, *, actor: Actor, item_id: int | str, to_meeting_ref: str,
-              reason: str | None = None, now: dt.datetime) -> ItemView:
+def move_item(
+    session: Session,
+    *,
+    actor: Actor,
+    item_id: int | str,
+    to_meeting_ref: str,
+    reason: str | None = None,
+    now: dt.datetime,
+) -> ItemView:
     """Defer (or bring forward) an item to another meeting of the same body."""
     item = get_item(session, item_id)
     require_clerk(session, item.body, actor, "move items on its forward plan")
@@ -140,46 +189,85 @@ def move_item(session: Session, *, actor: Actor, item_id: int | str, to_meeting_
         raise InvalidInput(f"'{item.title}' has been withdrawn; add it again instead of moving it.")
     target = get_meeting(session, to_meeting_ref)
     if target.body_id != item.body_id:
-        raise InvalidInput(f"{target.ref} is a meeting of the {target.body.name}; "
-                           f"'{item.title}' belongs to the {item.body.name}.")
+        raise InvalidInput(
+            f"{target.ref} is a meeting of the {target.body.name}; "
+            f"'{item.title}' belongs to the {item.body.name}."
+        )
     if target.id == item.meeting_id:
         raise InvalidInput(f"'{item.title}' is already planned for {target.ref}.")
     _open_meeting(target, now, "move items to it")
     source = item.meeting
-    session.add(ItemMove(item_id=item.id, action="moved",
-                         from_meeting_id=source.id if source else None, to_meeting_id=target.id,
-                         reason=(reason or "").strip() or None, actor=actor.id, at=now))
+    session.add(
+        ItemMove(
+            item_id=item.id,
+            action="moved",
+            from_meeting_id=source.id if source else None,
+            to_meeting_id=target.id,
+            reason=(reason or "").strip() or None,
+            actor=actor.id,
+            at=now,
+        )
+    )
     item.meeting_id = target.id
     item.meeting = target
     item.status = ItemStatus.PLANNED.value
     item.position = max((i.position for i in target.items if i.id != item.id), default=0) + 1
-    item.due_override = None    # an extension was for the old meeting
-    audit.record(session, actor=actor, action="item.move", at=now,
-                 organisation_id=item.body.organisation_id, subject=f"item:{item.id}",
-                 from_meeting=source.ref if source else None, to_meeting=target.ref, reason=reason)
+    item.due_override = None  # an extension was for the old meeting
+    audit.record(
+        session,
+        actor=actor,
+        action="item.move",
+        at=now,
+        organisation_id=item.body.organisation_id,
+        subject=f"item:{item.id}",
+        from_meeting=source.ref if source else None,
+        to_meeting=target.ref,
+        reason=reason,
+    )
     session.flush()
     return _replanned(session, item, now)
 
 
-def withdraw_item(session: Session, *, actor: Actor, item_id: int | str,
-                  reason: str | None = None, now: dt.datetime) -> ItemView:
+def withdraw_item(
+    session: Session,
+    *,
+    actor: Actor,
+    item_id: int | str,
+    reason: str | None = None,
+    now: dt.datetime,
+) -> ItemView:
     """Take an item off the plan. It is kept, with its papers, marked withdrawn."""
     item = get_item(session, item_id)
     require_clerk(session, item.body, actor, "withdraw items from its forward plan")
     if item.status == ItemStatus.WITHDRAWN.value:
         raise InvalidInput(f"'{item.title}' is already withdrawn.")
-    session.add(ItemMove(item_id=item.id, action="withdrawn", from_meeting_id=item.meeting_id,
-                         reason=(reason or "").strip() or None, actor=actor.id, at=now))
+    session.add(
+        ItemMove(
+            item_id=item.id,
+            action="withdrawn",
+            from_meeting_id=item.meeting_id,
+            reason=(reason or "").strip() or None,
+            actor=actor.id,
+            at=now,
+        )
+    )
     item.status = ItemStatus.WITHDRAWN.value
-    audit.record(session, actor=actor, action="item.withdraw", at=now,
-                 organisation_id=item.body.organisation_id, subject=f"item:{item.id}",
-                 reason=reason)
+    audit.record(
+        session,
+        actor=actor,
+        action="item.withdraw",
+        at=now,
+        organisation_id=item.body.organisation_id,
+        subject=f"item:{item.id}",
+        reason=reason,
+    )
     session.flush()
     return _replanned(session, item, now)
 
 
-def reorder_items(session: Session, *, actor: Actor, meeting_ref: str, item_ids: list[int],
-                  now: dt.datetime) -> None:
+def reorder_items(
+    session: Session, *, actor: Actor, meeting_ref: str, item_ids: list[int], now: dt.datetime
+) -> None:
     """Set the clerk's order of the substantive items on a meeting's agenda."""
     meeting = get_meeting(session, meeting_ref)
     require_clerk(session, meeting.body, actor, "reorder its agenda")
@@ -188,12 +276,25 @@ def reorder_items(session: Session, *, actor: Actor, meeting_ref: str, item_ids:
         raise InvalidInput(f"Give every planned item of {meeting.ref} once: {sorted(planned)}.")
     for position, item_id in enumerate(item_ids, 1):
         planned[item_id].position = position
-    audit.record(session, actor=actor, action="agenda.reorder", at=now,
-                 organisation_id=meeting.body.organisation_id, subject=meeting.ref, order=item_ids)
+    audit.record(
+        session,
+        actor=actor,
+        action="agenda.reorder",
+        at=now,
+        organisation_id=meeting.body.organisation_id,
+        subject=meeting.ref,
+        order=item_ids,
+    )
 
 
-def forward_plan(session: Session, *, body_key: str | None = None, viewer: Actor | None = None,
-                 now: dt.datetime | None = None, include_withdrawn: bool = False) -> list[MeetingPlan]:
+def forward_plan(
+    session: Session,
+    *,
+    body_key: str | None = None,
+    viewer: Actor | None = None,
+    now: dt.datetime | None = None,
+    include_withdrawn: bool = False,
+) -> list[MeetingPlan]:
     """Meetings (from ``now`` on, if given) with their planned items in agenda order."""
     query = select(Meeting).join(Body).order_by(Meeting.starts_at, Body.key)
     if body_key:
@@ -202,10 +303,17 @@ def forward_plan(session: Session, *, body_key: str | None = None, viewer: Actor
         query = query.where(Meeting.starts_at >= now - dt.timedelta(hours=12))
     plans = []
     for meeting in session.scalars(query):
-        items = [i for i in meeting.items
-                 if include_withdrawn or i.status != ItemStatus.WITHDRAWN.value]
-        plans.append(MeetingPlan(
-            meeting_ref=meeting.ref, body_name=meeting.body.name, starts_at=meeting.starts_at,
-            venue=meeting.venue, status=meeting.status,
-            items=tuple(item_view(session, i, viewer) for i in items)))
+        items = [
+            i for i in meeting.items if include_withdrawn or i.status != ItemStatus.WITHDRAWN.value
+        ]
+        plans.append(
+            MeetingPlan(
+                meeting_ref=meeting.ref,
+                body_name=meeting.body.name,
+                starts_at=meeting.starts_at,
+                venue=meeting.venue,
+                status=meeting.status,
+                items=tuple(item_view(session, i, viewer) for i in items),
+            )
+        )
     return plans

@@ -41,28 +41,38 @@ class Receipt:
     due_at: dt.datetime | None
     on_time: bool
     exempt: bool
-    clerk_slack_ids: tuple[str, ...]   # whom to flag a late paper to
+    clerk_slack_ids: tuple[str, ...]  # whom to flag a late paper to
     late_reason: str | None = None
 
     def summary(self, tz: str = "Europe/London") -> str:
         from zoneinfo import ZoneInfo
 
         when = "on time" if self.on_time else "LATE"
-        due = (f"; it was due {self.due_at.astimezone(ZoneInfo(tz)):%a %-d %b %Y %H:%M}"
-               if self.due_at else "")
-        return (f"Received '{self.item_title}' for {self.meeting_ref} as version {self.version} "
-                f"({self.file_name}), {when}{due}.")
+        due = (
+            f"; it was due {self.due_at.astimezone(ZoneInfo(tz)):%a %-d %b %Y %H:%M}"
+            if self.due_at
+            else ""
+        )
+        return (
+            f"Received '{self.item_title}' for {self.meeting_ref} as version {self.version} "
+            f"({self.file_name}), {when}{due}."
+        )
 
 
 def _meeting_open_for_papers(meeting: Meeting | None, title: str, now: dt.datetime) -> Meeting:
     if meeting is None:
-        raise InvalidInput(f"'{title}' is not planned for a meeting, so it cannot take a paper yet.")
+        raise InvalidInput(
+            f"'{title}' is not planned for a meeting, so it cannot take a paper yet."
+        )
     if meeting.status == MeetingStatus.CANCELLED.value:
-        raise DeadlinePassed(f"The meeting {meeting.ref} has been cancelled; ask the clerk where "
-                             f"'{title}' is going now.")
+        raise DeadlinePassed(
+            f"The meeting {meeting.ref} has been cancelled; ask the clerk where "
+            f"'{title}' is going now."
+        )
     if meeting.status == MeetingStatus.HELD.value or meeting.starts_at <= now:
-        raise DeadlinePassed(f"The meeting {meeting.ref} has already taken place, so papers for it "
-                             "are closed.")
+        raise DeadlinePassed(
+            f"The meeting {meeting.ref} has already taken place, so papers for it are closed."
+        )
     return meeting
 
 
@@ -71,19 +81,32 @@ def _clean(text: str | None) -> str | None:
     return text or None
 
 
-def submit_paper(session: Session, store: FileStore, *, actor: Actor, item_id: int | str,
-                 file_name: str, data: bytes, title: str | None = None,
-                 presenter: str | None = None, authors: str | None = None,
-                 executive_summary: str | None = None,
-                 recommendations: list[str] | tuple[str, ...] | str | None = None,
-                 exempt_reason: str | None = None, late_reason: str | None = None,
-                 now: dt.datetime, source: str = "slack") -> Receipt:
+def submit_paper(
+    session: Session,
+    store: FileStore,
+    *,
+    actor: Actor,
+    item_id: int | str,
+    file_name: str,
+    data: bytes,
+    title: str | None = None,
+    presenter: str | None = None,
+    authors: str | None = None,
+    executive_summary: str | None = None,
+    recommendations: list[str] | tuple[str, ...] | str | None = None,
+    exempt_reason: str | None = None,
+    late_reason: str | None = None,
+    now: dt.datetime,
+    source: str = "slack",
+) -> Receipt:
     """File a paper for a forward plan item. Authors named on the item may submit; so may the
     body's clerk (for papers received by e-mail or post)."""
     item = get_item(session, item_id)
     require_can_submit(session, item, actor)
     if item.status == ItemStatus.WITHDRAWN.value:
-        raise InvalidInput(f"'{item.title}' has been withdrawn from the forward plan, so it takes no paper.")
+        raise InvalidInput(
+            f"'{item.title}' has been withdrawn from the forward plan, so it takes no paper."
+        )
     meeting = _meeting_open_for_papers(item.meeting, item.title, now)
     checked = check_paper_file(file_name, data)
     if isinstance(recommendations, str):
@@ -91,34 +114,75 @@ def submit_paper(session: Session, store: FileStore, *, actor: Actor, item_id: i
     recs = [r.strip(" \t-•") for r in (recommendations or []) if r and r.strip(" \t-•")]
     reason = _clean(exempt_reason) or (item.exempt_reason if item.exempt else None)
 
-    digest = store.put(data)       # stored before the row, so the row never names a missing file
-    version = (session.scalar(select(func.max(Paper.version)).where(Paper.item_id == item.id))
-               or 0) + 1
+    digest = store.put(data)  # stored before the row, so the row never names a missing file
+    version = (
+        session.scalar(select(func.max(Paper.version)).where(Paper.item_id == item.id)) or 0
+    ) + 1
     due = item_due_at(item)
     on_time = due is None or now <= due
-    paper = Paper(item_id=item.id, meeting_id=meeting.id, version=version,
-                  title=_clean(title) or item.title, presenter=_clean(presenter) or item.lead,
-                  authors=_clean(authors) or ", ".join(a.label for a in item.authors) or None,
-                  executive_summary=_clean(executive_summary), recommendations=recs,
-                  exempt_reason=reason, file_name=file_name, file_kind=checked.kind,
-                  file_size=len(data), sha256=digest, pages=checked.pages,
-                  submitted_by=actor.id, submitted_at=now, due_at=due, on_time=on_time,
-                  late_reason=None if on_time else _clean(late_reason), source=source)
+    paper = Paper(
+        item_id=item.id,
+        meeting_id=meeting.id,
+        version=version,
+        title=_clean(title) or item.title,
+        presenter=_clean(presenter) or item.lead,
+        authors=_clean(authors) or ", ".join(a.label for a in item.authors) or None,
+        executive_summary=_clean(executive_summary),
+        recommendations=recs,
+        exempt_reason=reason,
+        file_name=file_name,
+        file_kind=checked.kind,
+        file_size=len(data),
+        sha256=digest,
+        pages=checked.pages,
+        submitted_by=actor.id,
+        submitted_at=now,
+        due_at=due,
+        on_time=on_time,
+        late_reason=None if on_time else _clean(late_reason),
+        source=source,
+    )
     session.add(paper)
     session.flush()
-    audit.record(session, actor=actor, action="paper.submit", at=now,
-                 organisation_id=item.body.organisation_id, subject=f"item:{item.id}",
-                 version=version, sha256=digest, on_time=on_time, file_name=file_name)
+    audit.record(
+        session,
+        actor=actor,
+        action="paper.submit",
+        at=now,
+        organisation_id=item.body.organisation_id,
+        subject=f"item:{item.id}",
+        version=version,
+        sha256=digest,
+        on_time=on_time,
+        file_name=file_name,
+    )
     session.refresh(item)
     reminders.replan_item(session, item, now=now)
-    clerks = session.scalars(select(Member.slack_id).where(
-        Member.body_id == item.body_id, Member.role == Role.CLERK.value,
-        Member.active.is_(True), Member.slack_id.is_not(None)))
-    return Receipt(paper_id=paper.id, item_id=item.id, item_title=item.title,
-                   meeting_ref=meeting.ref, body_name=item.body.name, version=version,
-                   file_name=file_name, file_kind=checked.kind, sha256=digest, submitted_at=now,
-                   due_at=due, on_time=on_time, exempt=item.exempt,
-                   clerk_slack_ids=tuple(s for s in clerks if s), late_reason=paper.late_reason)
+    clerks = session.scalars(
+        select(Member.slack_id).where(
+            Member.body_id == item.body_id,
+            Member.role == Role.CLERK.value,
+            Member.active.is_(True),
+            Member.slack_id.is_not(None),
+        )
+    )
+    return Receipt(
+        paper_id=paper.id,
+        item_id=item.id,
+        item_title=item.title,
+        meeting_ref=meeting.ref,
+        body_name=item.body.name,
+        version=version,
+        file_name=file_name,
+        file_kind=checked.kind,
+        sha256=digest,
+        submitted_at=now,
+        due_at=due,
+        on_time=on_time,
+        exempt=item.exempt,
+        clerk_slack_ids=tuple(s for s in clerks if s),
+        late_reason=paper.late_reason,
+    )
 
 
 def paper_history(session: Session, item_id: int | str) -> list[Paper]:

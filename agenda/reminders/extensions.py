@@ -39,8 +39,9 @@ def _open_item(item: ForwardPlanItem, now: dt.datetime) -> None:
     if item.status != ItemStatus.PLANNED.value or meeting is None:
         raise InvalidInput(f"'{item.title}' is not planned for a meeting, so it has no deadline.")
     if meeting.status == MeetingStatus.CANCELLED.value or meeting.starts_at <= now:
-        raise DeadlinePassed(f"The meeting {meeting.ref} is cancelled or over; "
-                             "its deadlines can no longer change.")
+        raise DeadlinePassed(
+            f"The meeting {meeting.ref} is cancelled or over; its deadlines can no longer change."
+        )
 
 
 def _local(value: dt.datetime, item: ForwardPlanItem) -> str:
@@ -49,56 +50,105 @@ def _local(value: dt.datetime, item: ForwardPlanItem) -> str:
 
 
 def _deciders(session: Session, item: ForwardPlanItem) -> list[str]:
-    chairs = session.scalars(select(Member.slack_id).where(
-        Member.body_id == item.body_id, Member.role.in_([Role.CHAIR.value]),
-        Member.active.is_(True), Member.slack_id.is_not(None)))
+    chairs = session.scalars(
+        select(Member.slack_id).where(
+            Member.body_id == item.body_id,
+            Member.role.in_([Role.CHAIR.value]),
+            Member.active.is_(True),
+            Member.slack_id.is_not(None),
+        )
+    )
     return list(dict.fromkeys([*body_clerks(session, item.body_id), *chairs]))
 
 
-def request_extension(session: Session, *, actor: Actor, item_id: int | str,
-                      until: dt.date | dt.datetime, reason: str | None = None,
-                      now: dt.datetime) -> ExtensionRequest:
+def request_extension(
+    session: Session,
+    *,
+    actor: Actor,
+    item_id: int | str,
+    until: dt.date | dt.datetime,
+    reason: str | None = None,
+    now: dt.datetime,
+) -> ExtensionRequest:
     """An author (or the clerk on their behalf) asks for the item's paper to be due later.
     The clerk and the chair are told; a newer request replaces a pending one."""
     item = get_item(session, item_id)
     if not (is_author(item, actor) or is_clerk(session, item.body, actor)):
-        raise PermissionDenied(f"Only the authors of '{item.title}' can ask for an extension.",
-                               hint=f"ask the clerk of the {item.body.name}")
+        raise PermissionDenied(
+            f"Only the authors of '{item.title}' can ask for an extension.",
+            hint=f"ask the clerk of the {item.body.name}",
+        )
     _open_item(item, now)
     new_due = _as_due(item, until)
     current = item_due_at(item)
     assert current is not None and item.meeting is not None
     if new_due <= current:
-        raise InvalidInput(f"'{item.title}' is already due by {_local(current, item)}; "
-                           "an extension must be later than that.")
+        raise InvalidInput(
+            f"'{item.title}' is already due by {_local(current, item)}; "
+            "an extension must be later than that."
+        )
     if new_due >= item.meeting.starts_at:
-        raise InvalidInput(f"An extension must end before the meeting starts "
-                           f"({_local(item.meeting.starts_at, item)}).")
-    for old in session.scalars(select(ExtensionRequest).where(
+        raise InvalidInput(
+            f"An extension must end before the meeting starts "
+            f"({_local(item.meeting.starts_at, item)})."
+        )
+    for old in session.scalars(
+        select(ExtensionRequest).where(
             ExtensionRequest.item_id == item.id,
-            ExtensionRequest.status == ExtensionStatus.PENDING.value)):
+            ExtensionRequest.status == ExtensionStatus.PENDING.value,
+        )
+    ):
         old.status = ExtensionStatus.WITHDRAWN.value
-    request = ExtensionRequest(item_id=item.id, requested_by=actor.id, until=new_due,
-                               reason=(reason or "").strip() or None,
-                               status=ExtensionStatus.PENDING.value, created_at=now)
+    request = ExtensionRequest(
+        item_id=item.id,
+        requested_by=actor.id,
+        until=new_due,
+        reason=(reason or "").strip() or None,
+        status=ExtensionStatus.PENDING.value,
+        created_at=now,
+    )
     session.add(request)
     session.flush()
     who = f"<@{actor.slack_id}>" if actor.slack_id else actor.id
-    text = (f"{who} asks for an extension for '{item.title}' ({item.meeting.ref}) until "
-            f"{_local(new_due, item)}; it is due by {_local(current, item)}."
-            + (f" Reason: {request.reason}" if request.reason else ""))
+    text = (
+        f"{who} asks for an extension for '{item.title}' ({item.meeting.ref}) until "
+        f"{_local(new_due, item)}; it is due by {_local(current, item)}."
+        + (f" Reason: {request.reason}" if request.reason else "")
+    )
     for person in _deciders(session, item):
-        queue_notice(session, recipient=person, text=text, key=f"ext:{request.id}:{person}",
-                     body_id=item.body_id, now=now, meeting_id=item.meeting_id,
-                     item_id=item.id, extension_request=request.id)
-    audit.record(session, actor=actor, action="extension.requested", at=now,
-                 organisation_id=item.body.organisation_id, subject=f"item:{item.id}",
-                 until=new_due.isoformat(), reason=request.reason)
+        queue_notice(
+            session,
+            recipient=person,
+            text=text,
+            key=f"ext:{request.id}:{person}",
+            body_id=item.body_id,
+            now=now,
+            meeting_id=item.meeting_id,
+            item_id=item.id,
+            extension_request=request.id,
+        )
+    audit.record(
+        session,
+        actor=actor,
+        action="extension.requested",
+        at=now,
+        organisation_id=item.body.organisation_id,
+        subject=f"item:{item.id}",
+        until=new_due.isoformat(),
+        reason=request.reason,
+    )
     return request
 
 
-def decide_extension(session: Session, *, actor: Actor, request_id: int, approve: bool,
-                     note: str | None = None, now: dt.datetime) -> ExtensionRequest:
+def decide_extension(
+    session: Session,
+    *,
+    actor: Actor,
+    request_id: int,
+    approve: bool,
+    note: str | None = None,
+    now: dt.datetime,
+) -> ExtensionRequest:
     """The clerk or chair approves (the item's deadline moves and its reminders follow) or
     declines. The requester is told either way."""
     request = session.get(ExtensionRequest, request_id)
@@ -108,7 +158,8 @@ def decide_extension(session: Session, *, actor: Actor, request_id: int, approve
     assert item is not None
     if not (is_clerk(session, item.body, actor) or is_chair(session, item.body, actor)):
         raise PermissionDenied(
-            f"Only the clerk or the chair of the {item.body.name} can decide extensions.")
+            f"Only the clerk or the chair of the {item.body.name} can decide extensions."
+        )
     if request.status != ExtensionStatus.PENDING.value:
         raise InvalidInput(f"This request has already been {request.status}.")
     _open_item(item, now)
@@ -118,45 +169,83 @@ def decide_extension(session: Session, *, actor: Actor, request_id: int, approve
     if approve:
         item.due_override = request.until
         replan_item(session, item, now=now)
-        text = (f"Your extension for '{item.title}' is approved: it is now due by "
-                f"{_local(request.until, item)}.")
+        text = (
+            f"Your extension for '{item.title}' is approved: it is now due by "
+            f"{_local(request.until, item)}."
+        )
     else:
         due = item_due_at(item)
         assert due is not None
-        text = (f"Your extension for '{item.title}' was declined; it is still due by "
-                f"{_local(due, item)}.")
+        text = (
+            f"Your extension for '{item.title}' was declined; it is still due by "
+            f"{_local(due, item)}."
+        )
     if request.decision_note:
         text += f" Note: {request.decision_note}"
     if request.requested_by and not request.requested_by.startswith(("cli:", "system")):
-        queue_notice(session, recipient=request.requested_by, text=text,
-                     key=f"ext-decided:{request.id}", body_id=item.body_id, now=now,
-                     kind=ReminderKind.NOTICE, meeting_id=item.meeting_id, item_id=item.id)
-    audit.record(session, actor=actor, action=f"extension.{request.status}", at=now,
-                 organisation_id=item.body.organisation_id, subject=f"item:{item.id}",
-                 request=request.id, until=request.until.isoformat())
+        queue_notice(
+            session,
+            recipient=request.requested_by,
+            text=text,
+            key=f"ext-decided:{request.id}",
+            body_id=item.body_id,
+            now=now,
+            kind=ReminderKind.NOTICE,
+            meeting_id=item.meeting_id,
+            item_id=item.id,
+        )
+    audit.record(
+        session,
+        actor=actor,
+        action=f"extension.{request.status}",
+        at=now,
+        organisation_id=item.body.organisation_id,
+        subject=f"item:{item.id}",
+        request=request.id,
+        until=request.until.isoformat(),
+    )
     return request
 
 
-def grant_extension(session: Session, *, actor: Actor, item_id: int | str,
-                    until: dt.date | dt.datetime, now: dt.datetime) -> PlanResult:
+def grant_extension(
+    session: Session,
+    *,
+    actor: Actor,
+    item_id: int | str,
+    until: dt.date | dt.datetime,
+    now: dt.datetime,
+) -> PlanResult:
     """The clerk sets an item's own deadline directly (no request needed)."""
     item = get_item(session, item_id)
     require_clerk(session, item.body, actor, "change an item's deadline")
     _open_item(item, now)
     item.due_override = _as_due(item, until)
-    audit.record(session, actor=actor, action="extension.granted", at=now,
-                 organisation_id=item.body.organisation_id, subject=f"item:{item.id}",
-                 until=item.due_override.isoformat())
+    audit.record(
+        session,
+        actor=actor,
+        action="extension.granted",
+        at=now,
+        organisation_id=item.body.organisation_id,
+        subject=f"item:{item.id}",
+        until=item.due_override.isoformat(),
+    )
     return replan_item(session, item, now=now)
 
 
-def pause_chasing(session: Session, *, actor: Actor, item_id: int | str, paused: bool = True,
-                  now: dt.datetime) -> PlanResult:
+def pause_chasing(
+    session: Session, *, actor: Actor, item_id: int | str, paused: bool = True, now: dt.datetime
+) -> PlanResult:
     """Stop (or, with ``paused=False``, restart) reminders to an item's authors and the
     escalations about it. The chair's digest still counts it."""
     item = get_item(session, item_id)
     require_clerk(session, item.body, actor, "pause reminders")
     item.chasing_paused = paused
-    audit.record(session, actor=actor, action="reminders.paused" if paused else "reminders.resumed",
-                 at=now, organisation_id=item.body.organisation_id, subject=f"item:{item.id}")
+    audit.record(
+        session,
+        actor=actor,
+        action="reminders.paused" if paused else "reminders.resumed",
+        at=now,
+        organisation_id=item.body.organisation_id,
+        subject=f"item:{item.id}",
+    )
     return replan_item(session, item, now=now)

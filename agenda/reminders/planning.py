@@ -51,7 +51,7 @@ from agenda.deadlines.rules import Rule, parse_rule
 from agenda.deadlines.workdays import calendar_for
 from agenda.reminders.tables import KIND_GROUP, Reminder, ReminderKind, ReminderStatus
 
-SEND_TIME = dt.time(9, 30)   # a sensible local hour: after people arrive, before meetings start
+SEND_TIME = dt.time(9, 30)  # a sensible local hour: after people arrive, before meetings start
 LIVE = (ReminderStatus.PENDING.value,)
 NOTICE_KINDS = (ReminderKind.CLERK_NOTICE.value, ReminderKind.NOTICE.value)
 
@@ -69,7 +69,7 @@ class Planned:
     meeting_id: int | None
     item_id: int | None
     payload: dict[str, Any]
-    past: bool = False       # its day has gone: keep a row that exists, but do not add one
+    past: bool = False  # its day has gone: keep a row that exists, but do not add one
 
     @property
     def supersede_key(self) -> str:
@@ -118,8 +118,7 @@ class _Planner:
         self.due_day = local_date(self.deadlines.papers_due, self.tz)
 
     def _people(self, role: str) -> list[str]:
-        return [m.slack_id for m in self.body.members
-                if m.active and m.role == role and m.slack_id]
+        return [m.slack_id for m in self.body.members if m.active and m.role == role and m.slack_id]
 
     def lead_officer(self, item: ForwardPlanItem) -> str | None:
         """The Slack id of the body member the item's ``lead`` names (by title or name)."""
@@ -132,19 +131,40 @@ class _Planner:
         return None
 
     def _day(self, rule: Rule, default_anchor: str, due_day: dt.date) -> dt.date:
-        return rule_day(rule, default_anchor=default_anchor,  # type: ignore[arg-type]
-                        meeting_day=self.meeting.date, due_day=due_day,
-                        publication=self.deadlines.publication, calendar=self.calendar)
+        return rule_day(
+            rule,
+            default_anchor=default_anchor,  # type: ignore[arg-type]
+            meeting_day=self.meeting.date,
+            due_day=due_day,
+            publication=self.deadlines.publication,
+            calendar=self.calendar,
+        )
 
-    def make(self, kind: ReminderKind, recipient: str, day: dt.date, tag: str, *,
-             item: ForwardPlanItem | None = None, **payload: Any) -> Planned:
+    def make(
+        self,
+        kind: ReminderKind,
+        recipient: str,
+        day: dt.date,
+        tag: str,
+        *,
+        item: ForwardPlanItem | None = None,
+        **payload: Any,
+    ) -> Planned:
         """A reminder at 09:30 local on ``day``; one planned today after 09:30 is due at once."""
         scope = f"i{item.id}:m{self.meeting.id}" if item else f"m{self.meeting.id}"
         key = f"{scope}:{kind.value}:{tag}:{day.isoformat()}:{recipient}"
-        return Planned(key=key, kind=kind, recipient=recipient, day=day,
-                       due_at=send_at(day, self.tz), body_id=self.body.id,
-                       meeting_id=self.meeting.id, item_id=item.id if item else None,
-                       payload={"rule": tag, **payload}, past=day < self.today)
+        return Planned(
+            key=key,
+            kind=kind,
+            recipient=recipient,
+            day=day,
+            due_at=send_at(day, self.tz),
+            body_id=self.body.id,
+            meeting_id=self.meeting.id,
+            item_id=item.id if item else None,
+            payload={"rule": tag, **payload},
+            past=day < self.today,
+        )
 
     def for_meeting(self) -> list[Planned]:
         if self.meeting.status != MeetingStatus.SCHEDULED.value:
@@ -155,18 +175,28 @@ class _Planner:
             day = self._day(rule, "due", self.due_day)
             if day >= self.meeting.date:
                 continue
-            out.extend(self.make(ReminderKind.CHAIR_DIGEST, chair, day, rule.tag)
-                       for chair in self._people(Role.CHAIR.value))
+            out.extend(
+                self.make(ReminderKind.CHAIR_DIGEST, chair, day, rule.tag)
+                for chair in self._people(Role.CHAIR.value)
+            )
         for clerk in self._people(Role.CLERK.value):
-            out.append(self.make(ReminderKind.CLERK_PUBLICATION, clerk,
-                                 self.deadlines.publication, "publication"))
+            out.append(
+                self.make(
+                    ReminderKind.CLERK_PUBLICATION, clerk, self.deadlines.publication, "publication"
+                )
+            )
         return out
 
     def for_item(self, item: ForwardPlanItem, has_paper: bool) -> tuple[list[Planned], list[str]]:
         notes: list[str] = []
-        if (item.status != ItemStatus.PLANNED.value or item.meeting_id != self.meeting.id
-                or self.meeting.status != MeetingStatus.SCHEDULED.value
-                or not ItemKind(item.kind).expects_paper or has_paper or item.chasing_paused):
+        if (
+            item.status != ItemStatus.PLANNED.value
+            or item.meeting_id != self.meeting.id
+            or self.meeting.status != MeetingStatus.SCHEDULED.value
+            or not ItemKind(item.kind).expects_paper
+            or has_paper
+            or item.chasing_paused
+        ):
             return [], notes
         due = item_due_at(item)
         assert due is not None
@@ -181,24 +211,39 @@ class _Planner:
             day = self._day(rule, "due", due_day)
             if day >= self.meeting.date:
                 continue
-            kind = (ReminderKind.AUTHOR_BEFORE if day < due_day else
-                    ReminderKind.AUTHOR_DUE if day == due_day else ReminderKind.AUTHOR_CHASER)
+            kind = (
+                ReminderKind.AUTHOR_BEFORE
+                if day < due_day
+                else ReminderKind.AUTHOR_DUE
+                if day == due_day
+                else ReminderKind.AUTHOR_CHASER
+            )
             out.extend(self.make(kind, a, day, rule.tag, item=item) for a in authors)
         # The lead officer and the clerk; not an author (they have just had the chaser).
-        to = [r for r in [self.lead_officer(item), *self._people(Role.CLERK.value)]
-              if r and r not in authors]
+        to = [
+            r
+            for r in [self.lead_officer(item), *self._people(Role.CLERK.value)]
+            if r and r not in authors
+        ]
         for text in as_rule_list(self.rules["escalate"]):
             rule = parse_rule(text)
             day = self._day(rule, "due", due_day)
             if day < self.meeting.date:
-                out.extend(self.make(ReminderKind.ESCALATION, r, day, rule.tag, item=item)
-                           for r in dict.fromkeys(to))
+                out.extend(
+                    self.make(ReminderKind.ESCALATION, r, day, rule.tag, item=item)
+                    for r in dict.fromkeys(to)
+                )
         return out, notes
 
 
-def _reconcile(session: Session, rows: Iterable[Reminder], wanted: list[Planned],
-               now: dt.datetime, why_cancelled: Callable[[], str],
-               inserts: list[dict[str, Any]]) -> PlanResult:
+def _reconcile(
+    session: Session,
+    rows: Iterable[Reminder],
+    wanted: list[Planned],
+    now: dt.datetime,
+    why_cancelled: Callable[[], str],
+    inserts: list[dict[str, Any]],
+) -> PlanResult:
     """Cancel unwanted pending rows, revive or move wanted ones, and queue new ones on
     ``inserts`` (written in one statement by the caller: far faster than ORM objects)."""
     result = PlanResult()
@@ -213,15 +258,27 @@ def _reconcile(session: Session, rows: Iterable[Reminder], wanted: list[Planned]
     for p in wanted:
         row = existing.get(p.key)
         if row is None and p.past:
-            result.skipped_past += 1     # its day went by before it was planned: not sent
+            result.skipped_past += 1  # its day went by before it was planned: not sent
             continue
         if row is None:
-            inserts.append(dict(
-                dedupe_key=p.key, kind=p.kind.value, recipient=p.recipient,
-                supersede_key=p.supersede_key, body_id=p.body_id, meeting_id=p.meeting_id,
-                item_id=p.item_id, planned_at=p.due_at, due_at=p.due_at,
-                status=ReminderStatus.PENDING.value,
-                attempts=0, payload=p.payload, created_at=now, updated_at=now))
+            inserts.append(
+                dict(
+                    dedupe_key=p.key,
+                    kind=p.kind.value,
+                    recipient=p.recipient,
+                    supersede_key=p.supersede_key,
+                    body_id=p.body_id,
+                    meeting_id=p.meeting_id,
+                    item_id=p.item_id,
+                    planned_at=p.due_at,
+                    due_at=p.due_at,
+                    status=ReminderStatus.PENDING.value,
+                    attempts=0,
+                    payload=p.payload,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
             result.added += 1
         elif not p.past and _needs_update(row, p):
             # Revive a cancelled row (the item came back) or keep a pending one on time.
@@ -240,8 +297,7 @@ def _needs_update(row: Reminder, p: Planned) -> bool:
     return row.status == ReminderStatus.PENDING.value and as_utc(row.planned_at) != p.due_at
 
 
-def _reason(item: ForwardPlanItem | None, meeting: Meeting | None,
-            has_paper: bool = False) -> str:
+def _reason(item: ForwardPlanItem | None, meeting: Meeting | None, has_paper: bool = False) -> str:
     if meeting is not None and meeting.status == MeetingStatus.CANCELLED.value:
         return "meeting cancelled"
     if item is None:
@@ -264,8 +320,10 @@ def _items_with_papers(session: Session, item_ids: list[int]) -> set[int]:
 
 
 def _skipped_message(meeting: Meeting, count: int) -> str:
-    return (f"{count} reminder(s) for {meeting.ref} were not planned because their day has "
-            "already passed (the meeting was added or moved late); the rest are planned.")
+    return (
+        f"{count} reminder(s) for {meeting.ref} were not planned because their day has "
+        "already passed (the meeting was added or moved late); the rest are planned."
+    )
 
 
 def _insert(session: Session, inserts: list[dict[str, Any]]) -> None:
@@ -273,12 +331,18 @@ def _insert(session: Session, inserts: list[dict[str, Any]]) -> None:
         session.execute(insert(Reminder), inserts)
 
 
-def _replan_item_rows(session: Session, item: ForwardPlanItem, rows: list[Reminder],
-                      has_paper: bool, planner: _Planner,
-                      inserts: list[dict[str, Any]]) -> PlanResult:
+def _replan_item_rows(
+    session: Session,
+    item: ForwardPlanItem,
+    rows: list[Reminder],
+    has_paper: bool,
+    planner: _Planner,
+    inserts: list[dict[str, Any]],
+) -> PlanResult:
     wanted, notes = planner.for_item(item, has_paper)
-    result = _reconcile(session, rows, wanted, planner.now,
-                        lambda: _reason(item, item.meeting, has_paper), inserts)
+    result = _reconcile(
+        session, rows, wanted, planner.now, lambda: _reason(item, item.meeting, has_paper), inserts
+    )
     result.messages.extend(notes)
     return result
 
@@ -287,14 +351,16 @@ def replan_item(session: Session, item: ForwardPlanItem, *, now: dt.datetime) ->
     """Re-plan the reminders of one item (added, moved, withdrawn, paper received, extended,
     chasing paused). Call in the transaction that made the change."""
     session.flush()
-    rows = list(session.scalars(select(Reminder).where(
-        Reminder.item_id == item.id, Reminder.kind.not_in(NOTICE_KINDS))))
+    rows = list(
+        session.scalars(
+            select(Reminder).where(Reminder.item_id == item.id, Reminder.kind.not_in(NOTICE_KINDS))
+        )
+    )
     if item.meeting is None:
         return _reconcile(session, rows, [], as_utc(now), lambda: _reason(item, None), [])
     has_paper = bool(_items_with_papers(session, [item.id]))
     inserts: list[dict[str, Any]] = []
-    result = _replan_item_rows(session, item, rows, has_paper, _Planner(item.meeting, now),
-                               inserts)
+    result = _replan_item_rows(session, item, rows, has_paper, _Planner(item.meeting, now), inserts)
     _insert(session, inserts)
     if result.skipped_past:
         result.messages.append(_skipped_message(item.meeting, result.skipped_past))
@@ -308,23 +374,31 @@ def replan_meeting(session: Session, meeting: Meeting, *, now: dt.datetime) -> P
     scope = Reminder.meeting_id == meeting.id
     if item_ids:
         scope = or_(scope, Reminder.item_id.in_(item_ids))
-    rows = session.scalars(select(Reminder).where(
-        scope, Reminder.kind.not_in(NOTICE_KINDS)))
+    rows = session.scalars(select(Reminder).where(scope, Reminder.kind.not_in(NOTICE_KINDS)))
     planner = _Planner(meeting, now)
     by_item: dict[int | None, list[Reminder]] = defaultdict(list)
     for r in rows:
         by_item[r.item_id].append(r)
     inserts: list[dict[str, Any]] = []
-    result = _reconcile(session, by_item.pop(None, []), planner.for_meeting(), planner.now,
-                        lambda: _reason(None, meeting), inserts)
+    result = _reconcile(
+        session,
+        by_item.pop(None, []),
+        planner.for_meeting(),
+        planner.now,
+        lambda: _reason(None, meeting),
+        inserts,
+    )
     with_papers = _items_with_papers(session, item_ids)
     for item in meeting.items:
-        result.merge(_replan_item_rows(session, item, by_item.pop(item.id, []),
-                                       item.id in with_papers, planner, inserts))
+        result.merge(
+            _replan_item_rows(
+                session, item, by_item.pop(item.id, []), item.id in with_papers, planner, inserts
+            )
+        )
     _insert(session, inserts)
     if result.skipped_past:
         result.messages.append(_skipped_message(meeting, result.skipped_past))
-    result.messages.extend(planner.deadlines.warnings)     # e.g. a meeting on a bank holiday
+    result.messages.extend(planner.deadlines.warnings)  # e.g. a meeting on a bank holiday
     # Rows of items that have since left this meeting: re-plan those items where they are now.
     for item_id in list(by_item):
         other = session.get(ForwardPlanItem, item_id)
@@ -334,21 +408,49 @@ def replan_meeting(session: Session, meeting: Meeting, *, now: dt.datetime) -> P
 
 
 def body_clerks(session: Session, body_id: int) -> list[str]:
-    return list(session.scalars(select(Member.slack_id).where(
-        Member.body_id == body_id, Member.role == Role.CLERK.value, Member.active.is_(True),
-        Member.slack_id.is_not(None))))
+    return list(
+        session.scalars(
+            select(Member.slack_id).where(
+                Member.body_id == body_id,
+                Member.role == Role.CLERK.value,
+                Member.active.is_(True),
+                Member.slack_id.is_not(None),
+            )
+        )
+    )
 
 
-def queue_notice(session: Session, *, recipient: str, text: str, key: str, body_id: int,
-                 now: dt.datetime, kind: ReminderKind = ReminderKind.CLERK_NOTICE,
-                 meeting_id: int | None = None, item_id: int | None = None,
-                 **payload: Any) -> Reminder | None:
+def queue_notice(
+    session: Session,
+    *,
+    recipient: str,
+    text: str,
+    key: str,
+    body_id: int,
+    now: dt.datetime,
+    kind: ReminderKind = ReminderKind.CLERK_NOTICE,
+    meeting_id: int | None = None,
+    item_id: int | None = None,
+    **payload: Any,
+) -> Reminder | None:
     """A one-off message sent by the next worker tick (deduplicated on ``key``)."""
     if session.scalar(select(Reminder.id).where(Reminder.dedupe_key == key)) is not None:
         return None
-    row = Reminder(dedupe_key=key, kind=kind.value, recipient=recipient, supersede_key=None,
-                   body_id=body_id, meeting_id=meeting_id, item_id=item_id, planned_at=as_utc(now), due_at=as_utc(now),
-                   status=ReminderStatus.PENDING.value, attempts=0,
-                   payload={"text": text, **payload}, created_at=now, updated_at=now)
+    row = Reminder(
+        dedupe_key=key,
+        kind=kind.value,
+        recipient=recipient,
+        supersede_key=None,
+        body_id=body_id,
+        meeting_id=meeting_id,
+        item_id=item_id,
+        planned_at=as_utc(now),
+        due_at=as_utc(now),
+        status=ReminderStatus.PENDING.value,
+        attempts=0,
+        payload={"text": text, **payload},
+        created_at=now,
+        updated_at=now,
+    )
     session.add(row)
     return row

@@ -29,14 +29,14 @@ class ReminderStatus(enum.StrEnum):
 
 
 class ReminderKind(enum.StrEnum):
-    AUTHOR_BEFORE = "author_before"        # to an author, before their paper is due
-    AUTHOR_DUE = "author_due"              # to an author, on the day it is due
-    AUTHOR_CHASER = "author_chaser"        # to an author, after it was due
-    ESCALATION = "escalation"              # to the lead officer and the clerk: still missing
-    CHAIR_DIGEST = "chair_digest"          # to the chair: papers in, outstanding, late
+    AUTHOR_BEFORE = "author_before"  # to an author, before their paper is due
+    AUTHOR_DUE = "author_due"  # to an author, on the day it is due
+    AUTHOR_CHASER = "author_chaser"  # to an author, after it was due
+    ESCALATION = "escalation"  # to the lead officer and the clerk: still missing
+    CHAIR_DIGEST = "chair_digest"  # to the chair: papers in, outstanding, late
     CLERK_PUBLICATION = "clerk_publication"  # to the clerk: the pack must be published today
-    CLERK_NOTICE = "clerk_notice"          # to the clerk: something went wrong, a request...
-    NOTICE = "notice"                      # to anyone else: e.g. an extension decided
+    CLERK_NOTICE = "clerk_notice"  # to the clerk: something went wrong, a request...
+    NOTICE = "notice"  # to anyone else: e.g. an extension decided
 
     @property
     def is_notice(self) -> bool:
@@ -44,16 +44,22 @@ class ReminderKind(enum.StrEnum):
 
     @property
     def is_author(self) -> bool:
-        return self in (ReminderKind.AUTHOR_BEFORE, ReminderKind.AUTHOR_DUE,
-                        ReminderKind.AUTHOR_CHASER)
+        return self in (
+            ReminderKind.AUTHOR_BEFORE,
+            ReminderKind.AUTHOR_DUE,
+            ReminderKind.AUTHOR_CHASER,
+        )
 
 
 # A person gets at most one message of each group about one item (or meeting) at a time: after
 # downtime only the latest due one goes out and the older ones are superseded.
 KIND_GROUP = {
-    ReminderKind.AUTHOR_BEFORE: "author", ReminderKind.AUTHOR_DUE: "author",
-    ReminderKind.AUTHOR_CHASER: "author", ReminderKind.ESCALATION: "escalation",
-    ReminderKind.CHAIR_DIGEST: "digest", ReminderKind.CLERK_PUBLICATION: "publication",
+    ReminderKind.AUTHOR_BEFORE: "author",
+    ReminderKind.AUTHOR_DUE: "author",
+    ReminderKind.AUTHOR_CHASER: "author",
+    ReminderKind.ESCALATION: "escalation",
+    ReminderKind.CHAIR_DIGEST: "digest",
+    ReminderKind.CLERK_PUBLICATION: "publication",
 }
 
 
@@ -64,21 +70,21 @@ class Reminder(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(24))
-    recipient: Mapped[str] = mapped_column(String(32), index=True)   # Slack user id
+    recipient: Mapped[str] = mapped_column(String(32), index=True)  # Slack user id
     # recipient|group|meeting|item: rows sharing it supersede one another (see KIND_GROUP).
     supersede_key: Mapped[str | None] = mapped_column(String(120), index=True)
     body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id"), index=True)
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), index=True)
     item_id: Mapped[int | None] = mapped_column(ForeignKey("forward_plan_items.id"), index=True)
-    planned_at: Mapped[dt.datetime]        # when it is meant to go; fixed by planning
-    due_at: Mapped[dt.datetime]            # when it may next be tried (moves on retry/429)
+    planned_at: Mapped[dt.datetime]  # when it is meant to go; fixed by planning
+    due_at: Mapped[dt.datetime]  # when it may next be tried (moves on retry/429)
     status: Mapped[str] = mapped_column(String(16), default=ReminderStatus.PENDING.value)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     lease_owner: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[dt.datetime | None]
     sent_at: Mapped[dt.datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
-    note: Mapped[str | None] = mapped_column(Text)       # why cancelled/superseded, for the clerk
+    note: Mapped[str | None] = mapped_column(Text)  # why cancelled/superseded, for the clerk
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)  # rule, text of notices...
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
@@ -88,7 +94,7 @@ class ExtensionStatus(enum.StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
     DECLINED = "declined"
-    WITHDRAWN = "withdrawn"     # replaced by a newer request for the same item
+    WITHDRAWN = "withdrawn"  # replaced by a newer request for the same item
 
 
 class ExtensionRequest(Base):
@@ -98,7 +104,7 @@ class ExtensionRequest(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("forward_plan_items.id"), index=True)
     requested_by: Mapped[str] = mapped_column(String(64))
-    until: Mapped[dt.datetime]                       # the new due time asked for
+    until: Mapped[dt.datetime]  # the new due time asked for
     reason: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default=ExtensionStatus.PENDING.value)
     decided_by: Mapped[str | None] = mapped_column(String(64))

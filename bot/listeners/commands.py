@@ -45,8 +45,9 @@ def register(app: App, deps: Deps) -> None:
             ack(text=f"I don't know `{sub}`.\n\n{HELP}")
 
     @slow
-    def work(command: dict[str, Any], client: WebClient, respond: Respond,
-             context: BoltContext) -> None:
+    def work(
+        command: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+    ) -> None:
         sub, args, user = _sub(command), _words(command)[1:], command["user_id"]
         if sub == "submit":
             with deps.read() as session:
@@ -82,7 +83,7 @@ def _plan(deps: Deps, user: str, body_key: str | None) -> dict[str, Any]:
     with deps.read() as session:
         tz = org_tz(session)
         if body_key:
-            get_body(session, body_key)   # a clear "no body called …" before anything else
+            get_body(session, body_key)  # a clear "no body called …" before anything else
         plans = forward_plan(session, body_key=body_key, viewer=actor, now=deps.now())
         if not body_key:
             mine = {m.ref for m in upcoming_meetings(session, now=deps.now(), slack_id=user)}
@@ -98,11 +99,15 @@ def _status(deps: Deps, user: str, meeting_ref: str | None) -> dict[str, Any]:
         if meeting_ref is None:
             upcoming = upcoming_meetings(session, now=deps.now(), slack_id=user)
             if not upcoming:
-                return {"text": "You have no upcoming meetings. Name one: `/boardclerk status hwb:2027-04-01`."}
+                return {
+                    "text": "You have no upcoming meetings. Name one: `/boardclerk status hwb:2027-04-01`."
+                }
             meeting_ref = upcoming[0].ref
         readiness = meeting_readiness(session, meeting_ref, now=deps.now(), viewer=actor)
-    return {"text": f"{readiness.meeting_ref}: {readiness.headline()}",
-            "blocks": status_blocks(readiness, tz)}
+    return {
+        "text": f"{readiness.meeting_ref}: {readiness.headline()}",
+        "blocks": status_blocks(readiness, tz),
+    }
 
 
 def _build(deps: Deps, what: str, user: str, args: list[str], team_id: str | None) -> str:
@@ -114,7 +119,9 @@ def _build(deps: Deps, what: str, user: str, args: list[str], team_id: str | Non
         with deps.read() as session:
             meetings = [m.ref for m in clerk_meetings(session, user, deps.now())]
         if not meetings:
-            return (f"Name the meeting, e.g. `/boardclerk {what} hwb:2027-04-01`. "
-                    f"Only a body's clerk can build its {what}.")
+            return (
+                f"Name the meeting, e.g. `/boardclerk {what} hwb:2027-04-01`. "
+                f"Only a body's clerk can build its {what}."
+            )
         meeting_ref = meetings[0]
     return queue_build(deps, what, meeting_ref, user=user, private=private, team_id=team_id)

@@ -38,10 +38,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 def slow(func: F) -> F:
     """Mark a lazy listener (or an event handler) to run on the slow-work pool. Bolt reads the
     wrapped function's parameter names, so the signature is kept."""
+
     @functools.wraps(func)
     def hand_over(*args: Any, **kwargs: Any) -> None:
         future = _slow_pool.submit(func, *args, **kwargs)
         future.add_done_callback(_log_failure)
+
     return hand_over  # type: ignore[return-value]
 
 
@@ -67,20 +69,30 @@ def submit_choices(session: Session, user: str, now: Any) -> list[MeetingChoice]
     choices = []
     for meeting in upcoming_meetings(session, now=now, slack_id=user):
         clerk = is_clerk(session, meeting.body, actor)
-        items = tuple(item_view(session, i, actor) for i in meeting.items
-                      if i.status == ItemStatus.PLANNED.value and (clerk or is_author(i, actor)))
+        items = tuple(
+            item_view(session, i, actor)
+            for i in meeting.items
+            if i.status == ItemStatus.PLANNED.value and (clerk or is_author(i, actor))
+        )
         if items:
-            choices.append(MeetingChoice(meeting.ref, meeting_label(meeting.body.name,
-                                                                     meeting.starts_at, tz), items))
+            choices.append(
+                MeetingChoice(
+                    meeting.ref, meeting_label(meeting.body.name, meeting.starts_at, tz), items
+                )
+            )
     return choices
 
 
-def clerk_meetings(session: Session, user: str, now: Any, *,
-                   body_id: int | None = None) -> list[Meeting]:
+def clerk_meetings(
+    session: Session, user: str, now: Any, *, body_id: int | None = None
+) -> list[Meeting]:
     """Upcoming meetings of the bodies ``user`` clerks."""
     actor = Actor.slack(user)
-    return [m for m in upcoming_meetings(session, now=now, slack_id=user)
-            if is_clerk(session, m.body, actor) and (body_id is None or m.body_id == body_id)]
+    return [
+        m
+        for m in upcoming_meetings(session, now=now, slack_id=user)
+        if is_clerk(session, m.body, actor) and (body_id is None or m.body_id == body_id)
+    ]
 
 
 def meeting_options(session: Session, meetings: list[Meeting]) -> list[tuple[str, str]]:
@@ -88,25 +100,44 @@ def meeting_options(session: Session, meetings: list[Meeting]) -> list[tuple[str
     return [(m.ref, meeting_label(m.body.name, m.starts_at, tz)) for m in meetings]
 
 
-def queue_build(deps: Deps, what: str, meeting_ref: str, *, user: str, private: bool = False,
-                team_id: str | None = None) -> str:
+def queue_build(
+    deps: Deps,
+    what: str,
+    meeting_ref: str,
+    *,
+    user: str,
+    private: bool = False,
+    team_id: str | None = None,
+) -> str:
     """Queue a pack or minutes build for the clerk; return what to tell them."""
     actor = Actor.slack(user)
     with deps.session() as session:
         meeting = get_meeting(session, meeting_ref)
-        require_clerk(session, meeting.body, actor,
-                      "build its agenda pack" if what == "pack" else "draft its minutes")
-        jobs.enqueue(session, BUILD_KINDS[what],
-                     {"meeting": meeting.ref, "private": private, "user": user, "team_id": team_id},
-                     now=deps.now(), requested_by=actor.id)
-    label = {"pack": "private (Part B) agenda pack" if private else "agenda pack",
-             "minutes": "draft minutes"}[what]
+        require_clerk(
+            session,
+            meeting.body,
+            actor,
+            "build its agenda pack" if what == "pack" else "draft its minutes",
+        )
+        jobs.enqueue(
+            session,
+            BUILD_KINDS[what],
+            {"meeting": meeting.ref, "private": private, "user": user, "team_id": team_id},
+            now=deps.now(),
+            requested_by=actor.id,
+        )
+    label = {
+        "pack": "private (Part B) agenda pack" if private else "agenda pack",
+        "minutes": "draft minutes",
+    }[what]
     return f"Building the {label} for `{meeting_ref}`. I will send it to you in a direct message when it is ready."
 
 
 def open_view(client: WebClient, body: dict[str, Any], view: dict[str, Any]) -> None:
     """Open a modal; from inside a modal Slack wants it pushed onto the stack instead."""
-    if (body.get("container") or {}).get("type") == "view" and body.get("view", {}).get("type") == "modal":
+    if (body.get("container") or {}).get("type") == "view" and body.get("view", {}).get(
+        "type"
+    ) == "modal":
         client.views_push(trigger_id=body["trigger_id"], view=view)
     else:
         client.views_open(trigger_id=body["trigger_id"], view=view)

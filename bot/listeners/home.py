@@ -23,8 +23,11 @@ from bot.listeners.minutes import meeting_notice_buttons
 from bot.slack import dm
 from bot.views import MemberMeeting, OwnItem, home_view
 
-BUILD_BUTTONS = {"home_build_pack": ("pack", False), "home_build_private_pack": ("pack", True),
-                 "home_build_minutes": ("minutes", False)}
+BUILD_BUTTONS = {
+    "home_build_pack": ("pack", False),
+    "home_build_private_pack": ("pack", True),
+    "home_build_minutes": ("minutes", False),
+}
 
 
 def home_for(deps: Deps, user: str) -> dict[str, Any]:
@@ -37,14 +40,23 @@ def home_for(deps: Deps, user: str) -> dict[str, Any]:
             mine = [i for i in meeting.items if is_author(i, actor)]
             if not mine:
                 continue
-            states = {r.item.id: r.state for r in readiness_of(session, meeting, now=now, viewer=actor).items}
-            own += [OwnItem(item_view(session, i, actor), states.get(i.id, i.status), meeting.body.name)
-                    for i in mine if i.id in states]
-        clerk = [readiness_of(session, m, now=now, viewer=actor)
-                 for m in clerk_meetings(session, user, now)]
+            states = {
+                r.item.id: r.state
+                for r in readiness_of(session, meeting, now=now, viewer=actor).items
+            }
+            own += [
+                OwnItem(item_view(session, i, actor), states.get(i.id, i.status), meeting.body.name)
+                for i in mine
+                if i.id in states
+            ]
+        clerk = [
+            readiness_of(session, m, now=now, viewer=actor)
+            for m in clerk_meetings(session, user, now)
+        ]
         member = member_meetings(session, user, now)
-        return home_view(own=own, clerk=clerk, tz=tz, member=member,
-                         notice_buttons=meeting_notice_buttons)
+        return home_view(
+            own=own, clerk=clerk, tz=tz, member=member, notice_buttons=meeting_notice_buttons
+        )
 
 
 def member_meetings(session: Session, user: str, now: dt.datetime) -> list[MemberMeeting]:
@@ -52,14 +64,27 @@ def member_meetings(session: Session, user: str, now: dt.datetime) -> list[Membe
     already sent apologies for each."""
     out = []
     for meeting in upcoming_meetings(session, now=now, slack_id=user):
-        me = next((m for m in meeting.body.members if m.slack_id == user and m.active
-                   and m.role != Role.CLERK.value), None)
+        me = next(
+            (
+                m
+                for m in meeting.body.members
+                if m.slack_id == user and m.active and m.role != Role.CLERK.value
+            ),
+            None,
+        )
         if me is None:
             continue
         sent = any(a.name == me.name for a in attendance_summary(session, meeting).apologies)
-        out.append(MemberMeeting(meeting.ref, meeting.body.name, meeting.starts_at,
-                                 meeting.venue, meeting.status == MeetingStatus.PUBLISHED.value,
-                                 sent))
+        out.append(
+            MemberMeeting(
+                meeting.ref,
+                meeting.body.name,
+                meeting.starts_at,
+                meeting.venue,
+                meeting.status == MeetingStatus.PUBLISHED.value,
+                sent,
+            )
+        )
     return out
 
 
@@ -76,13 +101,15 @@ def register(app: App, deps: Deps) -> None:
         ack()
 
     @slow
-    def build(body: dict[str, Any], action: dict[str, Any], client: WebClient,
-              context: BoltContext) -> None:
+    def build(
+        body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
         user = body["user"]["id"]
         what, private = BUILD_BUTTONS[action["action_id"]]
         try:
-            text = queue_build(deps, what, action["value"], user=user, private=private,
-                               team_id=context.team_id)
+            text = queue_build(
+                deps, what, action["value"], user=user, private=private, team_id=context.team_id
+            )
         except BoardclerkError as err:
             text = f":x: {err}"
         dm(client, user, text)

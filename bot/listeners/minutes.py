@@ -55,8 +55,10 @@ APPROVED_CALLBACK = "minutes_approved_modal"
 
 def meeting_notice_buttons(meeting_ref: str) -> list[dict[str, Any]]:
     """The two buttons for a meeting notice (an ``actions`` block's elements)."""
-    return [button("Send apologies", APOLOGIES_ACTION, meeting_ref),
-            button("Declare an interest", DECLARE_ACTION, meeting_ref)]
+    return [
+        button("Send apologies", APOLOGIES_ACTION, meeting_ref),
+        button("Declare an interest", DECLARE_ACTION, meeting_ref),
+    ]
 
 
 def apologies_command(deps: Deps, user: str, args: list[str]) -> str:
@@ -72,45 +74,99 @@ def apologies_command(deps: Deps, user: str, args: list[str]) -> str:
                 if not upcoming:
                     return "Name the meeting, e.g. `/boardclerk apologies hwb:2027-04-01 on leave`."
                 meeting_ref = upcoming[0].ref
-            receipt = send_apologies(session, actor=Actor.slack(user), meeting_ref=meeting_ref,
-                                     reason=reason, now=deps.now())
+            receipt = send_apologies(
+                session,
+                actor=Actor.slack(user),
+                meeting_ref=meeting_ref,
+                reason=reason,
+                now=deps.now(),
+            )
     except BoardclerkError as err:
         return f":x: {err}"
     return f":white_check_mark: {receipt.summary()}"
 
 
 def apologies_modal(meeting_ref: str, label: str) -> dict[str, Any]:
-    return modal(APOLOGIES_CALLBACK, "Send apologies", [
-        section(f"Apologies for absence from *{label}*."),
-        text_input("reason", "reason", "Reason (optional; not printed in the minutes)",
-                   optional=True, max_length=500),
-    ], submit="Send", metadata={"meeting": meeting_ref})
+    return modal(
+        APOLOGIES_CALLBACK,
+        "Send apologies",
+        [
+            section(f"Apologies for absence from *{label}*."),
+            text_input(
+                "reason",
+                "reason",
+                "Reason (optional; not printed in the minutes)",
+                optional=True,
+                max_length=500,
+            ),
+        ],
+        submit="Send",
+        metadata={"meeting": meeting_ref},
+    )
 
 
-def declaration_modal(meeting_ref: str, label: str,
-                      items: list[tuple[str, str]]) -> dict[str, Any]:
-    return modal(DECLARATION_CALLBACK, "Declare an interest", [
-        section(f"Declare an interest in an item on the agenda of *{label}*."),
-        {"type": "input", "block_id": "item", "label": {"type": "plain_text", "text": "Item"},
-         "element": static_select("item", [option(title, value) for value, title in items])},
-        {"type": "input", "block_id": "kind", "label": {"type": "plain_text", "text": "Kind"},
-         "element": static_select("kind", [option("Other interest", "other"),
-                                           option("Pecuniary (financial) interest", "pecuniary")],
-                                  initial="other")},
-        text_input("interest", "interest", "The interest",
-                   hint="e.g. as a trustee of the hospice named in the report", max_length=1000),
-    ], submit="Declare", metadata={"meeting": meeting_ref})
+def declaration_modal(meeting_ref: str, label: str, items: list[tuple[str, str]]) -> dict[str, Any]:
+    return modal(
+        DECLARATION_CALLBACK,
+        "Declare an interest",
+        [
+            section(f"Declare an interest in an item on the agenda of *{label}*."),
+            {
+                "type": "input",
+                "block_id": "item",
+                "label": {"type": "plain_text", "text": "Item"},
+                "element": static_select("item", [option(title, value) for value, title in items]),
+            },
+            {
+                "type": "input",
+                "block_id": "kind",
+                "label": {"type": "plain_text", "text": "Kind"},
+                "element": static_select(
+                    "kind",
+                    [
+                        option("Other interest", "other"),
+                        option("Pecuniary (financial) interest", "pecuniary"),
+                    ],
+                    initial="other",
+                ),
+            },
+            text_input(
+                "interest",
+                "interest",
+                "The interest",
+                hint="e.g. as a trustee of the hospice named in the report",
+                max_length=1000,
+            ),
+        ],
+        submit="Declare",
+        metadata={"meeting": meeting_ref},
+    )
 
 
 def approved_minutes_modal(meeting_ref: str, label: str) -> dict[str, Any]:
-    return modal(APPROVED_CALLBACK, "Approved minutes", [
-        section(f"The approved minutes of *{label}*. They go into the papers of the next "
-                "meeting as its minutes of the previous meeting."),
-        {"type": "input", "block_id": "file",
-         "label": {"type": "plain_text", "text": "The minutes (Word or PDF)"},
-         "element": {"type": "file_input", "action_id": "file", "filetypes": ["docx", "pdf"],
-                     "max_files": 1}},
-    ], submit="File", metadata={"meeting": meeting_ref})
+    return modal(
+        APPROVED_CALLBACK,
+        "Approved minutes",
+        [
+            section(
+                f"The approved minutes of *{label}*. They go into the papers of the next "
+                "meeting as its minutes of the previous meeting."
+            ),
+            {
+                "type": "input",
+                "block_id": "file",
+                "label": {"type": "plain_text", "text": "The minutes (Word or PDF)"},
+                "element": {
+                    "type": "file_input",
+                    "action_id": "file",
+                    "filetypes": ["docx", "pdf"],
+                    "max_files": 1,
+                },
+            },
+        ],
+        submit="File",
+        metadata={"meeting": meeting_ref},
+    )
 
 
 def _approved_file(view: dict[str, Any]) -> dict[str, Any] | None:
@@ -126,7 +182,9 @@ def register_minutes(app: App, deps: Deps) -> None:
         with deps.session() as session:
             meeting = get_meeting(session, meeting_ref)
             label = f"{meeting.body.name}, {meeting.date:%a %-d %b %Y}"
-            items = [(str(i.id), f"#{i.id} {i.title}"[:75]) for i in agenda_items_of(session, meeting)]
+            items = [
+                (str(i.id), f"#{i.id} {i.title}"[:75]) for i in agenda_items_of(session, meeting)
+            ]
         return label, items
 
     def open_apologies(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
@@ -154,14 +212,20 @@ def register_minutes(app: App, deps: Deps) -> None:
         values = state_values(view)
         try:
             with deps.session() as session:
-                receipt = send_apologies(session, actor=Actor.slack(body["user"]["id"]),
-                                         meeting_ref=metadata_of(view).get("meeting", ""),
-                                         reason=values.get("reason", ("reason", None))[1],
-                                         now=deps.now())
+                receipt = send_apologies(
+                    session,
+                    actor=Actor.slack(body["user"]["id"]),
+                    meeting_ref=metadata_of(view).get("meeting", ""),
+                    reason=values.get("reason", ("reason", None))[1],
+                    now=deps.now(),
+                )
         except BoardclerkError as err:
             ack(response_action="errors", errors={"reason": str(err)})
             return
-        ack(response_action="update", view=info_modal("Apologies", f":white_check_mark: {receipt.summary()}"))
+        ack(
+            response_action="update",
+            view=info_modal("Apologies", f":white_check_mark: {receipt.summary()}"),
+        )
 
     def submit_declaration(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         values = state_values(view)
@@ -171,16 +235,25 @@ def register_minutes(app: App, deps: Deps) -> None:
 
         try:
             with deps.session() as session:
-                receipt = declare_interest(session, actor=Actor.slack(body["user"]["id"]),
-                                           meeting_ref=metadata_of(view).get("meeting", ""),
-                                           item_id=val("item") or "", interest=val("interest") or "",
-                                           kind=val("kind") or "other", now=deps.now())
+                receipt = declare_interest(
+                    session,
+                    actor=Actor.slack(body["user"]["id"]),
+                    meeting_ref=metadata_of(view).get("meeting", ""),
+                    item_id=val("item") or "",
+                    interest=val("interest") or "",
+                    kind=val("kind") or "other",
+                    now=deps.now(),
+                )
         except BoardclerkError as err:
-            field = "item" if "agenda" in err.message or "item" in err.message.lower() else "interest"
+            field = (
+                "item" if "agenda" in err.message or "item" in err.message.lower() else "interest"
+            )
             ack(response_action="errors", errors={field: str(err)})
             return
-        ack(response_action="update",
-            view=info_modal("Declare an interest", f":white_check_mark: {receipt.summary()}"))
+        ack(
+            response_action="update",
+            view=info_modal("Declare an interest", f":white_check_mark: {receipt.summary()}"),
+        )
 
     def open_approved(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         try:
@@ -195,13 +268,16 @@ def register_minutes(app: App, deps: Deps) -> None:
     def check_approved(ack: Ack, view: dict[str, Any]) -> None:
         file = _approved_file(view)
         if file is None or not str(file.get("name", "")).lower().endswith((".docx", ".pdf")):
-            ack(response_action="errors",
-                errors={"file": "Attach the approved minutes as a Word (.docx) or PDF file."})
+            ack(
+                response_action="errors",
+                errors={"file": "Attach the approved minutes as a Word (.docx) or PDF file."},
+            )
             return
         ack()
 
-    def save_approved(body: dict[str, Any], view: dict[str, Any], client: WebClient,
-                      context: BoltContext) -> None:
+    def save_approved(
+        body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
         # Downloading and checking the file may take seconds: after the ack, then a DM.
         file = _approved_file(view)
         user = body["user"]["id"]
@@ -211,16 +287,26 @@ def register_minutes(app: App, deps: Deps) -> None:
         try:
             if not file.get("url_private_download"):
                 file = file_of(client, file["id"])
-            data = download_private_file(file.get("url_private_download") or file["url_private"],
-                                         context.bot_token or "")
+            data = download_private_file(
+                file.get("url_private_download") or file["url_private"], context.bot_token or ""
+            )
             with deps.session() as session:
                 result = file_approved_minutes(
-                    session, deps.store, actor=Actor.slack(user),
-                    meeting_ref=metadata_of(view).get("meeting", ""), file_name=name, data=data,
-                    now=deps.now(), source="slack")
+                    session,
+                    deps.store,
+                    actor=Actor.slack(user),
+                    meeting_ref=metadata_of(view).get("meeting", ""),
+                    file_name=name,
+                    data=data,
+                    now=deps.now(),
+                    source="slack",
+                )
         except (BoardclerkError, DownloadError, SlackApiError) as err:
-            problem = str(err) if not isinstance(err, SlackApiError) else \
-                "I could not find the file in Slack. Please attach it again."
+            problem = (
+                str(err)
+                if not isinstance(err, SlackApiError)
+                else "I could not find the file in Slack. Please attach it again."
+            )
             dm(client, user, f":x: I did not file {name}: {problem}")
             return
         dm(client, user, f":white_check_mark: {result.summary()}")

@@ -60,7 +60,9 @@ def register(app: App, deps: Deps) -> None:
         try:
             with deps.read() as session:
                 meeting = get_meeting(session, action["value"])
-                require_clerk(session, meeting.body, Actor.slack(user), "add items to its forward plan")
+                require_clerk(
+                    session, meeting.body, Actor.slack(user), "add items to its forward plan"
+                )
                 options = meeting_options(session, clerk_meetings(session, user, deps.now()))
         except BoardclerkError as err:
             refuse(client, body, err)
@@ -76,17 +78,24 @@ def register(app: App, deps: Deps) -> None:
         try:
             with deps.read() as session:
                 item = get_item(session, item_id)
-                doing = "move items on its forward plan" if what == "move" else \
-                    "withdraw items from its forward plan"
+                doing = (
+                    "move items on its forward plan"
+                    if what == "move"
+                    else "withdraw items from its forward plan"
+                )
                 require_clerk(session, item.body, Actor.slack(user), doing)
                 view = item_view(session, item, Actor.slack(user))
                 options = meeting_options(
-                    session, clerk_meetings(session, user, deps.now(), body_id=item.body_id))
+                    session, clerk_meetings(session, user, deps.now(), body_id=item.body_id)
+                )
         except BoardclerkError as err:
             refuse(client, body, err)
             return
-        open_view(client, body, move_item_modal(view, options) if what == "move"
-                  else withdraw_item_modal(view))
+        open_view(
+            client,
+            body,
+            move_item_modal(view, options) if what == "move" else withdraw_item_modal(view),
+        )
 
     app.action("plan_item_menu")(ack=_ack, lazy=[open_item_menu])
 
@@ -98,10 +107,14 @@ def register(app: App, deps: Deps) -> None:
         with deps.read() as session:
             meeting = get_meeting(session, action["value"])
             plans = forward_plan(session, body_key=meeting.body.key, viewer=actor, now=deps.now())
-            clerk_of = {m.ref for m in clerk_meetings(session, user, deps.now(), body_id=meeting.body_id)}
+            clerk_of = {
+                m.ref for m in clerk_meetings(session, user, deps.now(), body_id=meeting.body_id)
+            }
             blocks = plan_blocks(plans, clerk_of=clerk_of, tz=org_tz(session))[:100]
-        client.views_open(trigger_id=body["trigger_id"],
-                          view=modal("boardclerk_plan", "Forward plan", blocks, submit=None))
+        client.views_open(
+            trigger_id=body["trigger_id"],
+            view=modal("boardclerk_plan", "Forward plan", blocks, submit=None),
+        )
 
     app.action("home_open_plan")(ack=_ack, lazy=[open_plan])
 
@@ -124,12 +137,17 @@ def register(app: App, deps: Deps) -> None:
         if form["exempt"] and not (form["exempt_reason"] or "").strip():
             errors[form["blocks"]["exempt_reason"]] = (
                 "An exempt item needs the reason it is exempt, e.g. 'Paragraph 3 of Part 1 of "
-                "Schedule 12A to the Local Government Act 1972'.")
+                "Schedule 12A to the Local Government Act 1972'."
+            )
         try:
             with deps.read() as session:
                 meeting = get_meeting(session, form["meeting"] or "")
-                require_clerk(session, meeting.body, Actor.slack(body["user"]["id"]),
-                              "add items to its forward plan")
+                require_clerk(
+                    session,
+                    meeting.body,
+                    Actor.slack(body["user"]["id"]),
+                    "add items to its forward plan",
+                )
         except BoardclerkError as err:
             errors[form["blocks"]["meeting"]] = str(err)
         if errors:
@@ -142,14 +160,21 @@ def register(app: App, deps: Deps) -> None:
         user = body["user"]["id"]
         form = _add_form(view)
         if not form["meeting"] or not form["title"].strip():
-            return                                  # the ack showed the errors
+            return  # the ack showed the errors
         try:
             with deps.session() as session:
                 item = add_item(
-                    session, actor=Actor.slack(user), meeting_ref=form["meeting"],
-                    title=form["title"], kind=form["kind"], lead=form["lead"],
+                    session,
+                    actor=Actor.slack(user),
+                    meeting_ref=form["meeting"],
+                    title=form["title"],
+                    kind=form["kind"],
+                    lead=form["lead"],
                     authors=[AuthorRef(slack_id=u) for u in form["authors"]],
-                    exempt=form["exempt"], exempt_reason=form["exempt_reason"], now=deps.now())
+                    exempt=form["exempt"],
+                    exempt_reason=form["exempt_reason"],
+                    now=deps.now(),
+                )
                 tz = org_tz(session)
         except BoardclerkError as err:
             dm(client, user, f":x: I could not add '{form['title']}' to the forward plan: {err}")
@@ -162,13 +187,20 @@ def register(app: App, deps: Deps) -> None:
     def check_change(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         values = state_values(view)
         moving = view.get("callback_id") == MOVE_ITEM_CALLBACK
-        block = values["meeting"][0] if "meeting" in values else values.get("reason", ("reason",))[0]
+        block = (
+            values["meeting"][0] if "meeting" in values else values.get("reason", ("reason",))[0]
+        )
         try:
             with deps.read() as session:
                 item = get_item(session, metadata_of(view).get("item"))
-                require_clerk(session, item.body, Actor.slack(body["user"]["id"]),
-                              "move items on its forward plan" if moving
-                              else "withdraw items from its forward plan")
+                require_clerk(
+                    session,
+                    item.body,
+                    Actor.slack(body["user"]["id"]),
+                    "move items on its forward plan"
+                    if moving
+                    else "withdraw items from its forward plan",
+                )
         except BoardclerkError as err:
             ack(response_action="errors", errors={block: str(err)})
             return
@@ -191,12 +223,22 @@ def register(app: App, deps: Deps) -> None:
                 title = before.title
                 after: ItemView
                 if moving:
-                    after = move_item(session, actor=Actor.slack(user), item_id=item_id,
-                                      to_meeting_ref=values.get("meeting", ("", ""))[1] or "",
-                                      reason=reason, now=deps.now())
+                    after = move_item(
+                        session,
+                        actor=Actor.slack(user),
+                        item_id=item_id,
+                        to_meeting_ref=values.get("meeting", ("", ""))[1] or "",
+                        reason=reason,
+                        now=deps.now(),
+                    )
                 else:
-                    after = withdraw_item(session, actor=Actor.slack(user), item_id=item_id,
-                                          reason=reason, now=deps.now())
+                    after = withdraw_item(
+                        session,
+                        actor=Actor.slack(user),
+                        item_id=item_id,
+                        reason=reason,
+                        now=deps.now(),
+                    )
                 tz = org_tz(session)
         except BoardclerkError as err:
             dm(client, user, f":x: {err}")
@@ -220,8 +262,12 @@ def _add_form(view: dict[str, Any]) -> dict[str, Any]:
         return values.get(name, (name, None))[1]
 
     return {
-        "meeting": val("meeting"), "title": val("title") or "", "kind": val("kind") or "report",
-        "lead": val("lead"), "authors": list(val("authors") or []),
-        "exempt": "exempt" in (val("exempt") or []), "exempt_reason": val("exempt_reason"),
+        "meeting": val("meeting"),
+        "title": val("title") or "",
+        "kind": val("kind") or "report",
+        "lead": val("lead"),
+        "authors": list(val("authors") or []),
+        "exempt": "exempt" in (val("exempt") or []),
+        "exempt_reason": val("exempt_reason"),
         "blocks": {k: values.get(k, (k, None))[0] for k in ("meeting", "title", "exempt_reason")},
     }

@@ -27,34 +27,53 @@ from bot.views import Block, context, escape, publish_button, section
 
 log = logging.getLogger(__name__)
 
-PUBLISH_ACTION = "publish_meeting"      # the button: bot.views.publish_button
+PUBLISH_ACTION = "publish_meeting"  # the button: bot.views.publish_button
 
 
 def publish_offer_text(meeting_ref: str) -> str:
-    return (f"When the pack for `{meeting_ref}` is right, publish it: I will post the agenda "
-            "notice with the public pack to the board's members.")
+    return (
+        f"When the pack for `{meeting_ref}` is right, publish it: I will post the agenda "
+        "notice with the public pack to the board's members."
+    )
 
 
 def publish_offer_blocks(meeting_ref: str) -> list[Block]:
-    return [section(publish_offer_text(meeting_ref)),
-            {"type": "actions", "block_id": f"publish:{meeting_ref}",
-             "elements": [publish_button(meeting_ref)]}]
+    return [
+        section(publish_offer_text(meeting_ref)),
+        {
+            "type": "actions",
+            "block_id": f"publish:{meeting_ref}",
+            "elements": [publish_button(meeting_ref)],
+        },
+    ]
 
 
 def notice_blocks(notice: PublishedNotice) -> list[Block]:
-    return [section(f":calendar: {escape(notice.notice_text())}"),
-            context(f"`{notice.meeting_ref}` · The agenda pack is attached. Can't come? "
-                    "Send your apologies. An interest in an item? Declare it before the meeting."),
-            {"type": "actions", "block_id": f"notice:{notice.meeting_ref}",
-             "elements": meeting_notice_buttons(notice.meeting_ref)}]
+    return [
+        section(f":calendar: {escape(notice.notice_text())}"),
+        context(
+            f"`{notice.meeting_ref}` · The agenda pack is attached. Can't come? "
+            "Send your apologies. An interest in an item? Declare it before the meeting."
+        ),
+        {
+            "type": "actions",
+            "block_id": f"notice:{notice.meeting_ref}",
+            "elements": meeting_notice_buttons(notice.meeting_ref),
+        },
+    ]
 
 
 def _post_notice(client: WebClient, channel: str, notice: PublishedNotice) -> None:
     """The public pack, then the notice with its buttons (a file upload carries no buttons)."""
-    client.files_upload_v2(channel=channel, file=str(notice.pack_path),
-                           filename=notice.pack_file_name, title=notice.pack_file_name)
-    client.chat_postMessage(channel=channel, text=notice.notice_text(),
-                            blocks=notice_blocks(notice))
+    client.files_upload_v2(
+        channel=channel,
+        file=str(notice.pack_path),
+        filename=notice.pack_file_name,
+        title=notice.pack_file_name,
+    )
+    client.chat_postMessage(
+        channel=channel, text=notice.notice_text(), blocks=notice_blocks(notice)
+    )
 
 
 def post_notice(client: WebClient, notice: PublishedNotice) -> list[str]:
@@ -63,8 +82,10 @@ def post_notice(client: WebClient, notice: PublishedNotice) -> list[str]:
         try:
             _post_notice(client, notice.channel, notice)
         except SlackApiError as err:
-            return [f"the channel <#{notice.channel}> ({err.response.get('error')}: is the app "
-                    "invited to it?)"]
+            return [
+                f"the channel <#{notice.channel}> ({err.response.get('error')}: is the app "
+                "invited to it?)"
+            ]
         return []
     problems = []
     for member in notice.member_slack_ids:
@@ -77,14 +98,22 @@ def post_notice(client: WebClient, notice: PublishedNotice) -> list[str]:
 
 
 def confirmation(notice: PublishedNotice, problems: list[str]) -> str:
-    where = (f"in <#{notice.channel}>" if notice.channel
-             else f"to {len(notice.member_slack_ids)} members by direct message")
-    lines = [f":white_check_mark: {'Published again' if notice.republished else 'Published'}: "
-             f"{escape(notice.notice_text())} I posted the notice with "
-             f"{escape(notice.pack_file_name)} {where}."]
+    where = (
+        f"in <#{notice.channel}>"
+        if notice.channel
+        else f"to {len(notice.member_slack_ids)} members by direct message"
+    )
+    lines = [
+        f":white_check_mark: {'Published again' if notice.republished else 'Published'}: "
+        f"{escape(notice.notice_text())} I posted the notice with "
+        f"{escape(notice.pack_file_name)} {where}."
+    ]
     if problems:
-        lines.append(":x: I could not deliver it to " + "; ".join(problems)
-                     + ". Fix that and press *Publish to members* again.")
+        lines.append(
+            ":x: I could not deliver it to "
+            + "; ".join(problems)
+            + ". Fix that and press *Publish to members* again."
+        )
     for warning in (notice.late_warning(), notice.stale_warning()):
         if warning:
             lines.append(f":warning: {escape(warning)}")
@@ -100,8 +129,13 @@ def register(app: App, deps: Deps) -> None:
         user = body["user"]["id"]
         try:
             with deps.session() as session:
-                notice = publish_meeting(session, deps.store, actor=Actor.slack(user),
-                                         meeting_ref=action["value"], now=deps.now())
+                notice = publish_meeting(
+                    session,
+                    deps.store,
+                    actor=Actor.slack(user),
+                    meeting_ref=action["value"],
+                    now=deps.now(),
+                )
         except BoardclerkError as err:
             dm(client, user, f":x: {err}")
             return

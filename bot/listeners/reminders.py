@@ -61,11 +61,17 @@ def register(app: App, deps: Deps) -> None:
             with deps.read() as session:
                 item = get_item(session, action["value"])
                 if not (is_author(item, actor) or is_clerk(session, item.body, actor)):
-                    raise InvalidInput(f"You are not named as an author of '{item.title}', so "
-                                       "you cannot ask for an extension for it.")
-                view = extension_modal(item_id=item.id, title=item.title,
-                                       meeting_ref=item.meeting.ref if item.meeting else "",
-                                       due_at=item_due_at(item), tz=org_tz(session))
+                    raise InvalidInput(
+                        f"You are not named as an author of '{item.title}', so "
+                        "you cannot ask for an extension for it."
+                    )
+                view = extension_modal(
+                    item_id=item.id,
+                    title=item.title,
+                    meeting_ref=item.meeting.ref if item.meeting else "",
+                    due_at=item_due_at(item),
+                    tz=org_tz(session),
+                )
         except BoardclerkError as err:
             view = info_modal("Ask for an extension", f":x: {escape(str(err))}")
         open_view(client, body, view)
@@ -88,11 +94,16 @@ def register(app: App, deps: Deps) -> None:
         try:
             with deps.session() as session:
                 request = request_extension(
-                    session, actor=Actor.slack(body["user"]["id"]),
-                    item_id=metadata_of(view).get("item"), until=until, reason=reason,
-                    now=deps.now())
-                done = extension_asked_modal(request_title(session, request.item_id),
-                                             request.until, org_tz(session))
+                    session,
+                    actor=Actor.slack(body["user"]["id"]),
+                    item_id=metadata_of(view).get("item"),
+                    until=until,
+                    reason=reason,
+                    now=deps.now(),
+                )
+                done = extension_asked_modal(
+                    request_title(session, request.item_id), request.until, org_tz(session)
+                )
         except BoardclerkError as err:
             ack(response_action="errors", errors={"until": str(err)})
             return
@@ -108,21 +119,29 @@ def register(app: App, deps: Deps) -> None:
         approve = action["action_id"] == APPROVE_EXTENSION
         try:
             with deps.session() as session:
-                request = decide_extension(session, actor=Actor.slack(user),
-                                           request_id=_int(action["value"]), approve=approve,
-                                           now=deps.now())
+                request = decide_extension(
+                    session,
+                    actor=Actor.slack(user),
+                    request_id=_int(action["value"]),
+                    approve=approve,
+                    now=deps.now(),
+                )
                 title = request_title(session, request.item_id)
                 tz = org_tz(session)
         except BoardclerkError as err:
             dm(client, user, f":x: {err}")
             return
         if approve:
-            text = (f":white_check_mark: You approved the extension for *{escape(title)}*: it is "
-                    f"now due by {when(request.until, tz)}, and its reminders follow. "
-                    f"<@{request.requested_by}> will be told.")
+            text = (
+                f":white_check_mark: You approved the extension for *{escape(title)}*: it is "
+                f"now due by {when(request.until, tz)}, and its reminders follow. "
+                f"<@{request.requested_by}> will be told."
+            )
         else:
-            text = (f"You declined the extension for *{escape(title)}*; the deadline stands. "
-                    f"<@{request.requested_by}> will be told.")
+            text = (
+                f"You declined the extension for *{escape(title)}*; the deadline stands. "
+                f"<@{request.requested_by}> will be told."
+            )
         _replace_or_dm(client, body, user, text, decided_blocks(text))
 
     app.action(APPROVE_EXTENSION)(ack=_ack, lazy=[decide])
@@ -136,20 +155,29 @@ def register(app: App, deps: Deps) -> None:
         paused = action["action_id"] == PAUSE_CHASING
         try:
             with deps.session() as session:
-                result = pause_chasing(session, actor=Actor.slack(user), item_id=action["value"],
-                                       paused=paused, now=deps.now())
+                result = pause_chasing(
+                    session,
+                    actor=Actor.slack(user),
+                    item_id=action["value"],
+                    paused=paused,
+                    now=deps.now(),
+                )
                 item = get_item(session, action["value"])
                 title, item_id = item.title, item.id
         except BoardclerkError as err:
             dm(client, user, f":x: {err}")
             return
         if paused:
-            text = (f":double_vertical_bar: Chasing paused for *{escape(title)}*: no more "
-                    f"reminders to its authors or escalations about it ({result.cancelled} "
-                    "cancelled) until you resume.")
+            text = (
+                f":double_vertical_bar: Chasing paused for *{escape(title)}*: no more "
+                f"reminders to its authors or escalations about it ({result.cancelled} "
+                "cancelled) until you resume."
+            )
         else:
-            text = (f":arrow_forward: Chasing resumed for *{escape(title)}*: its authors will be "
-                    "reminded again while the paper is outstanding.")
+            text = (
+                f":arrow_forward: Chasing resumed for *{escape(title)}*: its authors will be "
+                "reminded again while the paper is outstanding."
+            )
         dm(client, user, text, blocks=paused_blocks(text, item_id, paused=paused))
 
     app.action(PAUSE_CHASING)(ack=_ack, lazy=[pause])
@@ -160,8 +188,9 @@ def register(app: App, deps: Deps) -> None:
     @slow
     def open_timeline(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         try:
-            blocks = reminders_blocks(deps, body["user"]["id"], action["value"],
-                                      limit=MODAL_BLOCK_LIMIT)
+            blocks = reminders_blocks(
+                deps, body["user"]["id"], action["value"], limit=MODAL_BLOCK_LIMIT
+            )
             view = timeline_modal(blocks)
         except BoardclerkError as err:
             view = info_modal("Reminders", f":x: {escape(str(err))}")
@@ -181,8 +210,9 @@ def _int(value: str) -> int:
         raise InvalidInput("That button no longer works; ask the clerk.") from None
 
 
-def _replace_or_dm(client: WebClient, body: dict[str, Any], user: str, text: str,
-                   blocks: list[Block]) -> None:
+def _replace_or_dm(
+    client: WebClient, body: dict[str, Any], user: str, text: str, blocks: list[Block]
+) -> None:
     """Answer a button on a message by rewriting that message (its buttons go, so nobody
     presses them again); if that cannot be done, by a new DM."""
     container = body.get("container") or {}
@@ -199,8 +229,10 @@ def _replace_or_dm(client: WebClient, body: dict[str, Any], user: str, text: str
 
 # -- /boardclerk reminders [MEETING] ------------------------------------------------------
 
-def reminders_blocks(deps: Deps, user: str, meeting_ref: str | None, *,
-                     limit: int = 50) -> list[Block]:
+
+def reminders_blocks(
+    deps: Deps, user: str, meeting_ref: str | None, *, limit: int = 50
+) -> list[Block]:
     """The meeting's reminder timeline, for its clerk only. Without a meeting: the clerk's
     next one."""
     actor = Actor.slack(user)
@@ -208,17 +240,24 @@ def reminders_blocks(deps: Deps, user: str, meeting_ref: str | None, *,
         if meeting_ref is None:
             mine = clerk_meetings(session, user, deps.now())
             if not mine:
-                raise InvalidInput("Only a body's clerk can see its reminders, and you clerk no "
-                                   "upcoming meeting. Name one: `/boardclerk reminders "
-                                   "hwb:2027-04-01`.")
+                raise InvalidInput(
+                    "Only a body's clerk can see its reminders, and you clerk no "
+                    "upcoming meeting. Name one: `/boardclerk reminders "
+                    "hwb:2027-04-01`."
+                )
             meeting = mine[0]
         else:
             meeting = get_meeting(session, meeting_ref)
         require_clerk(session, meeting.body, actor, "see who was reminded of what")
         entries = reminder_timeline(session, meeting)
-        return timeline_blocks(meeting_ref=meeting.ref, body_name=meeting.body.name,
-                               starts_at=meeting.starts_at, entries=entries,
-                               tz=org_tz(session), limit=limit)
+        return timeline_blocks(
+            meeting_ref=meeting.ref,
+            body_name=meeting.body.name,
+            starts_at=meeting.starts_at,
+            entries=entries,
+            tz=org_tz(session),
+            limit=limit,
+        )
 
 
 def reminders_command(deps: Deps, user: str, args: list[str]) -> dict[str, Any]:

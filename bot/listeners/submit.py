@@ -50,8 +50,13 @@ def _file_ref(file: dict[str, Any]) -> dict[str, Any]:
 
 
 def register(app: App, deps: Deps) -> None:
-    def modal_for(user: str, *, file: dict[str, Any] | None = None, item_id: int | None = None,
-                  meeting_ref: str | None = None) -> dict[str, Any]:
+    def modal_for(
+        user: str,
+        *,
+        file: dict[str, Any] | None = None,
+        item_id: int | None = None,
+        meeting_ref: str | None = None,
+    ) -> dict[str, Any]:
         with deps.read() as session:
             choices = submit_choices(session, user, deps.now())
         if item_id is not None and meeting_ref is None:
@@ -70,8 +75,10 @@ def register(app: App, deps: Deps) -> None:
     def from_message(body: dict[str, Any], client: WebClient) -> None:
         files = (body.get("message") or {}).get("files") or []
         if not files:
-            view = info_modal("Submit a paper", "That message has no file attached. Use this on a "
-                              "message with a Word or PDF file.")
+            view = info_modal(
+                "Submit a paper",
+                "That message has no file attached. Use this on a message with a Word or PDF file.",
+            )
         else:
             view = modal_for(body["user"]["id"], file=_file_ref(files[0]))
         client.views_open(trigger_id=body["trigger_id"], view=view)
@@ -83,18 +90,25 @@ def register(app: App, deps: Deps) -> None:
         try:
             file = file_of(client, action["value"])
         except SlackApiError:
-            client.views_open(trigger_id=body["trigger_id"], view=info_modal(
-                "Submit a paper", "I can no longer see that file. Please send it to me again."))
+            client.views_open(
+                trigger_id=body["trigger_id"],
+                view=info_modal(
+                    "Submit a paper", "I can no longer see that file. Please send it to me again."
+                ),
+            )
             return
-        client.views_open(trigger_id=body["trigger_id"],
-                          view=modal_for(body["user"]["id"], file=_file_ref(file)))
+        client.views_open(
+            trigger_id=body["trigger_id"], view=modal_for(body["user"]["id"], file=_file_ref(file))
+        )
 
     app.action("submit_file")(ack=_ack, lazy=[from_dm_button])
 
     @slow
     def from_home(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        client.views_open(trigger_id=body["trigger_id"],
-                          view=modal_for(body["user"]["id"], item_id=int(action["value"])))
+        client.views_open(
+            trigger_id=body["trigger_id"],
+            view=modal_for(body["user"]["id"], item_id=int(action["value"])),
+        )
 
     app.action("home_submit")(ack=_ack, lazy=[from_home])
 
@@ -120,8 +134,11 @@ def register(app: App, deps: Deps) -> None:
     def change_meeting(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         view = body["view"]
         meta = metadata_of(view)
-        new = modal_for(body["user"]["id"], file=meta.get("file"),
-                        meeting_ref=action["selected_option"]["value"])
+        new = modal_for(
+            body["user"]["id"],
+            file=meta.get("file"),
+            meeting_ref=action["selected_option"]["value"],
+        )
         client.views_update(view_id=view["id"], hash=view.get("hash"), view=new)
 
     app.action("submit_meeting")(ack=_ack, lazy=[change_meeting])
@@ -130,8 +147,12 @@ def register(app: App, deps: Deps) -> None:
     def change_item(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         view = body["view"]
         meta = metadata_of(view)
-        new = modal_for(body["user"]["id"], file=meta.get("file"), meeting_ref=meta.get("meeting"),
-                        item_id=int(action["selected_option"]["value"]))
+        new = modal_for(
+            body["user"]["id"],
+            file=meta.get("file"),
+            meeting_ref=meta.get("meeting"),
+            item_id=int(action["selected_option"]["value"]),
+        )
         client.views_update(view_id=view["id"], hash=view.get("hash"), view=new)
 
     app.action("submit_item")(ack=_ack, lazy=[change_item])
@@ -147,8 +168,9 @@ def register(app: App, deps: Deps) -> None:
             ack()
 
     @slow
-    def save(body: dict[str, Any], view: dict[str, Any], client: WebClient,
-             context: BoltContext) -> None:
+    def save(
+        body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
         # Bolt runs the lazy part even when the ack showed errors: the form stays open then.
         if _field_errors(deps, body["user"]["id"], view):
             return
@@ -168,10 +190,15 @@ def _submitted(view: dict[str, Any]) -> dict[str, Any]:
         return (values.get(name, ("", None))[1] or "").strip() or None
 
     return {
-        "item_id": item[1] or meta.get("item"), "item_block": item[0],
-        "file": files[0] if files else meta.get("file"), "file_block": "file" if "file" in values else item[0],
-        "title": text("title"), "title_block": values.get("title", ("title", None))[0],
-        "presenter": text("presenter"), "authors": text("authors"), "summary": text("summary"),
+        "item_id": item[1] or meta.get("item"),
+        "item_block": item[0],
+        "file": files[0] if files else meta.get("file"),
+        "file_block": "file" if "file" in values else item[0],
+        "title": text("title"),
+        "title_block": values.get("title", ("title", None))[0],
+        "presenter": text("presenter"),
+        "authors": text("authors"),
+        "summary": text("summary"),
         "recommendations": [r for r in (text("recommendations") or "").splitlines() if r.strip()],
         "exempt": "exempt" in (values.get("exempt", ("", []))[1] or []),
         "exempt_reason": text("exempt_reason"),
@@ -188,12 +215,16 @@ def _field_errors(deps: Deps, user: str, view: dict[str, Any]) -> dict[str, str]
     if not file:
         errors[form["file_block"]] = "Attach the paper: a Word (.docx) or PDF file."
     elif not str(file.get("name", "")).lower().endswith(PAPER_TYPES):
-        errors[form["file_block"]] = (f"{file.get('name')} is not a Word (.docx) or PDF file. "
-                                      "Save it as .docx or PDF and attach it again.")
+        errors[form["file_block"]] = (
+            f"{file.get('name')} is not a Word (.docx) or PDF file. "
+            "Save it as .docx or PDF and attach it again."
+        )
     elif int(file.get("size") or 0) > max_paper_bytes():
-        errors[form["file_block"]] = (f"{file.get('name')} is {int(file['size']) / 2**20:.1f} MB; "
-                                      f"papers can be at most {max_paper_bytes() / 2**20:.0f} MB. "
-                                      "Compress the images or split the appendices.")
+        errors[form["file_block"]] = (
+            f"{file.get('name')} is {int(file['size']) / 2**20:.1f} MB; "
+            f"papers can be at most {max_paper_bytes() / 2**20:.0f} MB. "
+            "Compress the images or split the appendices."
+        )
     if form["title"] is None and form["title_block"] in (view.get("state") or {}).get("values", {}):
         errors[form["title_block"]] = "Give the paper a title."
     if form["item_id"] and form["item_block"] not in errors:
@@ -206,34 +237,50 @@ def _field_errors(deps: Deps, user: str, view: dict[str, Any]) -> dict[str, str]
                 errors[form["item_block"]] = str(err)
                 needs_reason = False
         if needs_reason and not form["exempt_reason"]:
-            errors[form["exempt_block"]] = ("Say why it is exempt, e.g. Paragraph 3 of Part 1 of "
-                                            "Schedule 12A to the Local Government Act 1972.")
+            errors[form["exempt_block"]] = (
+                "Say why it is exempt, e.g. Paragraph 3 of Part 1 of "
+                "Schedule 12A to the Local Government Act 1972."
+            )
     return errors
 
 
-def _save_submission(deps: Deps, user: str, view: dict[str, Any], client: WebClient,
-                     token: str) -> None:
+def _save_submission(
+    deps: Deps, user: str, view: dict[str, Any], client: WebClient, token: str
+) -> None:
     form = _submitted(view)
     file = form["file"] or {}
     name = file.get("name") or "file"
     try:
         if not file.get("url_private_download"):
-            file = file_of(client, file["id"])      # a file preselected from a DM or message
+            file = file_of(client, file["id"])  # a file preselected from a DM or message
         # Read at most one byte past the limit: enough for check_paper_file to refuse it.
-        data = download_private_file(file.get("url_private_download") or file["url_private"],
-                                     token, limit=max_paper_bytes())
+        data = download_private_file(
+            file.get("url_private_download") or file["url_private"], token, limit=max_paper_bytes()
+        )
         with deps.session() as session:
             receipt = submit_paper(
-                session, deps.store, actor=Actor.slack(user), item_id=form["item_id"],
-                file_name=name, data=data, title=form["title"], presenter=form["presenter"],
-                authors=form["authors"], executive_summary=form["summary"],
+                session,
+                deps.store,
+                actor=Actor.slack(user),
+                item_id=form["item_id"],
+                file_name=name,
+                data=data,
+                title=form["title"],
+                presenter=form["presenter"],
+                authors=form["authors"],
+                executive_summary=form["summary"],
                 recommendations=form["recommendations"],
                 exempt_reason=form["exempt_reason"] if form["exempt"] else None,
-                now=deps.now(), source="slack")
+                now=deps.now(),
+                source="slack",
+            )
             tz = org_tz(session)
     except (BoardclerkError, DownloadError, SlackApiError) as err:
-        problem = str(err) if not isinstance(err, SlackApiError) else (
-            "I could not find the file in Slack. Please attach it again.")
+        problem = (
+            str(err)
+            if not isinstance(err, SlackApiError)
+            else ("I could not find the file in Slack. Please attach it again.")
+        )
         _tell_rejected(deps, client, user, form["item_id"], name, problem)
         return
     dm(client, user, receipt_text(receipt, tz))
@@ -243,8 +290,9 @@ def _save_submission(deps: Deps, user: str, view: dict[str, Any], client: WebCli
                 dm(client, clerk, late_flag_text(receipt, user, tz))
 
 
-def _tell_rejected(deps: Deps, client: WebClient, user: str, item_id: Any, file_name: str,
-                   problem: str) -> None:
+def _tell_rejected(
+    deps: Deps, client: WebClient, user: str, item_id: Any, file_name: str, problem: str
+) -> None:
     title, version = None, None
     try:
         with deps.read() as session:
@@ -253,5 +301,8 @@ def _tell_rejected(deps: Deps, client: WebClient, user: str, item_id: Any, file_
             version = item.current_paper.version if item.current_paper else None
     except BoardclerkError:
         pass
-    dm(client, user, rejection_text(problem, file_name=file_name, item_title=title,
-                                    current_version=version))
+    dm(
+        client,
+        user,
+        rejection_text(problem, file_name=file_name, item_title=title, current_version=version),
+    )
