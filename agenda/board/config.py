@@ -16,7 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from agenda.board.due import validate_rule
 from agenda.board.models import ItemKind, Role
+from agenda.documents.house_style import style_names
 from agenda.errors import BoardclerkError, ConfigError
 
 SUBDIVISIONS = ("ENG", "WLS", "SCT", "NIR")
@@ -687,20 +689,4 @@ def load_config(path: str | Path) -> BoardConfig:
         ) from None
     except UnicodeDecodeError:
         raise ConfigError("the file is not UTF-8 text", path=str(path)) from None
-    return parse_config(text, str(path), styles=_known_styles(), validate_rule=_rule_validator())
-
-
-def _known_styles() -> list[str] | None:
-    try:
-        from agenda.documents.house_style import style_names
-    except ImportError:  # pragma: no cover - styles module ships with the product
-        return None
-    return style_names()
-
-
-def _rule_validator() -> Callable[..., None] | None:
-    try:
-        from agenda.board.due import validate_rule
-    except ImportError:  # pragma: no cover
-        return None
-    return validate_rule
+    return parse_config(text, str(path), styles=style_names(), validate_rule=validate_rule)

@@ -80,7 +80,6 @@ def run_demo(out: Path, *, echo: Echo = print, today: dt.date | None = None) -> 
         echo("Readiness:")
         echo(render_readiness(meeting_readiness(session, meeting_ref, now=clock.now()), TZ))
 
-    # --- later stages (reminders, pack, minutes) are added here, one call each ----------------
     from agenda.demo.steps import demo_packs, demo_reminders
 
     demo_reminders(engine, meeting_ref, now=clock.now(), echo=echo)

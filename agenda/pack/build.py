@@ -29,11 +29,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agenda.board import audit
+from agenda.board.agenda_of import build_agenda
 from agenda.board.lookup import get_meeting
 from agenda.board.models import ForwardPlanItem, Meeting
 from agenda.board.permissions import Actor, require_clerk
 from agenda.documents.agenda import Agenda, AgendaEntry
 from agenda.documents.docx_pack import DocxPackBuilder, DocxPart
+from agenda.documents.frontsheet import build_front_docx
 from agenda.documents.pdf_pack import (
     PackPart,
     PageRanges,
@@ -49,10 +51,6 @@ from agenda.filestore import FileStore, LocalFileStore
 from agenda.pack.tables import Pack, PackKind, PackPaper
 
 FORMATS = ("pdf", "docx")
-# build_agenda(session, meeting, *, private) -> Agenda   (agenda.documents.numbering)
-AgendaBuilder = Callable[..., Agenda]
-# build_front_docx(agenda, page_ranges, *, private) -> bytes   (agenda.documents.frontsheet)
-FrontBuilder = Callable[..., bytes]
 
 
 @dataclass(frozen=True)
@@ -215,18 +213,6 @@ def _path(paths: Mapping[str, Path], entry: AgendaEntry, labels: Mapping[str, st
 # The service
 
 
-def _default_agenda_builder() -> AgendaBuilder:
-    from agenda.board.agenda_of import build_agenda  # owned by the house-styles feature
-
-    return build_agenda
-
-
-def _default_front_builder() -> FrontBuilder:
-    from agenda.documents.frontsheet import build_front_docx  # owned by the house-styles feature
-
-    return build_front_docx
-
-
 def _authors_by_entry(session: Session, agenda: Agenda) -> dict[str, str]:
     ids = [e.item_id for e in agenda.papers if e.item_id is not None]
     if not ids:
@@ -261,15 +247,13 @@ def build_pack(
     formats: Sequence[str] = FORMATS,
     now: dt.datetime,
     actor: Actor,
-    agenda_builder: AgendaBuilder | None = None,
-    front_builder: FrontBuilder | None = None,
     cache: RenderCache | None = None,
     pdf_images: bool = False,
 ) -> PackResult:
     """Build, store and record the agenda pack of ``meeting_ref`` (clerk only)."""
     meeting = get_meeting(session, meeting_ref)
     require_clerk(session, meeting.body, actor, "build the agenda pack")
-    agenda = (agenda_builder or _default_agenda_builder())(session, meeting, private=private)
+    agenda = build_agenda(session, meeting, private=private)
     kind = PackKind.PRIVATE if private else PackKind.PUBLIC
     return _build_and_record(
         session,
@@ -282,7 +266,6 @@ def build_pack(
         now=now,
         actor=actor,
         note=None,
-        front_builder=front_builder,
         cache=cache,
         pdf_images=pdf_images,
     )
@@ -297,8 +280,6 @@ def build_supplementary_pack(
     formats: Sequence[str] = ("pdf",),
     now: dt.datetime,
     actor: Actor,
-    agenda_builder: AgendaBuilder | None = None,
-    front_builder: FrontBuilder | None = None,
     cache: RenderCache | None = None,
 ) -> PackResult:
     """A pack of the papers that arrived or changed since the meeting's last published pack
@@ -320,7 +301,7 @@ def build_supplementary_pack(
             hint=f"build it first: boardclerk pack {meeting.ref}",
         )
     seen = {pp.paper_id for p in packs for pp in p.papers}
-    agenda = (agenda_builder or _default_agenda_builder())(session, meeting, private=private)
+    agenda = build_agenda(session, meeting, private=private)
     fresh = tuple(
         e
         for e in agenda.papers
@@ -349,7 +330,6 @@ def build_supplementary_pack(
         now=now,
         actor=actor,
         note=note,
-        front_builder=front_builder,
         cache=cache,
     )
 
@@ -377,12 +357,10 @@ def _build_and_record(
     now: dt.datetime,
     actor: Actor,
     note: str | None,
-    front_builder: FrontBuilder | None,
     cache: RenderCache | None,
     pdf_images: bool = False,
 ) -> PackResult:
     formats = _check_formats(formats)
-    front = front_builder or _default_front_builder()
     if cache is None and isinstance(store, LocalFileStore):
         cache = RenderCache(store.root / "render-cache")  # = BOARDCLERK_DATA_DIR/render-cache
     paths = {
@@ -393,7 +371,9 @@ def _build_and_record(
         paths,
         private=private,
         formats=formats,
-        front_docx=lambda ranges: _with_note(front(agenda, ranges, private=private), note),
+        front_docx=lambda ranges: _with_note(
+            build_front_docx(agenda, ranges, private=private), note
+        ),
         title=_title(agenda, meeting, kind=kind, private=private),
         authors=_authors_by_entry(session, agenda),
         cache=cache,
