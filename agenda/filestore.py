@@ -21,6 +21,24 @@ def data_dir() -> Path:
     return Path(os.environ.get("BOARDCLERK_DATA_DIR") or DEFAULT_DATA_DIR)
 
 
+def atomic_write(target: Path, data: bytes) -> Path:
+    """Write ``data`` to ``target`` so that readers see the old file or the whole new one, never
+    a part: a temporary file in the same folder (so the rename stays on one file system),
+    flushed to disk, then renamed over the target."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -53,17 +71,7 @@ class LocalFileStore:
         target = self._object_path(digest)
         if target.exists():
             return digest
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write(target, data)
         return digest
 
     def get(self, sha256: str) -> bytes:

@@ -33,7 +33,7 @@ from lxml import etree
 from pypdf import PasswordType, PdfReader, PdfWriter
 
 from agenda.errors import BoardclerkError, PaperRejected
-from agenda.filestore import data_dir
+from agenda.filestore import atomic_write, data_dir
 
 DEFAULT_TIMEOUT = 120.0
 
@@ -401,17 +401,7 @@ class RenderCache:
         return path if path.exists() else None
 
     def put_file(self, sha256: str, source: Path) -> Path:
-        self.root.mkdir(parents=True, exist_ok=True)
-        target = self.path(sha256)
-        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
-        os.close(fd)
-        try:
-            shutil.copyfile(source, tmp)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return target
+        return atomic_write(self.path(sha256), source.read_bytes())
 
 
 def render_papers(

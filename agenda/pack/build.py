@@ -16,8 +16,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
-import os
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -47,7 +45,7 @@ from agenda.documents.pdf_pack import (
 )
 from agenda.documents.render import PaperFile, RenderCache, render_document, render_papers
 from agenda.errors import BoardclerkError, InvalidInput
-from agenda.filestore import FileStore, LocalFileStore
+from agenda.filestore import FileStore, LocalFileStore, atomic_write
 from agenda.pack.tables import Pack, PackKind, PackPaper
 
 FORMATS = ("pdf", "docx")
@@ -448,19 +446,10 @@ def _build_and_record(
 def write_outputs(result: PackResult, out_dir: Path) -> list[Path]:
     """Copy a built pack's files into ``out_dir``, each appearing whole or not at all."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for output in result.outputs.values():
-        target = out_dir / output.file_name
-        fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".pack-")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(output.path.read_bytes())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        written.append(target)
-    return written
+    return [
+        atomic_write(out_dir / output.file_name, output.path.read_bytes())
+        for output in result.outputs.values()
+    ]
 
 
 __all__ = [
