@@ -14,11 +14,12 @@ import tempfile
 from pathlib import Path
 from typing import Protocol
 
-DEFAULT_DATA_DIR = "./data"
+from agenda import settings
 
 
 def data_dir() -> Path:
-    return Path(os.environ.get("BOARDCLERK_DATA_DIR") or DEFAULT_DATA_DIR)
+    """``$BOARDCLERK_DATA_DIR``, else ``./data``."""
+    return settings.current().data_dir
 
 
 def atomic_write(target: Path, data: bytes) -> Path:

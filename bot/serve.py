@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import sys
 import threading
@@ -18,7 +17,7 @@ from agenda.clock import Clock
 from agenda.db.engine import make_engine
 from agenda.filestore import LocalFileStore, data_dir
 from bot.app import create_app
-from bot.settings import Settings
+from bot.settings import Settings, web_concurrency, web_threads
 from bot.worker import run_bot_worker
 
 log = logging.getLogger(__name__)
@@ -150,8 +149,8 @@ def _stop_on_signals() -> threading.Event:
 
 
 def default_threads() -> int:
-    return int(os.environ.get("WEB_THREADS") or 8)
+    return web_threads()
 
 
 def default_workers() -> int:
-    return int(os.environ.get("WEB_CONCURRENCY") or 2)
+    return web_concurrency()

@@ -1,13 +1,20 @@
-"""The Slack app's settings, read from the environment (see DESIGN.md, Environment)."""
+"""The Slack app's settings, read from the environment (see DESIGN.md, Environment).
+
+Built like :class:`agenda.settings.Settings`, on the same :func:`agenda.settings.environment`,
+so the two settings modules are the only readers of the environment; every variable here is in
+the README's Environment table too."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from agenda.settings import environment
+
 DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_PORT = 3000
+DEFAULT_WEB_THREADS = 8
+DEFAULT_WEB_CONCURRENCY = 2
 
 
 @dataclass(frozen=True)
@@ -31,7 +38,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        env = os.environ if env is None else env
+        env = environment(env)
         api_url = env.get("SLACK_API_URL") or DEFAULT_API_URL
         if not api_url.endswith("/"):
             api_url += "/"  # slack_sdk urljoins method names: without the slash the path is lost
@@ -55,6 +62,16 @@ class Settings:
             missing.append("SLACK_BOT_TOKEN (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET)")
         if missing:
             raise SettingsError("Set " + " and ".join(missing) + " to run the Slack app.")
+
+
+def web_threads(env: Mapping[str, str] | None = None) -> int:
+    """Request threads per process: ``$WEB_THREADS``, else 8."""
+    return int(environment(env).get("WEB_THREADS") or DEFAULT_WEB_THREADS)
+
+
+def web_concurrency(env: Mapping[str, str] | None = None) -> int:
+    """``boardclerk web``'s gunicorn processes: ``$WEB_CONCURRENCY``, else 2."""
+    return int(environment(env).get("WEB_CONCURRENCY") or DEFAULT_WEB_CONCURRENCY)
 
 
 class SettingsError(RuntimeError):

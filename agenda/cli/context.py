@@ -3,7 +3,6 @@ group class that prints domain errors as messages for people, not tracebacks."""
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +14,7 @@ import click
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from agenda import settings
 from agenda.board.permissions import Actor
 from agenda.clock import Clock
 from agenda.db.engine import make_engine, transaction
@@ -45,7 +45,7 @@ class Context:
 
     @property
     def actor(self) -> Actor:
-        return Actor.cli(os.environ.get("USER") or "operator")
+        return Actor.cli(settings.current().user)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

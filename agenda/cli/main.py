@@ -9,24 +9,22 @@ from __future__ import annotations
 
 import click
 
+from agenda import settings
 from agenda.cli import minutes, pack, plan, publish, reminders, setup
 from agenda.cli.context import BoardclerkGroup, Context
 from agenda.clock import Clock
-from agenda.db.engine import database_url
 
 
 @click.group(cls=BoardclerkGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--config",
     "config_path",
-    envvar="BOARDCLERK_CONFIG",
     default=None,
     help="Configuration file (default $BOARDCLERK_CONFIG, else ./boardclerk.yaml).",
 )
 @click.option(
     "--database-url",
     "db_url",
-    envvar="DATABASE_URL",
     default=None,
     help="SQLAlchemy URL (default $DATABASE_URL, else sqlite:///boardclerk.db).",
 )
@@ -34,7 +32,12 @@ from agenda.db.engine import database_url
 @click.pass_context
 def main(ctx: click.Context, config_path: str | None, db_url: str | None) -> None:
     """boardclerk: the paperwork of board and committee meetings, from Slack."""
-    ctx.obj = Context(database_url=db_url or database_url(), config_path=config_path, clock=Clock())
+    env = settings.current()  # the defaults come from the environment, read in one place
+    ctx.obj = Context(
+        database_url=db_url or env.database_url,
+        config_path=config_path or env.config_file,
+        clock=Clock(),
+    )
 
 
 for command in (

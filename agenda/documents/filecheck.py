@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
-import os
 import re
 import sys
 import threading
@@ -24,13 +23,13 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from agenda.errors import ConfigError, PaperRejected
+from agenda import settings
+from agenda.errors import PaperRejected
 
 log = logging.getLogger(__name__)
 
 MAX_PAPER_BYTES = 25 * 1024 * 1024
 MAX_BYTES = MAX_PAPER_BYTES  # the name the bot's tests use
-MAX_PAPER_ENV = "BOARDCLERK_MAX_PAPER_MB"
 
 # Limits on what a .docx may inflate to. A long report with photos is tens of MB inflated;
 # deflated XML rarely beats 20:1, and only large runs of identical bytes reach 100:1.
@@ -82,19 +81,7 @@ class CheckedFile:
 
 def max_paper_bytes() -> int:
     """The size limit: ``$BOARDCLERK_MAX_PAPER_MB`` megabytes, else 25 MB."""
-    raw = os.environ.get(MAX_PAPER_ENV, "").strip()
-    if not raw:
-        return MAX_PAPER_BYTES
-    try:
-        mb = float(raw)
-    except ValueError:
-        mb = 0.0
-    if mb <= 0:
-        raise ConfigError(
-            f"{MAX_PAPER_ENV} must be a positive number of megabytes, not {raw!r}",
-            path="environment",
-        )
-    return int(mb * 1024 * 1024)
+    return int(settings.current().max_paper_mb * 1024 * 1024)
 
 
 def check_paper_file(file_name: str, data: bytes, *, max_bytes: int | None = None) -> CheckedFile:

@@ -11,7 +11,6 @@ naming the file and the key, because the person fixing it is a clerk editing YAM
 from __future__ import annotations
 
 import datetime as dt
-import os
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -20,9 +19,10 @@ from typing import Any
 
 import yaml
 
+from agenda import settings
 from agenda.errors import ConfigError, NotFound
 
-ENV_TEMPLATES_DIR = "BOARDCLERK_TEMPLATES_DIR"
+ENV_TEMPLATES_DIR = settings.TEMPLATES_DIR
 KINDS = ("report", "presentation", "verbal", "discussion")
 INCLUDE_RULES = ("always", "with_previous_meeting", "with_paper")
 HEADING_CASES = ("upper", "as_written")
@@ -278,8 +278,8 @@ def _bundled_dir() -> Path:
 def styles_dir() -> Path:
     """Where styles are read from first: ``$BOARDCLERK_TEMPLATES_DIR/styles`` when set, else the
     bundled ``templates/styles`` next to the package."""
-    override = os.environ.get(ENV_TEMPLATES_DIR)
-    return Path(override) / "styles" if override else _bundled_dir()
+    override = settings.current().templates_dir
+    return override / "styles" if override else _bundled_dir()
 
 
 def _search_path() -> list[Path]:

@@ -32,10 +32,9 @@ from pathlib import Path
 from lxml import etree
 from pypdf import PasswordType, PdfReader, PdfWriter
 
+from agenda import settings
 from agenda.errors import BoardclerkError, PaperRejected
 from agenda.filestore import atomic_write, data_dir
-
-DEFAULT_TIMEOUT = 120.0
 
 
 class RenderFailed(PaperRejected):
@@ -90,13 +89,12 @@ class PaperFile:
 
 
 def render_timeout() -> float:
-    raw = os.environ.get("BOARDCLERK_RENDER_TIMEOUT")
-    return float(raw) if raw else DEFAULT_TIMEOUT
+    return settings.current().render_timeout
 
 
 def render_workers() -> int:
-    raw = os.environ.get("BOARDCLERK_RENDER_WORKERS")
-    return max(1, int(raw)) if raw else max(1, min(2, os.cpu_count() or 1))
+    workers = settings.current().render_workers
+    return workers if workers is not None else max(1, min(2, os.cpu_count() or 1))
 
 
 def default_cache_dir() -> Path:

@@ -1,0 +1,101 @@
+"""The environment, read in one place.
+
+Every variable boardclerk reads is a field of :class:`Settings` (the Slack adapter's own
+variables are in ``bot/settings.py``, built the same way on :func:`environment`), and every one
+is listed in the README's Environment table; tests/test_environment.py fails when one is not.
+:func:`current` reads the environment afresh on each call, so a process sees what it was
+started with and a test can change a variable for one case. A bad value is a
+:class:`~agenda.errors.ConfigError` naming the variable, raised when the settings are read.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from agenda.errors import ConfigError
+
+DEFAULT_DATABASE_URL = "sqlite:///boardclerk.db"
+DEFAULT_DATA_DIR = "./data"
+DEFAULT_MAX_PAPER_MB = 25.0
+DEFAULT_RENDER_TIMEOUT = 120.0
+
+DATABASE_URL = "DATABASE_URL"
+DATA_DIR = "BOARDCLERK_DATA_DIR"
+CONFIG = "BOARDCLERK_CONFIG"
+TEMPLATES_DIR = "BOARDCLERK_TEMPLATES_DIR"
+MAX_PAPER_MB = "BOARDCLERK_MAX_PAPER_MB"
+RENDER_TIMEOUT = "BOARDCLERK_RENDER_TIMEOUT"
+RENDER_WORKERS = "BOARDCLERK_RENDER_WORKERS"
+USER = "USER"
+
+
+def environment(env: Mapping[str, str] | None = None) -> Mapping[str, str]:
+    """``env`` when given (tests, a caller's own mapping), else the process environment. The
+    one place in the product that touches ``os.environ``."""
+    return os.environ if env is None else env
+
+
+def _positive(env: Mapping[str, str], name: str, default: float, what: str) -> float:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if value <= 0:
+        raise ConfigError(
+            f"{name} must be a positive number of {what}, not {raw!r}", path="environment"
+        )
+    return value
+
+
+def _workers(env: Mapping[str, str]) -> int | None:
+    raw = (env.get(RENDER_WORKERS) or "").strip()
+    if not raw:
+        return None
+    try:
+        return max(1, int(raw))
+    except ValueError:
+        raise ConfigError(
+            f"{RENDER_WORKERS} must be a whole number of processes, not {raw!r}",
+            path="environment",
+        ) from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    data_dir: Path = Path(DEFAULT_DATA_DIR)  # papers, built packs, the render cache
+    config_file: str | None = None  # imported at start-up by serve/web/worker; the CLI's default
+    templates_dir: Path | None = None  # extra house styles in <dir>/styles/<name>/
+    max_paper_mb: float = DEFAULT_MAX_PAPER_MB
+    render_timeout: float = DEFAULT_RENDER_TIMEOUT  # seconds for one LibreOffice batch
+    render_workers: int | None = None  # None: up to two, fewer on a one-core machine
+    user: str = "operator"  # who the CLI acts as in the audit trail
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = environment(env)
+        templates = env.get(TEMPLATES_DIR)
+        return cls(
+            database_url=env.get(DATABASE_URL) or DEFAULT_DATABASE_URL,
+            data_dir=Path(env.get(DATA_DIR) or DEFAULT_DATA_DIR),
+            config_file=env.get(CONFIG) or None,
+            templates_dir=Path(templates) if templates else None,
+            max_paper_mb=_positive(env, MAX_PAPER_MB, DEFAULT_MAX_PAPER_MB, "megabytes"),
+            render_timeout=_positive(env, RENDER_TIMEOUT, DEFAULT_RENDER_TIMEOUT, "seconds"),
+            render_workers=_workers(env),
+            user=env.get(USER) or "operator",
+        )
+
+
+def current() -> Settings:
+    """The settings of this process, as its environment is now."""
+    return Settings.from_env()
+
+
+__all__ = ["Settings", "current", "environment"]
