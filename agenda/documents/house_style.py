@@ -2,25 +2,30 @@
 
 A style is data, not code: ``templates/styles/<name>/style.yaml`` (schema in
 ``templates/styles/README.md``) plus an optional ``frontsheet.docx`` a clerk can rebrand in
-Word. A style exists iff its ``style.yaml`` exists, so adding one needs no code. Styles are
-looked up first under ``$BOARDCLERK_TEMPLATES_DIR/styles`` (when set), then in the bundled
-``templates/styles`` next to the package. Every problem is reported as a :class:`ConfigError`
-naming the file and the key, because the person fixing it is a clerk editing YAML.
+Word. A style exists iff its ``style.yaml`` exists, so adding one needs no code. Finding and
+reading the file, and reporting every problem in it with the file, line and key, is
+:mod:`agenda.documents.style_files`, the loader ``minutes.yaml`` shares.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from agenda import settings
-from agenda.errors import ConfigError, NotFound
+from agenda.documents.style_files import (
+    STYLE_FILE,
+    Reader,
+    find,
+    names_with,
+    read_yaml,
+    styles_dir,
+)
+from agenda.documents.words import DATE_FIELDS, format_moment
+from agenda.errors import NotFound
 
 ENV_TEMPLATES_DIR = settings.TEMPLATES_DIR
 KINDS = ("report", "presentation", "verbal", "discussion")
@@ -28,9 +33,6 @@ INCLUDE_RULES = ("always", "with_previous_meeting", "with_paper")
 HEADING_CASES = ("upper", "as_written")
 
 # Which placeholders each kind of text may use; anything else is a typo the clerk should hear about.
-DATE_FIELDS = frozenset(
-    {"Weekday", "WEEKDAY", "day", "Month", "MONTH", "year", "hour", "minute", "ampm", "AMPM"}
-)
 DESCRIPTION_FIELDS = frozenset({"lead", "lead_mid", "title", "chair_title"})
 PROCEDURAL_FIELDS = frozenset(
     {"previous_date", "future_dates", "venue", "usual_time", "chair_title", "body_name"}
@@ -169,98 +171,7 @@ class Style:
         return venue.upper() if self.formats.venue_case == "upper" else venue
 
 
-# --- formatting ------------------------------------------------------------------------------
-
-
-def format_moment(pattern: str, value: dt.date | dt.datetime) -> str:
-    """Fill a date/time pattern: {Weekday} {day} {Month} {year} {hour}:{minute} {ampm}.
-    Upper-case token names give upper-case words (THURSDAY, APRIL)."""
-    fields: dict[str, str] = {
-        "Weekday": value.strftime("%A"),
-        "WEEKDAY": value.strftime("%A").upper(),
-        "day": str(value.day),
-        "Month": value.strftime("%B"),
-        "MONTH": value.strftime("%B").upper(),
-        "year": str(value.year),
-    }
-    if isinstance(value, dt.datetime):
-        hour = value.hour % 12 or 12
-        fields |= {
-            "hour": str(hour),
-            "minute": f"{value.minute:02d}",
-            "ampm": "am" if value.hour < 12 else "pm",
-            "AMPM": "AM" if value.hour < 12 else "PM",
-        }
-    return pattern.format(**fields)
-
-
-def lead_forms(lead: str) -> tuple[str, str]:
-    """The lead as it opens a sentence and as it sits inside one.
-
-    Roles take the article ("The Director of Public Health" / "the Director of Public Health");
-    named people ("David Sharp, Director, NHS England", "Dr Simon Freeman") and organisations
-    ("Healthwatch Leicestershire") do not. A role is a lead whose first comma-separated part
-    holds a role word (Director, Officer, Chair ...)."""
-    lead = " ".join(lead.split())
-    if lead.lower().startswith("the "):
-        role = lead[4:]
-        return f"The {role}", f"the {role}"
-    first = lead.split(",", 1)[0].split()
-    is_role = any(w.strip("()'").lower() in _ROLE_WORDS for w in first)
-    if is_role and not (first and first[0].rstrip(".") in _PERSON_PREFIXES):
-        return f"The {lead}", f"the {lead}"
-    return lead, lead  # a person or an organisation: "Healthwatch Leicestershire"
-
-
-_PERSON_PREFIXES = frozenset(
-    {
-        "Dr",
-        "Professor",
-        "Prof",
-        "Councillor",
-        "Cllr",
-        "Mr",
-        "Mrs",
-        "Ms",
-        "Miss",
-        "Sir",
-        "Dame",
-        "Lord",
-        "Lady",
-        "Baroness",
-    }
-)
-# Words that make "Managing Director, Leicester City CCG" a role ("The Managing Director, ...")
-# where "David Sharp, Director, NHS England" is a named person.
-_ROLE_WORDS = frozenset(
-    {
-        "director",
-        "officer",
-        "chair",
-        "chairman",
-        "co-chair",
-        "manager",
-        "head",
-        "chief",
-        "executive",
-        "secretary",
-        "lead",
-        "commissioner",
-        "mayor",
-        "president",
-        "treasurer",
-        "clerk",
-        "leader",
-        "member",
-        "members",
-        "board",
-        "group",
-        "team",
-        "programme",
-        "council",
-        "consultant",
-    }
-)
+# --- filling ---------------------------------------------------------------------------------
 
 
 def fill(template: str, **values: str) -> str:
@@ -268,38 +179,17 @@ def fill(template: str, **values: str) -> str:
     return template.format(**values) if template else ""
 
 
-# --- locating styles -------------------------------------------------------------------------
-
-
-def _bundled_dir() -> Path:
-    return Path(__file__).resolve().parents[2] / "templates" / "styles"
-
-
-def styles_dir() -> Path:
-    """Where styles are read from first: ``$BOARDCLERK_TEMPLATES_DIR/styles`` when set, else the
-    bundled ``templates/styles`` next to the package."""
-    override = settings.current().templates_dir
-    return override / "styles" if override else _bundled_dir()
-
-
-def _search_path() -> list[Path]:
-    dirs = [styles_dir(), _bundled_dir()]
-    return list(dict.fromkeys(dirs))
+# --- loading ---------------------------------------------------------------------------------
 
 
 def style_names() -> list[str]:
-    names: set[str] = set()
-    for directory in _search_path():
-        if directory.is_dir():
-            names.update(p.parent.name for p in directory.glob("*/style.yaml"))
-    return sorted(names)
+    return names_with(STYLE_FILE)
 
 
 def style_file(name: str) -> Path:
-    for directory in _search_path():
-        path = directory / name / "style.yaml"
-        if path.is_file():
-            return path
+    path = find(name, STYLE_FILE)
+    if path is not None:
+        return path
     known = ", ".join(style_names()) or "none"
     raise NotFound(
         f"There is no house style called '{name}'.",
@@ -309,121 +199,10 @@ def style_file(name: str) -> Path:
 
 def load_style(name: str) -> Style:
     path = style_file(name)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ConfigError(
-            f"not valid YAML: {getattr(exc, 'problem', exc)}",
-            path=str(path),
-            line=mark.line + 1 if mark else None,
-        ) from exc
-    return parse_style(name, path, data)
+    return parse_style(name, path, read_yaml(path))
 
 
-# --- validation ------------------------------------------------------------------------------
-
-
-class _Reader:
-    """Reads one mapping of style.yaml, remembering the key path for error messages."""
-
-    def __init__(self, file: Path, data: Any, where: str) -> None:
-        self.file, self.where = file, where
-        if not isinstance(data, dict):
-            self.fail(f"{where or 'the file'} must be a mapping of keys to values")
-        self.data: dict[str, Any] = data
-        self.seen: set[str] = set()
-
-    def fail(self, message: str) -> None:
-        raise ConfigError(
-            message, path=str(self.file), hint="see templates/styles/README.md for the schema"
-        )
-
-    def _key(self, key: str) -> str:
-        return f"{self.where}.{key}" if self.where else key
-
-    def raw(self, key: str, default: Any = ..., *, required: bool = True) -> Any:
-        self.seen.add(key)
-        if key in self.data and self.data[key] is not None:
-            return self.data[key]
-        if default is not ...:
-            return default
-        self.fail(f"'{self._key(key)}' is missing")
-        return None
-
-    def text(self, key: str, fields: Iterable[str] = (), default: str | None = None) -> str:
-        value = self.raw(key, ... if default is None else default)
-        if not isinstance(value, str):
-            self.fail(f"'{self._key(key)}' must be text, not {type(value).__name__}")
-        check_placeholders(self.file, self._key(key), value, frozenset(fields))
-        return value
-
-    def maybe_text(self, key: str, fields: Iterable[str] = ()) -> str | None:
-        if self.raw(key, None) is None:
-            return None
-        return self.text(key, fields)
-
-    def choice(self, key: str, options: Iterable[str], default: str | None = None) -> str:
-        value = self.text(key, default=default)
-        options = tuple(options)
-        if value not in options:
-            self.fail(f"'{self._key(key)}' is '{value}'; it must be one of {', '.join(options)}")
-        return value
-
-    def flag(self, key: str, default: bool | None = None) -> bool:
-        value = self.raw(key, ... if default is None else default)
-        if not isinstance(value, bool):
-            self.fail(f"'{self._key(key)}' must be true or false")
-        return value
-
-    def number(self, key: str, default: int) -> int:
-        value = self.raw(key, default)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            self.fail(f"'{self._key(key)}' must be a whole number")
-        return value
-
-    def sub(self, key: str, default: Any = ...) -> _Reader:
-        return _Reader(self.file, self.raw(key, default), self._key(key))
-
-    def items(self, key: str) -> list[_Reader]:
-        value = self.raw(key, [])
-        if not isinstance(value, list):
-            self.fail(f"'{self._key(key)}' must be a list")
-        return [_Reader(self.file, v, f"{self._key(key)}[{i}]") for i, v in enumerate(value)]
-
-    def texts(self, key: str, fields: Iterable[str] = ()) -> tuple[str, ...]:
-        value = self.raw(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.fail(f"'{self._key(key)}' must be a list of texts")
-        for i, v in enumerate(value):
-            check_placeholders(self.file, f"{self._key(key)}[{i}]", v, frozenset(fields))
-        return tuple(value)
-
-    def done(self) -> None:
-        unknown = sorted(set(self.data) - self.seen)
-        if unknown:
-            self.fail(f"unknown key '{self._key(unknown[0])}'")
-
-
-def check_placeholders(file: Path, key: str, text: str, allowed: frozenset[str]) -> None:
-    try:
-        names = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
-    except ValueError as exc:
-        raise ConfigError(
-            f"'{key}' has a broken placeholder ({exc}); write {{{{ for a literal brace",
-            path=str(file),
-        ) from exc
-    for name in names:
-        if name not in allowed:
-            can = ", ".join("{" + a + "}" for a in sorted(allowed)) or "no placeholders"
-            raise ConfigError(
-                f"'{key}' uses unknown placeholder {{{name}}}",
-                path=str(file),
-                hint=f"it may use {can}",
-            )
-
-
-def _procedural(r: _Reader) -> ProceduralItem:
+def _procedural(r: Reader) -> ProceduralItem:
     item = ProceduralItem(
         key=r.text("key"),
         heading=r.text("heading"),
@@ -436,7 +215,7 @@ def _procedural(r: _Reader) -> ProceduralItem:
     return item
 
 
-def _sections(r: _Reader, key: str) -> tuple[Section, ...]:
+def _sections(r: Reader, key: str) -> tuple[Section, ...]:
     out = []
     for s in r.items(key):
         out.append(
@@ -450,7 +229,7 @@ def _sections(r: _Reader, key: str) -> tuple[Section, ...]:
 
 def parse_style(name: str, file: Path, data: Any) -> Style:
     """Build a :class:`Style` from parsed YAML, or raise ConfigError naming ``file``."""
-    r = _Reader(file, data, "")
+    r = Reader(file, data, "")
     f = r.sub("formats")
     formats = Formats(
         f.text("date", DATE_FIELDS),

@@ -22,9 +22,10 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 
 from agenda.documents.agenda import Agenda, AgendaEntry, MemberLine
 from agenda.documents.minutes_style import MinutesStyle
-from agenda.documents.numbering import letter_for
+from agenda.documents.words import format_moment, lead_forms, letter_for, long_date
 
 PLACEHOLDER = "[Record the discussion.]"
+NO_LEAD = "[the presenter]"
 
 
 @dataclass(frozen=True)
@@ -192,35 +193,6 @@ def _letters(index: int) -> str:
 # -- words -------------------------------------------------------------------------------
 
 
-def _time(value: dt.datetime, fmt: str) -> str:
-    hour = value.hour % 12 or 12
-    return fmt.format(hour=hour, minute=value.minute, ampm="am" if value.hour < 12 else "pm")
-
-
-def _date_long(value: dt.date, fmt: str) -> str:
-    return fmt.format(weekday=f"{value:%A}", day=value.day, month=f"{value:%B}", year=value.year)
-
-
-def _date_plain(value: dt.date) -> str:
-    return f"{value.day} {value:%B %Y}"
-
-
-_ROLE_WORDS = {
-    "director",
-    "strategic",
-    "chief",
-    "managing",
-    "head",
-    "chair",
-    "chairman",
-    "programme",
-    "deputy",
-    "assistant",
-    "executive",
-    "interim",
-    "clerk",
-    "leader",
-}
 _VERBS = {
     "note",
     "notes",
@@ -252,14 +224,6 @@ _ASKED = re.compile(
     re.I,
 )
 _LABEL = re.compile(r"^\(?(?:[a-z]|[ivx]{1,4}|\d{1,2})[).]\s+", re.I)
-
-
-def _lead(lead: str | None) -> str:
-    """The lead as the subject of a sentence: "The Director of Public Health", "Ruth Tennant"."""
-    if not lead:
-        return "[the presenter]"
-    first = lead.split()[0].lower().strip(",.")
-    return f"The {lead}" if first in _ROLE_WORDS else lead
 
 
 def _lower_first(text: str) -> str:
@@ -368,7 +332,7 @@ class _Writer:
 
 def _fields(agenda: Agenda, style: MinutesStyle, previous_date: dt.date | None) -> dict[str, str]:
     when = agenda.starts_at
-    date_long = _date_long(when.date(), style.date_long)
+    date_long = format_moment(style.date_long, when.date())
     future = [d for d in agenda.future_dates]
     return {
         "body_name": agenda.body_name,
@@ -377,16 +341,16 @@ def _fields(agenda: Agenda, style: MinutesStyle, previous_date: dt.date | None) 
         "venue": agenda.venue or "[venue]",
         "date_long": date_long,
         "DATE_LONG": date_long.upper(),
-        "date_plain": _date_plain(when.date()),
-        "time": _time(when, style.time_format),
-        "start_short": f"{when.hour % 12 or 12}.{when.minute:02d}",
-        "previous_date": _date_plain(previous_date)
+        "date_plain": long_date(when.date()),
+        "time": format_moment(style.time_format, when),
+        "start_short": format_moment("{hour}.{minute}", when),
+        "previous_date": long_date(previous_date)
         if previous_date
         else "[date of previous meeting]",
         "next_date": (
-            _date_long(future[0].date(), style.date_long)
+            format_moment(style.date_long, future[0].date())
             + " at "
-            + _time(future[0], style.time_format)
+            + format_moment(style.time_format, future[0])
         )
         if future
         else "[date to be confirmed]",
@@ -412,7 +376,7 @@ def default_attendance(agenda: Agenda, apologies: Sequence[ApologyLine]) -> Atte
     present = tuple(
         m for m in agenda.members if m.role != "clerk" and m.name.casefold() not in away
     )
-    clerk = ()
+    clerk: tuple[Attendee, ...] = ()
     if agenda.clerk is not None:
         clerk = (Attendee(agenda.clerk.name, agenda.clerk.title or "Clerk"),)
     return Attendance(present=present, in_attendance=clerk)
@@ -456,8 +420,8 @@ def _write_attendance(w: _Writer, attendance: Attendance, apologies: Sequence[Ap
             w.para(_with_title(style.attendee_format, a.name, a.title, a.on_behalf_of))
     if style.apologies == "attendance":
         w.para(style.apologies_label or "Apologies:", bold=True)
-        for a in apologies:
-            w.para(_with_title(style.attendee_format, a.name, a.title))
+        for away in apologies:
+            w.para(_with_title(style.attendee_format, away.name, away.title))
         if not apologies:
             w.para("None.")
 
@@ -509,13 +473,8 @@ def _write_item(w: _Writer, entry: AgendaEntry, fields: dict[str, str]) -> None:
     kind = entry.kind or "report"
     opening = style.openings.get(kind) or style.openings.get("report") or ""
     lead = entry.lead or (entry.paper.presenter if entry.paper else None)
-    lead_text = _lead(lead)
-    text = opening.format(
-        lead=lead_text[0].lower() + lead_text[1:] if lead_text.startswith("The ") else lead_text,
-        Lead=lead_text,
-        title=title,
-        **fields,
-    )
+    lead_start, lead_mid = lead_forms(lead) if lead else (NO_LEAD, NO_LEAD)
+    text = opening.format(lead=lead_start, lead_mid=lead_mid, title=title, **fields)
     if style.citation and entry.stamp and entry.paper is not None:
         text += " " + style.citation.format(stamp=entry.stamp, number=entry.number)
     w.para(text)
@@ -604,7 +563,7 @@ def _write_procedural(
         _write_declarations(w, agenda, declarations, spec.none)
     if spec.list_future_dates:
         for when in agenda.future_dates:
-            w.para(_date_long(when.date(), "{weekday} {day} {month} {year}"), indent=1.0)
+            w.para(format_moment("{Weekday} {day} {Month} {year}", when.date()), indent=1.0)
         if not agenda.future_dates:
             w.para("[dates of future meetings]", italic=True)
     if spec.resolved:

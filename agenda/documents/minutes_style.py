@@ -1,35 +1,57 @@
 """How each house style writes its minutes: ``templates/styles/<name>/minutes.yaml`` as values.
 
-The agenda wording of a style lives next to it in ``style.yaml`` (agenda/styles.py); the minutes
-conventions are kept apart because a clerk may rebrand one without the other. See
-shared/domain.md section 5 for where every convention comes from.
+The agenda wording of a style lives next to it in ``style.yaml`` (agenda/documents/house_style.py);
+the minutes conventions are kept apart because a clerk may rebrand one without the other. Both
+are found and read by :mod:`agenda.documents.style_files`, so a mistake in either is reported the
+same way, with the file, line and key. See shared/domain.md section 5 for where every convention
+comes from.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from agenda.documents.house_style import styles_dir
+from agenda.documents.style_files import (
+    MINUTES_FILE,
+    Reader,
+    find,
+    names_with,
+    read_yaml,
+    styles_dir,
+)
+from agenda.documents.words import DATE_FIELDS
 from agenda.errors import ConfigError
 
 LAYOUTS = ("grouped", "table", "list")
 APOLOGIES = ("none", "minute", "attendance")
 CASES = ("sentence", "upper", "as_written")
 CLOSES = ("minute", "block")
+LABELS = ("letters", "numbers")
 
-
-BUNDLED = Path(__file__).resolve().parents[2] / "templates" / "styles"
-
-
-def _search_path() -> list[Path]:
-    """Where minutes.yaml is looked for: the styles folder in force (which a clerk may point
-    elsewhere, agenda/styles.py), then the bundled styles, so a rebranded style.yaml alone
-    still gets the shipped minutes conventions."""
-    return list(dict.fromkeys([styles_dir(), BUNDLED]))
+# What the minutes skeleton fills in (agenda/documents/minutes_doc.py); the README lists them.
+DOCUMENT_FIELDS = frozenset(
+    {
+        "body_name",
+        "BODY_NAME",
+        "organisation",
+        "venue",
+        "date_long",
+        "DATE_LONG",
+        "date_plain",
+        "time",
+        "start_short",
+        "previous_date",
+        "next_date",
+    }
+)
+OPENING_FIELDS = DOCUMENT_FIELDS | {"lead", "lead_mid", "title"}
+ATTENDEE_FIELDS = frozenset({"name", "title"})
+CITATION_FIELDS = frozenset({"stamp", "number"})
+NUMBER_FIELDS = frozenset({"number"})
+DECLARATION_FIELDS = frozenset({"name", "kind_phrase", "number", "title", "interest"})
+PLAIN = None  # printed as written: not a pattern, so braces are just braces
 
 
 @dataclass(frozen=True)
@@ -78,7 +100,6 @@ class MinutesStyle:
     close_lines: tuple[str, ...]
     draft_marker: str
     action_placeholder: str
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def format_number(self, number: int, suffix: str = "") -> str:
         return self.number_pattern.format(
@@ -88,100 +109,81 @@ class MinutesStyle:
         )
 
 
-def _choice(value: Any, allowed: tuple[str, ...], what: str, path: Path) -> str:
-    if value not in allowed:
-        raise ConfigError(
-            f"{what} must be one of {', '.join(allowed)}, not {value!r}", path=str(path)
-        )
-    return str(value)
+def _procedural(r: Reader) -> ProceduralMinute:
+    minute = ProceduralMinute(
+        heading=r.maybe_text("heading", PLAIN),
+        text=r.texts("text", DOCUMENT_FIELDS, single=True),
+        resolved=r.texts("resolved", DOCUMENT_FIELDS, single=True),
+        none=r.maybe_text("none", PLAIN),
+        list_future_dates=r.flag("list_future_dates", default=False),
+    )
+    r.done()
+    return minute
 
 
-def _lines(value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return (value,)
-    return tuple(str(v) for v in value)
+def parse_minutes_style(name: str, data: Any, path: Path) -> MinutesStyle:
+    """Build a :class:`MinutesStyle` from parsed YAML, or raise ConfigError naming ``path``, the
+    line and the key."""
+    r = Reader(path, data)
+    att = r.sub("attendance")
+    minute = r.sub("minute", {})
+    res = r.sub("resolution", {})
+    decl = r.sub("declaration")
+    close = r.sub("close")
+    heading = r.texts("heading", DOCUMENT_FIELDS, single=True)
+    if not heading:
+        r.fail("'heading' is missing", "heading")
+    style = MinutesStyle(
+        name=name,
+        heading=heading,
+        date_long=r.text("date_long", DATE_FIELDS),
+        time_format=r.text("time_format", DATE_FIELDS),
+        present_label=att.text("label", PLAIN),
+        layout=att.choice("layout", LAYOUTS),
+        chair_marker=att.text("chair_marker", PLAIN),
+        invited_label=att.maybe_text("invited_label", PLAIN),
+        in_attendance_label=att.maybe_text("in_attendance_label", PLAIN),
+        attendee_format=att.text("attendee_format", ATTENDEE_FIELDS, default="{name}, {title}"),
+        apologies=r.choice("apologies", APOLOGIES, default="none"),
+        apologies_label=r.maybe_text("apologies_label", PLAIN),
+        separator=r.maybe_text("separator", PLAIN),
+        number_pattern=minute.text("number_pattern", NUMBER_FIELDS, default="{number}."),
+        number_digits=minute.number("number_digits", 0),
+        heading_case=minute.choice("heading_case", CASES, default="as_written"),
+        heading_stop=minute.flag("heading_stop", default=False),
+        citation=r.maybe_text("citation", CITATION_FIELDS),
+        openings=r.phrases("openings", OPENING_FIELDS),
+        keyword=res.text("keyword", PLAIN, default="RESOLVED:"),
+        that=res.text("that", PLAIN, default="That"),
+        labels=res.choice("labels", LABELS, default="letters"),
+        and_before_last=res.flag("and_before_last", default=False),
+        declaration_text=decl.text("text", DECLARATION_FIELDS),
+        declaration_after=decl.maybe_text("after", PLAIN),
+        declaration_kinds=decl.phrases("kinds", PLAIN),
+        procedural={key: _procedural(spec) for key, spec in r.subs("procedural").items()},
+        close_kind=close.choice("kind", CLOSES),
+        close_heading=close.maybe_text("heading", PLAIN),
+        close_lines=close.texts("lines", DOCUMENT_FIELDS, single=True)
+        or close.texts("text", DOCUMENT_FIELDS, single=True),
+        draft_marker=r.text("draft_marker", PLAIN, default="[DRAFT — to be confirmed]"),
+        action_placeholder=r.text(
+            "action_placeholder", PLAIN, default="Action: …   Owner: …   By: …"
+        ),
+    )
+    for block in (att, minute, res, decl, close, r):
+        block.done()
+    return style
 
 
-def _procedural(raw: dict[str, Any]) -> dict[str, ProceduralMinute]:
-    out: dict[str, ProceduralMinute] = {}
-    for key, spec in (raw or {}).items():
-        spec = spec or {}
-        out[str(key)] = ProceduralMinute(
-            heading=spec.get("heading"),
-            text=_lines(spec.get("text")),
-            resolved=_lines(spec.get("resolved")),
-            none=spec.get("none"),
-            list_future_dates=bool(spec.get("list_future_dates", False)),
-        )
-    return out
-
-
-def parse_minutes_style(name: str, raw: dict[str, Any], path: Path) -> MinutesStyle:
-    try:
-        att = raw["attendance"]
-        minute = raw["minute"]
-        res = raw["resolution"]
-        decl = raw["declaration"]
-        close = raw["close"]
-        return MinutesStyle(
-            name=name,
-            heading=_lines(raw["heading"]),
-            date_long=raw["date_long"],
-            time_format=raw["time_format"],
-            present_label=att["label"],
-            layout=_choice(att["layout"], LAYOUTS, "attendance.layout", path),
-            chair_marker=att["chair_marker"],
-            invited_label=att.get("invited_label"),
-            in_attendance_label=att.get("in_attendance_label"),
-            attendee_format=att.get("attendee_format", "{name}, {title}"),
-            apologies=_choice(raw.get("apologies", "none"), APOLOGIES, "apologies", path),
-            apologies_label=raw.get("apologies_label"),
-            separator=raw.get("separator"),
-            number_pattern=minute.get("number_pattern", "{number}."),
-            number_digits=int(minute.get("number_digits", 0)),
-            heading_case=_choice(
-                minute.get("heading_case", "as_written"), CASES, "minute.heading_case", path
-            ),
-            heading_stop=bool(minute.get("heading_stop", False)),
-            citation=raw.get("citation"),
-            openings=dict(raw.get("openings") or {}),
-            keyword=res.get("keyword", "RESOLVED:"),
-            that=res.get("that", "That"),
-            labels=_choice(
-                res.get("labels", "letters"), ("letters", "numbers"), "resolution.labels", path
-            ),
-            and_before_last=bool(res.get("and_before_last", False)),
-            declaration_text=decl["text"],
-            declaration_after=decl.get("after"),
-            declaration_kinds=dict(decl.get("kinds") or {}),
-            procedural=_procedural(raw.get("procedural") or {}),
-            close_kind=_choice(close.get("kind"), CLOSES, "close.kind", path),
-            close_heading=close.get("heading"),
-            close_lines=_lines(close.get("lines") or close.get("text")),
-            draft_marker=raw.get("draft_marker", "[DRAFT — to be confirmed]"),
-            action_placeholder=raw.get("action_placeholder", "Action: …   Owner: …   By: …"),
-        )
-    except KeyError as missing:
-        raise ConfigError(
-            f"the minutes style has no {missing.args[0]!r} setting", path=str(path)
-        ) from None
-
-
-def load_minutes_style(name: str, root: Path | None = None) -> MinutesStyle:
+def load_minutes_style(name: str) -> MinutesStyle:
     """The minutes conventions of house style ``name``; ConfigError naming the styles that
     have them when there is no such style."""
-    dirs = [root] if root is not None else _search_path()
-    for base in dirs:
-        path = base / name / "minutes.yaml"
-        if path.is_file():
-            with path.open(encoding="utf-8") as fh:
-                raw = yaml.safe_load(fh) or {}
-            return parse_minutes_style(name, raw, path)
-    known = sorted({p.parent.name for base in dirs for p in base.glob("*/minutes.yaml")})
-    raise ConfigError(
-        f"the house style '{name}' has no minutes conventions",
-        path=str(dirs[0] / name / "minutes.yaml"),
-        hint=f"styles with minutes: {', '.join(known) or 'none'}",
-    )
+    path = find(name, MINUTES_FILE)
+    if path is None:
+        known = ", ".join(names_with(MINUTES_FILE)) or "none"
+        raise ConfigError(
+            f"the house style '{name}' has no minutes conventions",
+            path=str(styles_dir() / name / MINUTES_FILE),
+            hint=f"styles with minutes: {known}",
+        )
+    return parse_minutes_style(name, read_yaml(path) or {}, path)

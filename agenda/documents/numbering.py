@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from agenda.documents.agenda import AgendaEntry, AgendaPaper, MemberLine
-from agenda.documents.house_style import ProceduralItem, Style, fill, lead_forms
+from agenda.documents.house_style import ProceduralItem, Style, fill
+from agenda.documents.words import lead_forms, letter_for
 from agenda.kinds import ItemKind
 
 
@@ -79,16 +80,6 @@ class _Draft:
     exempt: bool = False
     exempt_reason: str | None = None
     paper: AgendaPaper | None = None
-
-
-def letter_for(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA: a big meeting can run past Z."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(ord("A") + rem) + letters
-    return letters
 
 
 def describe(style: Style, item: SubstantiveItem) -> str:

@@ -1,5 +1,6 @@
 """House styles are data: the three shipped styles load with the seeds' conventions, a broken
-style.yaml is reported with its file name, and a new style needs only a folder."""
+style.yaml or minutes.yaml is reported with its file name and line, and a new style needs only
+a folder."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from docx import Document
 from docx.shared import Mm
 
 from agenda.documents.house_style import ENV_TEMPLATES_DIR, load_style, style_names, styles_dir
+from agenda.documents.minutes_style import load_minutes_style
 from agenda.errors import ConfigError, NotFound
 
 SHIPPED = ("council-appendix", "council-agenda-item", "company-board")
@@ -155,3 +157,75 @@ def test_mistakes_in_a_style_name_the_file_and_the_key(
         load_style("typo")
     assert str(path) in str(err.value)
     assert complaint in str(err.value)
+
+
+def _line_of(text: str, fragment: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if fragment in line)
+
+
+def test_broken_minutes_yaml_is_reported_with_file_and_line(own_styles: Path) -> None:
+    path = _copy_style(own_styles, "broken").parent / "minutes.yaml"
+    path.write_text('heading:\n  - "Minutes of {body_name}"\ndate_long: [unclosed\n')
+    with pytest.raises(ConfigError) as err:
+        load_minutes_style("broken")
+    assert f"{path}:" in str(err.value) and "not valid YAML" in str(err.value)
+    assert err.value.line is not None
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key", "complaint"),
+    [
+        ("separator: null", "seperator: null", "seperator", "unknown key 'seperator'"),
+        ("number_digits: 0", "number_digits: none", "number_digits", "must be a whole number"),
+        ("layout: list", "layout: [list]", "layout", "'attendance.layout' must be text, not list"),
+        ("layout: list", "layout: columns", "layout", "'attendance.layout' is 'columns'"),
+        (
+            "and_before_last: false",
+            "and_before_last: sometimes",
+            "and_before_last",
+            "'resolution.and_before_last' must be true or false",
+        ),
+        (
+            '"{Weekday} {day} {Month} {year}"',
+            '"{weekday} {day} {month} {year}"',
+            "date_long",
+            "unknown placeholder {weekday}",
+        ),
+        ("{hour}.{minute} {ampm}", "{hour}.{minute:02d} {ampm}", "time_format", "{minute}"),
+        ("from {lead_mid} on", "from {presenter} on", "report", "unknown placeholder {presenter}"),
+    ],
+)
+def test_mistakes_in_minutes_yaml_name_the_file_the_line_and_the_key(
+    own_styles: Path, old: str, new: str, key: str, complaint: str
+) -> None:
+    path = _copy_style(own_styles, "typo").parent / "minutes.yaml"
+    text = path.read_text()
+    assert old in text
+    text = text.replace(old, new, 1)
+    path.write_text(text)
+    with pytest.raises(ConfigError) as err:
+        load_minutes_style("typo")
+    assert f"{path}:{_line_of(text, key + ':')}: " in str(err.value)
+    assert complaint in str(err.value)
+
+
+def test_a_minutes_style_missing_a_required_key_says_which(own_styles: Path) -> None:
+    path = _copy_style(own_styles, "typo").parent / "minutes.yaml"
+    path.write_text(path.read_text().replace('time_format: "{hour}.{minute} {ampm}"\n', ""))
+    with pytest.raises(ConfigError, match="'time_format' is missing"):
+        load_minutes_style("typo")
+
+
+def test_mistakes_in_style_yaml_name_the_line_too(own_styles: Path) -> None:
+    path = _copy_style(own_styles, "typo")
+    text = path.read_text().replace("future_dates_limit: 3", "future_dates_limt: 3", 1)
+    path.write_text(text)
+    with pytest.raises(ConfigError) as err:
+        load_style("typo")
+    assert f"{path}:{_line_of(text, 'future_dates_limt')}: unknown key" in str(err.value)
+
+
+def test_a_rebranded_style_yaml_alone_keeps_the_shipped_minutes(own_styles: Path) -> None:
+    (_copy_style(own_styles, "company-board").parent / "minutes.yaml").unlink()
+    assert load_style("company-board").path == own_styles / "company-board"
+    assert load_minutes_style("company-board").layout == "list"  # the shipped minutes.yaml
