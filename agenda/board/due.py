@@ -21,6 +21,7 @@ from agenda.clock import UTC, as_utc
 from agenda.deadlines.rules import Anchor, Rule, apply_rule, parse_rule
 from agenda.deadlines.rules import validate_rule as _validate
 from agenda.deadlines.workdays import WorkCalendar, calendar_for
+from agenda.documents.words import full_date
 from agenda.errors import InvalidInput
 
 DUE_TIME = dt.time(17, 0)
@@ -113,7 +114,7 @@ def _compute(
     why = calendar.why_not_working(meeting_day)
     if why:
         warnings.append(
-            f"The meeting on {meeting_day:%A %-d %B %Y} falls on {why}; "
+            f"The meeting on {full_date(meeting_day)} falls on {why}; "
             "deadlines are counted back from it all the same."
         )
     publication = apply_rule(parse_rule(publication_rule), meeting_day, calendar)

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from agenda.board.due import DUE_TIME, local_date, meeting_deadlines
 from agenda.board.models import Body, Meeting, MeetingStatus
 from agenda.clock import as_utc
+from agenda.documents.words import clock
 
 MEETING_LENGTH = dt.timedelta(hours=2)
 PRODID = "-//boardclerk//boardclerk calendar//EN"
@@ -95,7 +96,7 @@ def meeting_events(meeting: Meeting, stamp: dt.datetime) -> list[str]:
     lines += _event(
         f"papers-due-{uid}@boardclerk",
         stamp,
-        f"Papers due by {DUE_TIME:%H:%M}: {body.name} {meeting.date:%-d %b %Y}",
+        f"Papers due by {clock(DUE_TIME)}: {body.name} {meeting.date:%-d %b %Y}",
         start=due_day,
         cancelled=cancelled,
     )

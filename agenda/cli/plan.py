@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from agenda.cli.context import Context, local_tz, pass_context
+from agenda.documents.words import short_date, short_moment
 from agenda.pack.readiness import render_readiness
 
 # --- what is planned ------------------------------------------------------------------------
@@ -40,13 +41,17 @@ def meetings(obj: Context, body_key: str | None, show_all: bool) -> None:
         for meeting in found:
             ready = readiness_of(session, meeting, now=now)
             due = (
-                f"papers due {ready.papers_due.astimezone(tz):%a %-d %b %H:%M}"
+                f"papers due {short_moment(ready.papers_due.astimezone(tz), year=False)}"
                 if ready.papers_due
                 else ""
             )
-            pub = f", publish by {ready.publication:%a %-d %b}" if ready.publication else ""
+            pub = (
+                f", publish by {short_date(ready.publication, year=False)}"
+                if ready.publication
+                else ""
+            )
             click.echo(
-                f"{ready.meeting_ref:<20} {ready.starts_at.astimezone(tz):%a %-d %b %Y %H:%M}  "
+                f"{ready.meeting_ref:<20} {short_moment(ready.starts_at.astimezone(tz))}  "
                 f"{ready.status:<10} {ready.body_name} — {ready.venue or 'venue to be set'}"
             )
             click.echo(f"{'':<20} {due}{pub}; {ready.headline()}")
@@ -70,7 +75,7 @@ def forward_plan_cmd(obj: Context, body_key: str | None, show_all: bool) -> None
         )
         for plan in plans:
             click.echo(
-                f"{plan.meeting_ref}  {plan.starts_at.astimezone(tz):%a %-d %b %Y %H:%M}  "
+                f"{plan.meeting_ref}  {short_moment(plan.starts_at.astimezone(tz))}  "
                 f"{plan.body_name} ({plan.status})"
             )
             if not plan.items:

@@ -11,6 +11,7 @@ from agenda.board.due import meeting_deadlines
 from agenda.board.ical import body_calendar
 from agenda.board.lookup import get_body, get_meeting
 from agenda.cli.context import Context, pass_context
+from agenda.documents.words import short_date, short_moment
 from agenda.outbox.timeline import reminder_timeline
 
 
@@ -54,8 +55,8 @@ def reminders_cmd(obj: Context, meeting: str, statuses: tuple[str, ...]) -> None
         tz = ZoneInfo(m.body.organisation.timezone or "Europe/London")
         deadlines = meeting_deadlines(m)
         click.echo(
-            f"{m.ref}: papers due {deadlines.papers_due.astimezone(tz):%a %-d %b %H:%M}, "
-            f"publish by {deadlines.publication:%a %-d %b}"
+            f"{m.ref}: papers due {short_moment(deadlines.papers_due.astimezone(tz), year=False)}, "
+            f"publish by {short_date(deadlines.publication, year=False)}"
         )
         for warning in deadlines.warnings:
             click.echo(f"  note: {warning}")

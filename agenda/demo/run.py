@@ -21,6 +21,7 @@ from agenda.board.permissions import Actor
 from agenda.clock import FixedClock, utcnow
 from agenda.db.engine import make_engine, transaction
 from agenda.db.migrate import upgrade
+from agenda.documents.words import short_moment
 from agenda.filestore import LocalFileStore
 from agenda.plan.importer import import_config
 
@@ -202,7 +203,7 @@ def _show_forward_plan(engine, echo: Echo) -> None:  # type: ignore[no-untyped-d
     with transaction(engine) as session:
         echo("Forward plan:")
         for plan in forward_plan(session):
-            echo(f"  {plan.meeting_ref}  {plan.starts_at.astimezone(TZ):%a %-d %b %Y %H:%M}")
+            echo(f"  {plan.meeting_ref}  {short_moment(plan.starts_at.astimezone(TZ))}")
             for item in plan.items:
                 exempt = " [EXEMPT]" if item.exempt else ""
                 echo(f"    #{item.id:<3} {item.kind:<12} {item.title}{exempt}")

@@ -18,6 +18,7 @@ from agenda.board.permissions import Actor
 from agenda.clock import as_utc
 from agenda.db.engine import transaction
 from agenda.documents.render import RenderUnavailable
+from agenda.documents.words import column_moment
 from agenda.filestore import FileStore
 from agenda.kinds import MeetingStatus, Role
 from agenda.minutes.service import (
@@ -177,12 +178,12 @@ def demo_reminder_timeline(
             )
     count = 0
     echo(
-        f"Reminders to go out before {meeting.ref} (it is now {now.astimezone(tz):%a %d %b %H:%M}):"
+        f"Reminders to go out before {meeting.ref} (it is now {column_moment(now.astimezone(tz))}):"
     )
     for r in rows:
         who = names.get(r.recipient, r.recipient)
         head = (
-            f"  {as_utc(r.planned_at).astimezone(tz):%a %d %b %H:%M}  → {who} "
+            f"  {column_moment(as_utc(r.planned_at).astimezone(tz))}  → {who} "
             f"({KIND_LABEL.get(r.kind, r.kind)})"
         )
         if r.supersede_key and as_utc(r.planned_at) < latest_due.get(r.supersede_key, r.planned_at):

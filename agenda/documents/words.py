@@ -62,9 +62,24 @@ def clock_on_day(value: dt.datetime) -> str:
     return f"{clock(value)} on {day_month(value.date())}"
 
 
+def short_date(value: dt.date, *, year: bool = True) -> str:
+    """ "Mon 22 Mar 2027" (or "Mon 22 Mar"): a day in a list or a reply."""
+    return f"{value:%a} {value.day} {value:%b}" + (f" {value.year}" if year else "")
+
+
 def short_moment(value: dt.datetime, *, year: bool = True) -> str:
     """ "Tue 16 Mar 2027 17:00" (or "Tue 16 Mar 17:00"): a moment in a list or a reply."""
-    return f"{value:%a} {value.day} {value:%b}{f' {value.year}' if year else ''} {clock(value)}"
+    return f"{short_date(value.date(), year=year)} {clock(value)}"
+
+
+def full_date(value: dt.date) -> str:
+    """ "Thursday 1 April 2027" """
+    return f"{value:%A} {long_date(value)}"
+
+
+def long_moment(value: dt.datetime) -> str:
+    """ "Thursday 1 April 2027 at 14:00": when a meeting starts, in a readiness report."""
+    return f"{full_date(value.date())} at {clock(value)}"
 
 
 def column_moment(value: dt.datetime) -> str:
@@ -72,9 +87,9 @@ def column_moment(value: dt.datetime) -> str:
     return f"{value:%a %d %b} {clock(value)}"
 
 
-def spoken_time(value: dt.datetime) -> str:
-    """ "2.00 pm": the start of a meeting in a notice to people."""
-    return format_moment("{hour}.{minute} {ampm}", value)
+def spoken_moment(value: dt.datetime) -> str:
+    """ "Thursday 8 April 2027 at 2.00 pm": the start of a meeting in a notice to people."""
+    return format_moment("{Weekday} {day} {Month} {year} at {hour}.{minute} {ampm}", value)
 
 
 def letter_for(index: int) -> str:

@@ -13,17 +13,13 @@ from sqlalchemy.orm import Session
 from agenda.board.due import item_due_at, meeting_deadlines
 from agenda.board.models import ForwardPlanItem, ItemStatus, Meeting, MeetingStatus, Paper
 from agenda.clock import as_utc
+from agenda.documents.words import clock_on_day, day_month
 from agenda.pack.readiness import EXPECTED, LATE, readiness_of
 from agenda.reminders.tables import Reminder, ReminderKind
 
 
-def _day(d: dt.date) -> str:
-    return f"{d:%A} {d.day} {d:%B}"
-
-
 def _when(value: dt.datetime, tz: str) -> str:
-    local = as_utc(value).astimezone(ZoneInfo(tz))
-    return f"{local:%H:%M} on {_day(local.date())}"
+    return clock_on_day(as_utc(value).astimezone(ZoneInfo(tz)))
 
 
 def stale_reason(
@@ -86,7 +82,7 @@ def compose(
 def _text(
     session: Session, r: Reminder, kind: ReminderKind, meeting: Meeting, tz: str, now: dt.datetime
 ) -> str:
-    what = f"the {meeting.body.name} on {_day(meeting.date)}"
+    what = f"the {meeting.body.name} on {day_month(meeting.date)}"
     if r.item_id is not None:
         item = session.get(ForwardPlanItem, r.item_id)
         assert item is not None
@@ -128,7 +124,7 @@ def _meeting_text(
         return (
             f"Readiness of {what}: {readiness.headline()}. Papers are due by "
             f"{_when(deadlines.papers_due, meeting.body.organisation.timezone)}; the pack "
-            f"must be published by {_day(deadlines.publication)}.{missing_text}"
+            f"must be published by {day_month(deadlines.publication)}.{missing_text}"
         )
     return (
         f"Today is the last day to publish the agenda pack for {what}. "

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from agenda.board.models import ForwardPlanItem, ItemAuthor, Meeting, Member
 from agenda.clock import as_utc
+from agenda.documents.words import column_moment
 from agenda.reminders.tables import Reminder
 
 KIND_LABEL = {
@@ -44,7 +45,7 @@ class TimelineEntry:
         about = f" — {self.item_title}" if self.item_title else ""
         why = f" ({self.note})" if self.note else ""
         return (
-            f"{when:%a %d %b %H:%M}  {self.status:<10} {what:<26} {self.recipient_name}{about}{why}"
+            f"{column_moment(when)}  {self.status:<10} {what:<26} {self.recipient_name}{about}{why}"
         )
 
 

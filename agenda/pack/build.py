@@ -44,6 +44,7 @@ from agenda.documents.pdf_pack import (
     stamp_text,
 )
 from agenda.documents.render import PaperFile, RenderCache, render_document, render_papers
+from agenda.documents.words import clock, long_date
 from agenda.errors import BoardclerkError, InvalidInput
 from agenda.filestore import FileStore, LocalFileStore, atomic_write
 from agenda.pack.tables import Pack, PackKind, PackPaper
@@ -315,7 +316,7 @@ def build_supplementary_pack(
     since = published[-1].built_at.astimezone(tz)
     note = (
         "SUPPLEMENTARY AGENDA PACK: papers received or changed since the agenda pack was "
-        f"published on {since:%-d %B %Y at %H:%M}."
+        f"published on {long_date(since.date())} at {clock(since)}."
     )
     return _build_and_record(
         session,

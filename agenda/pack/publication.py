@@ -21,6 +21,7 @@ from agenda.board.due import local_date, meeting_deadlines
 from agenda.board.lookup import get_meeting
 from agenda.board.models import Meeting, MeetingStatus, Paper, Role
 from agenda.board.permissions import Actor, require_clerk
+from agenda.documents.words import spoken_moment
 from agenda.errors import DeadlinePassed, InvalidInput, NotFound
 from agenda.filestore import FileStore
 from agenda.pack.tables import Pack, PackKind
@@ -51,8 +52,7 @@ class PublishedNotice:
         """ "The agenda for the Health and Wellbeing Board on Thursday 8 April 2027 at
         2.00 pm, <venue>, is published." """
         local = self.starts_at.astimezone(ZoneInfo(self.timezone))
-        hour = local.hour % 12 or 12
-        when = f"{local:%A} {local.day} {local:%B %Y} at {hour}.{local:%M} {'am' if local.hour < 12 else 'pm'}"
+        when = spoken_moment(local)
         where = f", {self.venue}" if self.venue else ""
         return f"The agenda for the {self.body_name} on {when}{where}, is published."
 

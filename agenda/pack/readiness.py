@@ -13,6 +13,7 @@ from agenda.board.due import item_due_at, meeting_deadlines
 from agenda.board.lookup import get_meeting
 from agenda.board.models import Body, ItemKind, ItemStatus, Meeting, MeetingStatus
 from agenda.board.permissions import Actor
+from agenda.documents.words import long_moment, short_date, short_moment
 from agenda.minutes.service import AttendanceSummary, attendance_summary
 from agenda.plan.items import ItemView, item_view
 
@@ -138,13 +139,13 @@ def _involved(meeting: Meeting, slack_id: str) -> bool:
 def render_readiness(ready: Readiness, tz: ZoneInfo) -> str:
     """Readiness as lines of plain text, for the terminal and the demo."""
     lines = [
-        f"{ready.body_name}, {ready.starts_at.astimezone(tz):%A %-d %B %Y at %H:%M}"
+        f"{ready.body_name}, {long_moment(ready.starts_at.astimezone(tz))}"
         f" ({ready.meeting_ref}, {ready.status})"
     ]
     if ready.papers_due:
         lines.append(
-            f"Papers due {ready.papers_due.astimezone(tz):%a %-d %b %Y %H:%M}; "
-            f"pack to be published by {ready.publication:%a %-d %b %Y}"
+            f"Papers due {short_moment(ready.papers_due.astimezone(tz))}; "
+            f"pack to be published by {short_date(ready.publication)}"
         )
     lines.append(ready.headline())
     for row in ready.items:

@@ -19,6 +19,7 @@ from agenda.board.lookup import get_item
 from agenda.board.models import ItemStatus, Meeting, MeetingStatus, Member, Paper, Role
 from agenda.board.permissions import Actor, require_can_submit
 from agenda.documents.filecheck import check_paper_file
+from agenda.documents.words import short_moment
 from agenda.errors import DeadlinePassed, InvalidInput
 from agenda.filestore import FileStore
 from agenda.reminders import planning as reminders
@@ -49,7 +50,7 @@ class Receipt:
 
         when = "on time" if self.on_time else "LATE"
         due = (
-            f"; it was due {self.due_at.astimezone(ZoneInfo(tz)):%a %-d %b %Y %H:%M}"
+            f"; it was due {short_moment(self.due_at.astimezone(ZoneInfo(tz)))}"
             if self.due_at
             else ""
         )

@@ -16,6 +16,7 @@ from agenda.board.lookup import get_item
 from agenda.board.models import ForwardPlanItem, ItemStatus, MeetingStatus, Member, Role
 from agenda.board.permissions import Actor, is_author, is_chair, is_clerk, require_clerk
 from agenda.clock import as_utc
+from agenda.documents.words import clock_on_day
 from agenda.errors import DeadlinePassed, InvalidInput, NotFound, PermissionDenied
 from agenda.reminders.planning import PlanResult, body_clerks, queue_notice, replan_item
 from agenda.reminders.tables import ExtensionRequest, ExtensionStatus, ReminderKind
@@ -45,8 +46,7 @@ def _open_item(item: ForwardPlanItem, now: dt.datetime) -> None:
 
 
 def _local(value: dt.datetime, item: ForwardPlanItem) -> str:
-    local = as_utc(value).astimezone(ZoneInfo(_tz(item)))
-    return f"{local:%H:%M} on {local:%A} {local.day} {local:%B}"
+    return clock_on_day(as_utc(value).astimezone(ZoneInfo(_tz(item))))
 
 
 def _deciders(session: Session, item: ForwardPlanItem) -> list[str]:
