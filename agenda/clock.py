@@ -46,5 +46,13 @@ def as_utc(value: dt.datetime) -> dt.datetime:
     return value.astimezone(UTC)
 
 
-def local(value: dt.datetime, tz: str) -> dt.datetime:
-    return as_utc(value).astimezone(ZoneInfo(tz))
+DEFAULT_TIMEZONE = "Europe/London"
+
+
+def zone(name: str | None) -> ZoneInfo:
+    """The time zone called ``name`` (IANA); an organisation that names none is in London."""
+    return ZoneInfo(name or DEFAULT_TIMEZONE)
+
+
+def local(value: dt.datetime, tz: ZoneInfo) -> dt.datetime:
+    return as_utc(value).astimezone(tz)

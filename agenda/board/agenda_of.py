@@ -53,7 +53,7 @@ def build_agenda(session: Session, meeting: Meeting, *, private: bool) -> Agenda
     """The numbered agenda of ``meeting`` in its body's house style. ``private`` gives Part B
     items their full description; the public agenda gives only their title and exemption reason."""
     body = meeting.body
-    tz = body.organisation.timezone
+    tz = body.organisation.zone
     style = load_style(body.style)
     items = session.scalars(
         select(ForwardPlanItem)

@@ -101,14 +101,18 @@ def rules_of(body_rules: dict[str, Any] | None) -> dict[str, Any]:
     return merged
 
 
-def due_at_local_day(day: dt.date, tz: str) -> dt.datetime:
+def due_at_local_day(day: dt.date, tz: ZoneInfo) -> dt.datetime:
     """17:00 local on ``day``, as aware UTC."""
-    return dt.datetime.combine(day, DUE_TIME, tzinfo=ZoneInfo(tz)).astimezone(UTC)
+    return dt.datetime.combine(day, DUE_TIME, tzinfo=tz).astimezone(UTC)
 
 
 @lru_cache(maxsize=4096)
 def _compute(
-    meeting_day: dt.date, papers_rule: str, publication_rule: str, calendar: WorkCalendar, tz: str
+    meeting_day: dt.date,
+    papers_rule: str,
+    publication_rule: str,
+    calendar: WorkCalendar,
+    tz: ZoneInfo,
 ) -> MeetingDeadlines:
     warnings: list[str] = []
     why = calendar.why_not_working(meeting_day)
@@ -141,7 +145,7 @@ def meeting_deadlines(meeting: Meeting) -> MeetingDeadlines:
         rules["papers_due"],
         rules["publication"],
         calendar_for(org),
-        org.timezone or "Europe/London",
+        org.zone,
     )
 
 
@@ -155,8 +159,8 @@ def item_due_at(item: ForwardPlanItem) -> dt.datetime | None:
     return meeting_deadlines(item.meeting).papers_due
 
 
-def local_date(value: dt.datetime, tz: str) -> dt.date:
-    return as_utc(value).astimezone(ZoneInfo(tz)).date()
+def local_date(value: dt.datetime, tz: ZoneInfo) -> dt.date:
+    return as_utc(value).astimezone(tz).date()
 
 
 def rule_day(

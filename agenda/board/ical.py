@@ -92,7 +92,7 @@ def meeting_events(meeting: Meeting, stamp: dt.datetime) -> list[str]:
         cancelled=cancelled,
     )
     deadlines = meeting_deadlines(meeting)
-    due_day = local_date(deadlines.papers_due, body.organisation.timezone or "Europe/London")
+    due_day = local_date(deadlines.papers_due, body.organisation.zone)
     lines += _event(
         f"papers-due-{uid}@boardclerk",
         stamp,

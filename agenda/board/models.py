@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     JSON,
@@ -25,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from agenda.clock import UTC
+from agenda.clock import UTC, zone
 from agenda.kinds import ItemKind, ItemStatus, MeetingStatus, Role
 
 # Stable constraint names so Alembic migrations behave alike on SQLite and PostgreSQL.
@@ -78,6 +79,11 @@ class Organisation(Base):
     created_at: Mapped[dt.datetime]
 
     bodies: Mapped[list[Body]] = relationship(back_populates="organisation", order_by="Body.id")
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """Where the organisation's local dates and times are read: deadlines, meeting days."""
+        return zone(self.timezone)
 
 
 class Body(Base):

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from agenda import settings
 from agenda.board.permissions import Actor
-from agenda.clock import Clock
+from agenda.clock import Clock, zone
 from agenda.db.engine import make_engine, transaction
 from agenda.db.migrate import upgrade
 from agenda.errors import BoardclerkError, ConfigError
@@ -93,4 +93,4 @@ def local_tz(session: Session) -> ZoneInfo:
     from agenda.board.models import Organisation
 
     tz = session.scalar(select(Organisation.timezone).limit(1))
-    return ZoneInfo(tz or "Europe/London")
+    return zone(tz)

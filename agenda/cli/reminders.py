@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import click
 
@@ -52,7 +51,7 @@ def reminders_cmd(obj: Context, meeting: str, statuses: tuple[str, ...]) -> None
     """The reminders of MEETING (BODY:DATE): who, when, and whether they went."""
     with obj.session() as session:
         m = get_meeting(session, meeting)
-        tz = ZoneInfo(m.body.organisation.timezone or "Europe/London")
+        tz = m.body.organisation.zone
         deadlines = meeting_deadlines(m)
         click.echo(
             f"{m.ref}: papers due {short_moment(deadlines.papers_due.astimezone(tz), year=False)}, "

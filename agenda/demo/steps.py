@@ -7,7 +7,6 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -149,7 +148,7 @@ def demo_reminder_timeline(
     message it would carry on its day (papers not in by then count as outstanding). Changes
     nothing. Returns how many were printed."""
     echo = out if callable(out) else (lambda text: print(text, file=out))  # type: ignore[misc]
-    tz = ZoneInfo(meeting.body.organisation.timezone or "Europe/London")
+    tz = meeting.body.organisation.zone
     rows = session.scalars(
         select(Reminder)
         .where(

@@ -18,8 +18,8 @@ from agenda.pack.readiness import EXPECTED, LATE, readiness_of
 from agenda.reminders.tables import Reminder, ReminderKind
 
 
-def _when(value: dt.datetime, tz: str) -> str:
-    return clock_on_day(as_utc(value).astimezone(ZoneInfo(tz)))
+def _when(value: dt.datetime, tz: ZoneInfo) -> str:
+    return clock_on_day(as_utc(value).astimezone(tz))
 
 
 def stale_reason(
@@ -70,9 +70,9 @@ def compose(
     meeting = session.get(Meeting, r.meeting_id) if r.meeting_id else None
     if meeting is None:
         return None, "meeting no longer exists"
-    tz = meeting.body.organisation.timezone or "Europe/London"
+    tz = meeting.body.organisation.zone
     reason = stale_reason(
-        session, r, as_utc(now).astimezone(ZoneInfo(tz)).date(), items_with_papers=items_with_papers
+        session, r, as_utc(now).astimezone(tz).date(), items_with_papers=items_with_papers
     )
     if reason:
         return None, reason
@@ -80,7 +80,12 @@ def compose(
 
 
 def _text(
-    session: Session, r: Reminder, kind: ReminderKind, meeting: Meeting, tz: str, now: dt.datetime
+    session: Session,
+    r: Reminder,
+    kind: ReminderKind,
+    meeting: Meeting,
+    tz: ZoneInfo,
+    now: dt.datetime,
 ) -> str:
     what = f"the {meeting.body.name} on {day_month(meeting.date)}"
     if r.item_id is not None:
@@ -123,7 +128,7 @@ def _meeting_text(
     if kind is ReminderKind.CHAIR_DIGEST:
         return (
             f"Readiness of {what}: {readiness.headline()}. Papers are due by "
-            f"{_when(deadlines.papers_due, meeting.body.organisation.timezone)}; the pack "
+            f"{_when(deadlines.papers_due, meeting.body.organisation.zone)}; the pack "
             f"must be published by {day_month(deadlines.publication)}.{missing_text}"
         )
     return (

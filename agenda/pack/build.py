@@ -20,7 +20,6 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import docx
 from sqlalchemy import select
@@ -312,7 +311,7 @@ def build_supplementary_pack(
         raise InvalidInput(
             f"No paper for {meeting.ref} has arrived or changed since the pack was published."
         )
-    tz = ZoneInfo(meeting.body.organisation.timezone)
+    tz = meeting.body.organisation.zone
     since = published[-1].built_at.astimezone(tz)
     note = (
         "SUPPLEMENTARY AGENDA PACK: papers received or changed since the agenda pack was "

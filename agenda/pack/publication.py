@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -21,6 +20,7 @@ from agenda.board.due import local_date, meeting_deadlines
 from agenda.board.lookup import get_meeting
 from agenda.board.models import Meeting, MeetingStatus, Paper, Role
 from agenda.board.permissions import Actor, require_clerk
+from agenda.clock import zone
 from agenda.documents.words import spoken_moment
 from agenda.errors import DeadlinePassed, InvalidInput, NotFound
 from agenda.filestore import FileStore
@@ -51,7 +51,7 @@ class PublishedNotice:
     def notice_text(self) -> str:
         """ "The agenda for the Health and Wellbeing Board on Thursday 8 April 2027 at
         2.00 pm, <venue>, is published." """
-        local = self.starts_at.astimezone(ZoneInfo(self.timezone))
+        local = self.starts_at.astimezone(zone(self.timezone))
         when = spoken_moment(local)
         where = f", {self.venue}" if self.venue else ""
         return f"The agenda for the {self.body_name} on {when}{where}, is published."
@@ -123,7 +123,7 @@ def publish_meeting(
             f"The agenda pack {pack.file_name} is missing from the file store. "
             f"Build the agenda pack again first: /boardclerk pack {meeting.ref}"
         )
-    tz = body.organisation.timezone or "Europe/London"
+    tz = body.organisation.zone
     publication = meeting_deadlines(meeting).publication
     late = local_date(now, tz) > publication
     republished = meeting.status == MeetingStatus.PUBLISHED.value
@@ -165,7 +165,7 @@ def publish_meeting(
         pack_sha256=pack.sha256,
         pack_file_name=pack.file_name,
         starts_at=meeting.starts_at,
-        timezone=tz,
+        timezone=tz.key,
         venue=meeting.venue,
         publication_date=publication,
         late=late,

@@ -142,7 +142,7 @@ def render_readiness(ready: Readiness, tz: ZoneInfo) -> str:
         f"{ready.body_name}, {long_moment(ready.starts_at.astimezone(tz))}"
         f" ({ready.meeting_ref}, {ready.status})"
     ]
-    if ready.papers_due:
+    if ready.papers_due and ready.publication:
         lines.append(
             f"Papers due {short_moment(ready.papers_due.astimezone(tz))}; "
             f"pack to be published by {short_date(ready.publication)}"

@@ -18,6 +18,7 @@ from agenda.board.due import item_due_at
 from agenda.board.lookup import get_item
 from agenda.board.models import ItemStatus, Meeting, MeetingStatus, Member, Paper, Role
 from agenda.board.permissions import Actor, require_can_submit
+from agenda.clock import zone
 from agenda.documents.filecheck import check_paper_file
 from agenda.documents.words import short_moment
 from agenda.errors import DeadlinePassed, InvalidInput
@@ -46,13 +47,9 @@ class Receipt:
     late_reason: str | None = None
 
     def summary(self, tz: str = "Europe/London") -> str:
-        from zoneinfo import ZoneInfo
-
         when = "on time" if self.on_time else "LATE"
         due = (
-            f"; it was due {short_moment(self.due_at.astimezone(ZoneInfo(tz)))}"
-            if self.due_at
-            else ""
+            f"; it was due {short_moment(self.due_at.astimezone(zone(tz)))}" if self.due_at else ""
         )
         return (
             f"Received '{self.item_title}' for {self.meeting_ref} as version {self.version} "

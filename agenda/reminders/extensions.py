@@ -22,8 +22,8 @@ from agenda.reminders.planning import PlanResult, body_clerks, queue_notice, rep
 from agenda.reminders.tables import ExtensionRequest, ExtensionStatus, ReminderKind
 
 
-def _tz(item: ForwardPlanItem) -> str:
-    return item.body.organisation.timezone or "Europe/London"
+def _tz(item: ForwardPlanItem) -> ZoneInfo:
+    return item.body.organisation.zone
 
 
 def _as_due(item: ForwardPlanItem, until: dt.date | dt.datetime) -> dt.datetime:
@@ -32,7 +32,7 @@ def _as_due(item: ForwardPlanItem, until: dt.date | dt.datetime) -> dt.datetime:
         if until.tzinfo is None:
             raise InvalidInput("The new deadline needs a timezone.")
         return as_utc(until)
-    return dt.datetime.combine(until, DUE_TIME, tzinfo=ZoneInfo(_tz(item))).astimezone(dt.UTC)
+    return dt.datetime.combine(until, DUE_TIME, tzinfo=_tz(item)).astimezone(dt.UTC)
 
 
 def _open_item(item: ForwardPlanItem, now: dt.datetime) -> None:
@@ -46,7 +46,7 @@ def _open_item(item: ForwardPlanItem, now: dt.datetime) -> None:
 
 
 def _local(value: dt.datetime, item: ForwardPlanItem) -> str:
-    return clock_on_day(as_utc(value).astimezone(ZoneInfo(_tz(item))))
+    return clock_on_day(as_utc(value).astimezone(_tz(item)))
 
 
 def _deciders(session: Session, item: ForwardPlanItem) -> list[str]:

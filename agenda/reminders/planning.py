@@ -96,9 +96,9 @@ class PlanResult:
         self.messages.extend(other.messages)
 
 
-def send_at(day: dt.date, tz: str) -> dt.datetime:
+def send_at(day: dt.date, tz: ZoneInfo) -> dt.datetime:
     """09:30 local on ``day``, as aware UTC."""
-    return dt.datetime.combine(day, SEND_TIME, tzinfo=ZoneInfo(tz)).astimezone(UTC)
+    return dt.datetime.combine(day, SEND_TIME, tzinfo=tz).astimezone(UTC)
 
 
 class _Planner:
@@ -109,10 +109,10 @@ class _Planner:
         body = meeting.body
         self.body = body
         org = body.organisation
-        self.tz = org.timezone or "Europe/London"
+        self.tz = org.zone
         self.calendar = calendar_for(org)
         self.now = as_utc(now)
-        self.today = self.now.astimezone(ZoneInfo(self.tz)).date()
+        self.today = self.now.astimezone(self.tz).date()
         self.rules = rules_of(body.deadlines)
         self.deadlines = meeting_deadlines(meeting)
         self.due_day = local_date(self.deadlines.papers_due, self.tz)
