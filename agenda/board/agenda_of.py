@@ -16,7 +16,7 @@ from agenda.documents.numbering import (
     group_members,
     number_entries,
 )
-from agenda.kinds import ItemStatus, MeetingStatus, Role
+from agenda.kinds import ItemStatus, MeetingStatus
 
 
 def agenda_paper(paper: Paper) -> AgendaPaper:
@@ -93,8 +93,7 @@ def build_agenda(session: Session, meeting: Meeting, *, private: bool) -> Agenda
         filled=filled,
     )
 
-    active = [m for m in body.members if m.active]
-    clerk = next((m for m in active if m.role == Role.CLERK.value), None)
+    clerk = next(iter(body.clerks), None)
     return Agenda(
         meeting_id=meeting.id,
         meeting_ref=meeting.ref,
@@ -105,7 +104,7 @@ def build_agenda(session: Session, meeting: Meeting, *, private: bool) -> Agenda
         venue=meeting.venue,
         clerk=MemberLine(clerk.name, clerk.title, clerk.group, clerk.role) if clerk else None,
         clerk_email=clerk.email if clerk else None,
-        members=group_members(style, [m for m in active if m.role != Role.CLERK.value]),
+        members=group_members(style, body.sitting_members),
         entries=tuple(number_entries(style, facts, substantive, private=private)),
         future_dates=facts.future_dates,
         note=meeting.note,

@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from agenda.clock import UTC, zone
+from agenda.errors import BoardclerkError
 from agenda.kinds import ItemKind, ItemStatus, MeetingStatus, Role
 
 # Stable constraint names so Alembic migrations behave alike on SQLite and PostgreSQL.
@@ -109,6 +110,16 @@ class Body(Base):
         back_populates="body", order_by="Meeting.starts_at"
     )
 
+    @property
+    def clerks(self) -> list[Member]:
+        """Its clerks still in post, in membership order."""
+        return [m for m in self.members if m.active and m.role == Role.CLERK.value]
+
+    @property
+    def sitting_members(self) -> list[Member]:
+        """Who sits on the body now: every active member but its clerks."""
+        return [m for m in self.members if m.active and m.role != Role.CLERK.value]
+
 
 class Member(Base):
     """A person on a body: a member (grouped as the frontsheet groups them), its chair, its clerk."""
@@ -150,6 +161,24 @@ class Meeting(Base):
     @property
     def ref(self) -> str:
         return f"{self.body.key}:{self.date.isoformat()}"
+
+    def planned_items(self) -> list[ForwardPlanItem]:
+        """The business still planned for it, in the clerk's order (not moved or withdrawn)."""
+        return [i for i in self.items if i.status == ItemStatus.PLANNED.value]
+
+    def is_over(self, now: dt.datetime) -> bool:
+        """Held, or its start time has come."""
+        return self.status == MeetingStatus.HELD.value or self.starts_at <= now
+
+    def require_open(
+        self, now: dt.datetime, *, cancelled: BoardclerkError, over: BoardclerkError
+    ) -> None:
+        """Raise ``cancelled`` if the meeting is cancelled, ``over`` if it has been held or has
+        started; each caller words the refusal for what the user was trying to do."""
+        if self.status == MeetingStatus.CANCELLED.value:
+            raise cancelled
+        if self.is_over(now):
+            raise over
 
 
 class ForwardPlanItem(Base):

@@ -107,10 +107,7 @@ def demo_sample_attendance(session: Session, meeting_ref: str, *, now: dt.dateti
     """The demo's members send one apology and declare one interest, so the skeleton shows
     both. Returns what was recorded, for the demo to print."""
     meeting = get_meeting(session, meeting_ref)
-    if (
-        meeting.status in (MeetingStatus.HELD.value, MeetingStatus.CANCELLED.value)
-        or meeting.starts_at <= now
-    ):
+    if meeting.status == MeetingStatus.CANCELLED.value or meeting.is_over(now):
         return []  # the demo has already moved past the meeting: nothing to send
     members = [m for m in meeting.body.members if m.active and m.role == Role.MEMBER.value]
     items = [i for i in agenda_items_of(session, meeting) if i.procedural_key is None]

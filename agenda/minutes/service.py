@@ -26,7 +26,6 @@ from agenda.board.models import (
     Meeting,
     MeetingStatus,
     Member,
-    Role,
 )
 from agenda.board.permissions import Actor, is_clerk, require_clerk
 from agenda.documents.agenda import Agenda
@@ -163,16 +162,17 @@ class AttendanceSummary:
 
 
 def _meeting_ahead(meeting: Meeting, now: dt.datetime, doing: str) -> None:
-    if meeting.status == MeetingStatus.CANCELLED.value:
-        raise InvalidInput(
+    meeting.require_open(
+        now,
+        cancelled=InvalidInput(
             f"The meeting {meeting.ref} has been cancelled, so there is no need to {doing}."
-        )
-    if meeting.status == MeetingStatus.HELD.value or meeting.starts_at <= now:
-        raise DeadlinePassed(
+        ),
+        over=DeadlinePassed(
             f"The meeting {meeting.ref} has already taken place, so it is too late "
             f"to {doing} for it.",
             hint="ask the clerk if it needs recording in the minutes",
-        )
+        ),
+    )
 
 
 def _member(
@@ -180,7 +180,7 @@ def _member(
 ) -> Member:
     """The member acting: themselves (their Slack id), or someone the clerk names."""
     body = meeting.body
-    members = [m for m in body.members if m.active and m.role != Role.CLERK.value]
+    members = body.sitting_members
     if name:
         wanted = " ".join(name.split()).casefold()
         found = next((m for m in members if m.name.casefold() == wanted), None)
@@ -593,9 +593,7 @@ def _minutes_item(
     )
     if found is not None:
         return found
-    clerk = next(
-        (m for m in next_meeting.body.members if m.role == Role.CLERK.value and m.active), None
-    )
+    clerk = next(iter(next_meeting.body.clerks), None)
     item = ForwardPlanItem(
         body_id=next_meeting.body_id,
         meeting_id=next_meeting.id,

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from agenda.board.due import item_due_at, meeting_deadlines
 from agenda.board.lookup import get_meeting
-from agenda.board.models import Body, ItemKind, ItemStatus, Meeting, MeetingStatus
+from agenda.board.models import Body, ItemKind, Meeting, MeetingStatus
 from agenda.board.permissions import Actor
 from agenda.documents.words import long_moment, short_date, short_moment
 from agenda.minutes.service import AttendanceSummary, attendance_summary
@@ -83,9 +83,7 @@ def readiness_of(
     session: Session, meeting: Meeting, *, now: dt.datetime, viewer: Actor | None = None
 ) -> Readiness:
     items = []
-    for item in meeting.items:
-        if item.status != ItemStatus.PLANNED.value:
-            continue
+    for item in meeting.planned_items():
         view = item_view(session, item, viewer)
         items.append(ItemReadiness(item=view, state=_state(item_due_at(item), view, now)))
     deadlines = meeting_deadlines(meeting)

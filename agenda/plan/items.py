@@ -19,7 +19,6 @@ from agenda.board.models import (
     ItemMove,
     ItemStatus,
     Meeting,
-    MeetingStatus,
 )
 from agenda.board.permissions import Actor, can_see_exempt, require_clerk
 from agenda.errors import DeadlinePassed, InvalidInput
@@ -90,14 +89,15 @@ def _replanned(session: Session, item: ForwardPlanItem, now: dt.datetime) -> Ite
 
 
 def _open_meeting(meeting: Meeting, now: dt.datetime, doing: str) -> None:
-    if meeting.status == MeetingStatus.CANCELLED.value:
-        raise DeadlinePassed(
+    meeting.require_open(
+        now,
+        cancelled=DeadlinePassed(
             f"The meeting {meeting.ref} has been cancelled, so you cannot {doing}."
-        )
-    if meeting.status == MeetingStatus.HELD.value or meeting.starts_at <= now:
-        raise DeadlinePassed(
+        ),
+        over=DeadlinePassed(
             f"The meeting {meeting.ref} has already taken place, so you cannot {doing}."
-        )
+        ),
+    )
 
 
 def _check_title(title: str) -> str:
@@ -271,7 +271,7 @@ def reorder_items(
     """Set the clerk's order of the substantive items on a meeting's agenda."""
     meeting = get_meeting(session, meeting_ref)
     require_clerk(session, meeting.body, actor, "reorder its agenda")
-    planned = {i.id: i for i in meeting.items if i.status == ItemStatus.PLANNED.value}
+    planned = {i.id: i for i in meeting.planned_items()}
     if sorted(item_ids) != sorted(planned):
         raise InvalidInput(f"Give every planned item of {meeting.ref} once: {sorted(planned)}.")
     for position, item_id in enumerate(item_ids, 1):

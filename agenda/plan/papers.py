@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from agenda.board import audit
 from agenda.board.due import item_due_at
 from agenda.board.lookup import get_item
-from agenda.board.models import ItemStatus, Meeting, MeetingStatus, Member, Paper, Role
+from agenda.board.models import ItemStatus, Meeting, Member, Paper, Role
 from agenda.board.permissions import Actor, require_can_submit
 from agenda.clock import zone
 from agenda.documents.filecheck import check_paper_file
@@ -62,15 +62,16 @@ def _meeting_open_for_papers(meeting: Meeting | None, title: str, now: dt.dateti
         raise InvalidInput(
             f"'{title}' is not planned for a meeting, so it cannot take a paper yet."
         )
-    if meeting.status == MeetingStatus.CANCELLED.value:
-        raise DeadlinePassed(
+    meeting.require_open(
+        now,
+        cancelled=DeadlinePassed(
             f"The meeting {meeting.ref} has been cancelled; ask the clerk where "
             f"'{title}' is going now."
-        )
-    if meeting.status == MeetingStatus.HELD.value or meeting.starts_at <= now:
-        raise DeadlinePassed(
+        ),
+        over=DeadlinePassed(
             f"The meeting {meeting.ref} has already taken place, so papers for it are closed."
-        )
+        ),
+    )
     return meeting
 
 
