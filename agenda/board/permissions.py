@@ -53,10 +53,6 @@ def is_chair(session: Session, body: Body, actor: Actor) -> bool:
     return Role.CHAIR.value in roles or Role.VICE_CHAIR.value in roles
 
 
-def is_member(session: Session, body: Body, actor: Actor) -> bool:
-    return actor.operator or bool(_member_roles(session, body, actor))
-
-
 def require_clerk(session: Session, body: Body, actor: Actor, doing: str) -> None:
     if not is_clerk(session, body, actor):
         raise PermissionDenied(

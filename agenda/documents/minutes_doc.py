@@ -2,7 +2,7 @@
 
 Pure: takes an :class:`~agenda.documents.agenda.Agenda`, a :class:`~agenda.documents.minutes_style.MinutesStyle`
 and what members sent in (apologies, declarations) and returns .docx bytes. Numbers come from
-the caller (agenda/minutes_store.py allocates them once per meeting).
+the caller (agenda/minutes/service.py allocates them once per meeting).
 """
 
 from __future__ import annotations

@@ -265,28 +265,6 @@ def withdraw_item(
     return _replanned(session, item, now)
 
 
-def reorder_items(
-    session: Session, *, actor: Actor, meeting_ref: str, item_ids: list[int], now: dt.datetime
-) -> None:
-    """Set the clerk's order of the substantive items on a meeting's agenda."""
-    meeting = get_meeting(session, meeting_ref)
-    require_clerk(session, meeting.body, actor, "reorder its agenda")
-    planned = {i.id: i for i in meeting.planned_items()}
-    if sorted(item_ids) != sorted(planned):
-        raise InvalidInput(f"Give every planned item of {meeting.ref} once: {sorted(planned)}.")
-    for position, item_id in enumerate(item_ids, 1):
-        planned[item_id].position = position
-    audit.record(
-        session,
-        actor=actor,
-        action="agenda.reorder",
-        at=now,
-        organisation_id=meeting.body.organisation_id,
-        subject=meeting.ref,
-        order=item_ids,
-    )
-
-
 def forward_plan(
     session: Session,
     *,

@@ -182,9 +182,3 @@ def submit_paper(
         clerk_slack_ids=tuple(s for s in clerks if s),
         late_reason=paper.late_reason,
     )
-
-
-def paper_history(session: Session, item_id: int | str) -> list[Paper]:
-    """Every version of an item's paper, oldest first."""
-    item = get_item(session, item_id)
-    return list(item.papers)
