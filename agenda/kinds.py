@@ -1,5 +1,5 @@
 """The shared vocabularies: who a member is, where a meeting and an item stand, what kind an
-item is. Plain enums, so document code can use them without the database."""
+item is, what kind of interest a member declares. Plain enums, so document code can use them without the database."""
 
 from __future__ import annotations
 
@@ -32,10 +32,17 @@ class ItemKind(enum.StrEnum):
         return self is ItemKind.REPORT
 
 
+class InterestKind(enum.StrEnum):
+    """What a member declares: a disclosable pecuniary (financial) interest, or another one."""
+
+    PECUNIARY = "pecuniary"
+    OTHER = "other"
+
+
 class ItemStatus(enum.StrEnum):
     PLANNED = "planned"
     DEFERRED = "deferred"  # moved off its meeting and not yet given a new one
     WITHDRAWN = "withdrawn"
 
 
-__all__ = ["ItemKind", "ItemStatus", "MeetingStatus", "Role"]
+__all__ = ["InterestKind", "ItemKind", "ItemStatus", "MeetingStatus", "Role"]

@@ -1,6 +1,6 @@
 """Minutes commands: ``boardclerk minutes``, ``apologies``, ``declare``, ``approved-minutes``.
 
-Registered in agenda/cli.py. Commands get the shared CLI context (``ctx.obj``: database,
+Registered in agenda/cli/main.py. Commands get the shared CLI context (``ctx.obj``: database,
 file store, clock, actor) without importing agenda.cli.main, so either module can be imported first.
 """
 
@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import click
+
+from agenda.kinds import InterestKind
 
 
 @click.command("minutes")
@@ -116,7 +118,7 @@ def declare_cmd(
             item_id=item,
             interest=interest,
             member=member,
-            kind="pecuniary" if pecuniary else "other",
+            kind=(InterestKind.PECUNIARY if pecuniary else InterestKind.OTHER).value,
             now=obj.clock.now(),
         )
     click.echo(receipt.summary())

@@ -10,6 +10,7 @@ import click
 
 from agenda.cli.context import Context, local_tz, pass_context
 from agenda.documents.words import short_date, short_moment
+from agenda.kinds import ItemKind
 from agenda.pack.readiness import render_readiness
 
 # --- what is planned ------------------------------------------------------------------------
@@ -163,7 +164,7 @@ def submit(
 @click.option(
     "--kind",
     default="report",
-    type=click.Choice(["report", "presentation", "verbal", "discussion"]),
+    type=click.Choice([k.value for k in ItemKind]),
 )
 @click.option("--lead", default=None)
 @click.option("--author", "authors", multiple=True, help="Slack user id, name or e-mail.")

@@ -26,9 +26,10 @@ from agenda.documents.style_files import (
 )
 from agenda.documents.words import DATE_FIELDS, format_moment
 from agenda.errors import NotFound
+from agenda.kinds import ItemKind
 
 ENV_TEMPLATES_DIR = settings.TEMPLATES_DIR
-KINDS = ("report", "presentation", "verbal", "discussion")
+KINDS = tuple(k.value for k in ItemKind)
 INCLUDE_RULES = ("always", "with_previous_meeting", "with_paper")
 HEADING_CASES = ("upper", "as_written")
 

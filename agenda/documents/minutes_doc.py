@@ -23,6 +23,7 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 from agenda.documents.agenda import Agenda, AgendaEntry, MemberLine
 from agenda.documents.minutes_style import MinutesStyle
 from agenda.documents.words import format_moment, lead_forms, letter_for, long_date
+from agenda.kinds import InterestKind
 
 PLACEHOLDER = "[Record the discussion.]"
 NO_LEAD = "[the presenter]"
@@ -58,7 +59,7 @@ class ApologyLine:
 class DeclarationLine:
     name: str
     interest: str
-    kind: str = "other"  # pecuniary | other
+    kind: str = InterestKind.OTHER.value
     entry_key: str | None = None  # AgendaEntry.key, e.g. "item:42"
     item_id: int | None = None
 

@@ -42,6 +42,7 @@ from agenda.documents.minutes_doc import (
 from agenda.documents.minutes_style import load_minutes_style
 from agenda.errors import DeadlinePassed, InvalidInput, NotFound, PermissionDenied
 from agenda.filestore import FileStore
+from agenda.kinds import InterestKind
 from agenda.minutes.tables import (
     Apology,
     ApprovedMinutes,
@@ -52,7 +53,7 @@ from agenda.minutes.tables import (
 from agenda.plan.papers import submit_paper
 
 MINUTES_KEY = "minutes"  # ForwardPlanItem.procedural_key of "minutes of the previous meeting"
-INTEREST_KINDS = ("pecuniary", "other")
+INTEREST_KINDS = tuple(k.value for k in InterestKind)
 
 
 # -- results -------------------------------------------------------------------------------

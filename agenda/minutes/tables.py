@@ -14,6 +14,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from agenda.board.models import Base, Body, Meeting
+from agenda.kinds import InterestKind
 
 
 class MinuteAllocation(Base):
@@ -64,7 +65,7 @@ class Declaration(Base):
     slack_id: Mapped[str | None] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(200))
     interest: Mapped[str] = mapped_column(Text)
-    kind: Mapped[str] = mapped_column(String(16), default="other")  # pecuniary | other
+    kind: Mapped[str] = mapped_column(String(16), default=InterestKind.OTHER.value)
     declared_by: Mapped[str] = mapped_column(String(64))
     at: Mapped[dt.datetime]
     withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
