@@ -16,10 +16,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from agenda import yamlfile
 from agenda.board.due import validate_rule
 from agenda.board.models import ItemKind, Role
 from agenda.documents.house_style import style_names
 from agenda.errors import BoardclerkError, ConfigError
+from agenda.yamlfile import Located as _Node
 
 SUBDIVISIONS = ("ENG", "WLS", "SCT", "NIR")
 DEADLINE_KEYS = ("papers_due", "publication", "remind_authors", "remind_chair", "escalate")
@@ -131,48 +133,6 @@ class BoardConfig:
 
 # ---------------------------------------------------------------------------------------------
 # YAML with line numbers.
-
-
-class _Node(dict):  # type: ignore[type-arg]
-    """A mapping that remembers the line it started on and the line of each key."""
-
-    line: int = 0
-    key_lines: dict[str, int]
-
-
-class _LineLoader(yaml.SafeLoader):
-    pass
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Node:
-    result = _Node()
-    result.line = node.start_mark.line + 1
-    result.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in result:
-            raise ConfigError(
-                f"'{key}' is given twice in the same block",
-                path="",
-                line=key_node.start_mark.line + 1,
-                hint="keep one of them",
-            )
-        result[key] = loader.construct_object(value_node, deep=True)
-        result.key_lines[str(key)] = key_node.start_mark.line + 1
-    return result
-
-
-def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode) -> Any:
-    # PyYAML raises a bare ValueError on 2027-02-30; keep the text so validation can say
-    # which date, on which line, does not exist.
-    try:
-        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-    except ValueError:
-        return loader.construct_scalar(node)
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 class _Problems:
@@ -578,7 +538,7 @@ def parse_config(
     """Parse and validate configuration text; raise :class:`ConfigError` listing every problem."""
     problems = _Problems(path)
     try:
-        root = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        root = yamlfile.load(text)
     except ConfigError as err:
         raise ConfigError(
             err.message.split(": ", 1)[-1], path=path, line=err.line, hint=err.hint

@@ -20,8 +20,9 @@ from typing import Any
 
 import yaml
 
-from agenda import settings
+from agenda import settings, yamlfile
 from agenda.errors import ConfigError
+from agenda.yamlfile import Located
 
 STYLE_FILE = "style.yaml"
 MINUTES_FILE = "minutes.yaml"
@@ -69,34 +70,6 @@ def find(name: str, file: str) -> Path | None:
 # --- reading ---------------------------------------------------------------------------------
 
 
-class Located(dict):  # type: ignore[type-arg]
-    """A YAML mapping that remembers the line it starts on and the line of each key."""
-
-    line: int = 0
-    key_lines: dict[str, int]
-
-
-class _Loader(yaml.SafeLoader):
-    pass
-
-
-def _mapping(loader: _Loader, node: yaml.MappingNode) -> Located:
-    result = Located()
-    result.line = node.start_mark.line + 1
-    result.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        line = key_node.start_mark.line + 1
-        if key in result:
-            raise ConfigError(f"'{key}' is given twice in the same block", path="", line=line)
-        result[key] = loader.construct_object(value_node, deep=True)
-        result.key_lines[str(key)] = line
-    return result
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
-
-
 def read_yaml(path: Path) -> Any:
     """The parsed file, mappings as :class:`Located`; ConfigError with the file and line when
     it is not UTF-8 YAML."""
@@ -105,9 +78,11 @@ def read_yaml(path: Path) -> Any:
     except UnicodeDecodeError:
         raise ConfigError("the file is not UTF-8 text", path=str(path)) from None
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        return yamlfile.load(text)
     except ConfigError as err:  # a key given twice: the loader knows the line, not the file
-        raise ConfigError(err.message.split(": ", 1)[-1], path=str(path), line=err.line) from None
+        raise ConfigError(
+            err.message.split(": ", 1)[-1], path=str(path), line=err.line, hint=err.hint
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise ConfigError(
