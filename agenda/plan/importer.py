@@ -31,6 +31,7 @@ from agenda.board.models import (
     Organisation,
 )
 from agenda.board.permissions import Actor
+from agenda.kinds import MeetingStatus
 from agenda.reminders import planning as reminders
 
 IMPORTER = "config-import"
@@ -211,7 +212,7 @@ def _about(meeting: Meeting, messages: list[str]) -> list[str]:
 def _meeting_warnings(meeting: Meeting, now: dt.datetime) -> list[str]:
     """A meeting added so late that its papers were due before today. (A meeting on a bank
     holiday, and reminders skipped, come from the reminder planner's messages.)"""
-    if meeting.status == "cancelled" or meeting.starts_at <= now:
+    if meeting.status == MeetingStatus.CANCELLED.value or meeting.is_over(now):
         return []
     due = meeting_deadlines(meeting).papers_due
     if due >= now:

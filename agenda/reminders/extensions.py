@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from agenda.board import audit
 from agenda.board.due import DUE_TIME, item_due_at
 from agenda.board.lookup import get_item
-from agenda.board.models import ForwardPlanItem, ItemStatus, MeetingStatus, Member, Role
+from agenda.board.models import ForwardPlanItem, ItemStatus, Member, Role
 from agenda.board.permissions import Actor, is_author, is_chair, is_clerk, require_clerk
 from agenda.clock import as_utc
 from agenda.documents.words import clock_on_day
@@ -39,10 +39,10 @@ def _open_item(item: ForwardPlanItem, now: dt.datetime) -> None:
     meeting = item.meeting
     if item.status != ItemStatus.PLANNED.value or meeting is None:
         raise InvalidInput(f"'{item.title}' is not planned for a meeting, so it has no deadline.")
-    if meeting.status == MeetingStatus.CANCELLED.value or meeting.starts_at <= now:
-        raise DeadlinePassed(
-            f"The meeting {meeting.ref} is cancelled or over; its deadlines can no longer change."
-        )
+    closed = DeadlinePassed(
+        f"The meeting {meeting.ref} is cancelled or over; its deadlines can no longer change."
+    )
+    meeting.require_open(now, cancelled=closed, over=closed)
 
 
 def _local(value: dt.datetime, item: ForwardPlanItem) -> str:
