@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Iterable
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +35,10 @@ Fields = Iterable[str] | None  # the placeholders a text may use; None: not a pa
 
 
 def bundled_styles_dir() -> Path:
-    """The house styles shipped with boardclerk."""
-    return Path(__file__).resolve().parents[2] / "templates" / "styles"
+    """The house styles shipped with boardclerk: ``templates/styles`` of the checkout, installed
+    as the package ``boardclerk_styles`` (setup.py), so a wheel and an editable install both
+    find them."""
+    return Path(str(resources.files("boardclerk_styles")))
 
 
 def styles_dir() -> Path:
