@@ -16,7 +16,7 @@ import yaml
 from agenda.errors import ConfigError
 
 
-class Located(dict):  # type: ignore[type-arg]
+class Located(dict[Any, Any]):
     """A mapping that remembers the line it started on and the line of each key."""
 
     line: int = 0

@@ -87,7 +87,11 @@ def _bolt_app(settings: Settings, engine: Engine) -> App:
             logger=logging.getLogger("boardclerk.oauth"),
         )
         app = App(
-            client=_client(settings, None), oauth_settings=oauth, authorize=authorize, **common
+            client=_client(settings, None),
+            oauth_settings=oauth,
+            # App takes an Authorize instance as it is (isinstance check); only its hint is narrow.
+            authorize=authorize,  # type: ignore[arg-type]
+            **common,
         )
         app.enable_token_revocation_listeners()  # app_uninstalled / tokens_revoked
         return app

@@ -4,14 +4,19 @@ commands, so every other command starts without loading Slack."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from agenda.cli.context import Context, pass_context
 from agenda.cli.main import main
 from agenda.errors import BoardclerkError
 
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
-def _prepare(obj: Context) -> object:
+
+def _prepare(obj: Context) -> Settings:
     """Settings from the environment; schema checked (and SQLite migrated); the configuration
     file imported when one is given (idempotent, so every start may do it)."""
     from bot.settings import Settings, SettingsError
@@ -42,7 +47,7 @@ def serve(obj: Context, threads: int | None) -> None:
     """The Slack app and the worker in one process (HTTP on $PORT, or Socket Mode)."""
     from bot.serve import default_threads, run_serve
 
-    run_serve(_prepare(obj), obj.database_url, threads=threads or default_threads())  # type: ignore[arg-type]
+    run_serve(_prepare(obj), obj.database_url, threads=threads or default_threads())
 
 
 @click.command("web")
@@ -60,7 +65,7 @@ def web(obj: Context, workers: int | None, threads: int | None) -> None:
     run_web(
         _prepare(obj),
         obj.database_url,
-        workers=workers or default_workers(),  # type: ignore[arg-type]
+        workers=workers or default_workers(),
         threads=threads or default_threads(),
     )
 
@@ -71,7 +76,7 @@ def worker(obj: Context) -> None:
     """Only the worker: queued pack/minutes builds and reminders. Run as many as you like."""
     from bot.serve import run_worker
 
-    run_worker(_prepare(obj), obj.database_url)  # type: ignore[arg-type]
+    run_worker(_prepare(obj), obj.database_url)
 
 
 for command in (serve, web, worker):

@@ -41,7 +41,7 @@ class Deps:
     engine: Engine
     store: FileStore
     clock: Clock
-    read_engine: Engine = field(default=None)  # type: ignore[assignment] - set in __post_init__
+    read_engine: Engine = field(default=None)  # type: ignore[assignment]  # set in __post_init__
 
     def __post_init__(self) -> None:
         if self.read_engine is None:

@@ -34,7 +34,7 @@ def _app(settings: Settings, database_url: str) -> Flask:
     return create_app(settings, engine, LocalFileStore(data_dir()), clock=Clock())[1]
 
 
-class _Gunicorn(BaseApplication):  # type: ignore[misc] - gunicorn ships no type hints
+class _Gunicorn(BaseApplication):
     """gunicorn driven from code, so ``boardclerk web`` needs no separate config file."""
 
     def __init__(self, load: Callable[[], Flask], options: dict[str, Any]) -> None:
@@ -45,7 +45,8 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc] - gunicorn ships no type
         for key, value in self._options.items():
             self.cfg.set(key, value)
 
-    def load(self) -> Flask:
+    # Flask is a WSGI app; types-gunicorn spells the WSGI callables more narrowly than typeshed.
+    def load(self) -> Flask:  # type: ignore[override]
         return self._load()
 
 

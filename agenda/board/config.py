@@ -572,7 +572,8 @@ def parse_config(
             "use an IANA name such as Europe/London",
         )
     holidays_node = root.get("holidays") or _Node()
-    country, subdivision = "GB", "ENG"
+    country: str = "GB"
+    subdivision: str | None = "ENG"
     if isinstance(holidays_node, _Node):
         _check_keys(holidays_node, ("country", "subdivision"), "'holidays'", problems)
         country = str(holidays_node.get("country", "GB"))

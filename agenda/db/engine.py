@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import CursorResult, Engine, Result, create_engine, event
 from sqlalchemy.orm import Session
 
 from agenda import settings
@@ -52,6 +52,12 @@ def _sqlite_begin_immediate(conn: Any) -> None:
     # Take the write lock at BEGIN: two writers then queue on busy_timeout instead of one
     # failing with "database is locked" when it upgrades a read lock mid-transaction.
     conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def rows_changed(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE touched. ``Session.execute`` is typed as returning a
+    plain ``Result``; for those statements it is a ``CursorResult``, which has the count."""
+    return cast(CursorResult[Any], result).rowcount
 
 
 @contextmanager

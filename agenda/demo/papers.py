@@ -35,8 +35,10 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Emu, Mm, Pt, RGBColor
+from docx.styles.style import CharacterStyle
 from docx.table import _Cell
+from docx.text.paragraph import Paragraph
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
@@ -704,8 +706,10 @@ def make_report_docx(
     return out.getvalue()
 
 
-def _set_font(style_or_rpr_owner, name: str, size: float | None, bold: bool | None = None) -> None:
-    font = style_or_rpr_owner.font
+def _set_font(
+    style: CharacterStyle, name: str, size: float | None, bold: bool | None = None
+) -> None:
+    font = style.font
     font.name = name
     if size is not None:
         font.size = Pt(size)
@@ -713,7 +717,7 @@ def _set_font(style_or_rpr_owner, name: str, size: float | None, bold: bool | No
         font.bold = bold
     font.color.rgb = RGBColor(0, 0, 0)
     # python-docx sets w:ascii/w:hAnsi; theme attributes would still win in Word, so drop them.
-    rfonts = style_or_rpr_owner.element.rPr.rFonts
+    rfonts = style.element.rPr.rFonts
     for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
         rfonts.attrib.pop(qn(attr), None)
     rfonts.set(qn("w:cs"), name)
@@ -791,7 +795,7 @@ def _write(doc: DocxDocument, block: Block) -> None:
         doc.add_paragraph()
 
 
-def _numbered_indent(paragraph, text: str) -> None:
+def _numbered_indent(paragraph: Paragraph, text: str) -> None:
     """Hang "2.1<TAB>text" paragraphs so the number stands out, as council reports do."""
     if re.match(r"^\d+(\.\d+)?\.?\t", text):
         fmt = paragraph.paragraph_format
@@ -802,7 +806,9 @@ def _numbered_indent(paragraph, text: str) -> None:
 
 def _table(doc: DocxDocument, block: Block) -> None:
     section = doc.sections[-1]
-    usable = section.page_width - section.left_margin - section.right_margin
+    page_w, left, right = section.page_width, section.left_margin, section.right_margin
+    assert page_w is not None and left is not None and right is not None  # _set_up set all three
+    usable = page_w - left - right
     table = doc.add_table(rows=len(block.rows), cols=len(block.rows[0]))
     table.style = "Table Grid"
     table.autofit = False
@@ -810,7 +816,7 @@ def _table(doc: DocxDocument, block: Block) -> None:
     for r, (tr, row) in enumerate(zip(table._tbl.tr_lst, block.rows, strict=True)):
         for c, (tc, text) in enumerate(zip(tr.tc_lst, row, strict=True)):
             cell = _Cell(tc, table)
-            cell.width = int(usable * block.widths[c])
+            cell.width = Emu(int(usable * block.widths[c]))
             para = cell.paragraphs[0]
             para.paragraph_format.space_after = Pt(0)
             run = para.add_run(text)

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Engine
+
 from agenda.board.config import load_config
 from agenda.board.lookup import get_meeting
 from agenda.board.permissions import Actor
@@ -101,9 +103,9 @@ def run_demo(out: Path, *, echo: Echo = print, today: dt.date | None = None) -> 
 
 
 def _demo_publish(
-    engine,
+    engine: Engine,
     store: LocalFileStore,
-    meeting_ref: str,  # type: ignore[no-untyped-def]
+    meeting_ref: str,
     clock: FixedClock,
     echo: Echo,
 ) -> None:
@@ -128,10 +130,10 @@ def _demo_publish(
 
 
 def _demo_minutes(
-    engine,
+    engine: Engine,
     store: LocalFileStore,
     meeting_ref: str,
-    out: Path,  # type: ignore[no-untyped-def]
+    out: Path,
     clock: FixedClock,
     echo: Echo,
 ) -> Path:
@@ -149,9 +151,9 @@ def _demo_minutes(
 
 
 def _demo_minutes_loop(
-    engine,
+    engine: Engine,
     store: LocalFileStore,
-    meeting_ref: str,  # type: ignore[no-untyped-def]
+    meeting_ref: str,
     draft: Path,
     out: Path,
     clock: FixedClock,
@@ -197,7 +199,7 @@ def _demo_minutes_loop(
     return path
 
 
-def _show_forward_plan(engine, echo: Echo) -> None:  # type: ignore[no-untyped-def]
+def _show_forward_plan(engine: Engine, echo: Echo) -> None:
     from agenda.plan.items import forward_plan
 
     with transaction(engine) as session:
@@ -210,9 +212,9 @@ def _show_forward_plan(engine, echo: Echo) -> None:  # type: ignore[no-untyped-d
 
 
 def submit_sample_papers(
-    engine,
+    engine: Engine,
     store: LocalFileStore,
-    meeting_ref: str,  # type: ignore[no-untyped-def]
+    meeting_ref: str,
     clock: FixedClock,
     echo: Echo,
 ) -> None:

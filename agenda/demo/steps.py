@@ -144,7 +144,7 @@ def demo_reminder_timeline(
     """Print the reminders still to go out between ``now`` and the meeting, each with the
     message it would carry on its day (papers not in by then count as outstanding). Changes
     nothing. Returns how many were printed."""
-    echo = out if callable(out) else (lambda text: print(text, file=out))  # type: ignore[misc]
+    echo = out if callable(out) else (lambda text: print(text, file=out))
     tz = meeting.body.organisation.zone
     rows = session.scalars(
         select(Reminder)
@@ -160,8 +160,7 @@ def demo_reminder_timeline(
             Reminder.due_at < meeting.starts_at,
         )
         .order_by(Reminder.planned_at, Reminder.kind, Reminder.recipient)
-    )
-    rows = list(rows)
+    ).all()
     names = names_of(session, meeting)
     now = as_utc(now)
     # What is already due goes out at the next tick, but only the latest per person and

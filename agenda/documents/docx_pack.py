@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from copy import deepcopy
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import docx
 from docx.document import Document as DocxDocument
@@ -26,6 +27,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.image.image import Image as DocxImage
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.text.paragraph import CT_P
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.section import Section
 from docx.shared import Mm
 from docx.styles import BabelFish
@@ -407,7 +410,9 @@ def _page_images(master: DocxDocument, part: DocxPart, *, bm_id: int, dpi: int =
             section.header_distance = section.footer_distance = Mm(6)
             paragraph = master.add_paragraph()
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            room_w, room_h = section.page_width - Mm(30), section.page_height - Mm(42)
+            page_w, page_h = section.page_width, section.page_height
+            assert page_w is not None and page_h is not None  # set_a4 has just set both
+            room_w, room_h = page_w - Mm(30), page_h - Mm(42)
             paragraph.add_run().add_picture(str(image), width=int(min(room_w, room_h / aspect)))
             if number == 0:
                 add_bookmark(paragraph, bookmark_name(part.entry), bm_id)
@@ -417,11 +422,11 @@ def _page_images(master: DocxDocument, part: DocxPart, *, bm_id: int, dpi: int =
 def _bookmark_first_paragraph(sub: DocxDocument, name: str, bm_id: int) -> None:
     body = sub.element.body
     first = body[0] if len(body) else None
-    if first is not None and first.tag == qn("w:p"):
+    if isinstance(first, CT_P):
         add_bookmark(Paragraph(first, sub._body), name, bm_id)
         return
     # The paper opens with a table (or is empty): put the bookmark in a paragraph before it.
-    p = OxmlElement("w:p")
+    p = cast(CT_P, OxmlElement("w:p"))  # python-docx builds w:p as its CT_P class
     body.insert(0, p)
     add_bookmark(Paragraph(p, sub._body), name, bm_id)
 
@@ -530,10 +535,10 @@ class DocxPackBuilder:
             and not self._swap_front(front_docx)
         ):
             # A front matter of another shape (other images, say): compose again behind it.
-            self.__init__(
+            self.__init__(  # type: ignore[misc]  # this exact class, composed afresh
                 front_docx,
                 self.parts,
-                private=self.private,  # type: ignore[misc]
+                private=self.private,
                 title=self.title,
                 pdf_images=self.pdf_images,
             )
@@ -573,7 +578,7 @@ class DocxPackBuilder:
         return True
 
 
-def _content_elements(document: DocxDocument) -> list:  # type: ignore[type-arg]
+def _content_elements(document: DocxDocument) -> list[BaseOxmlElement]:
     return [el for el in document.element.body if el.tag != qn("w:sectPr")]
 
 

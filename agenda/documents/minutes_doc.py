@@ -19,6 +19,7 @@ from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
 
 from agenda.documents.agenda import Agenda, AgendaEntry, MemberLine
 from agenda.documents.minutes_style import MinutesStyle
@@ -305,7 +306,7 @@ class _Writer:
         indent: float | None = None,
         style: str | None = None,
         align: WD_ALIGN_PARAGRAPH | None = None,
-    ):
+    ) -> Paragraph:
         p = self.doc.add_paragraph(style=style)
         if text:
             run = p.add_run(text)

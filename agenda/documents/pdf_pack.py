@@ -14,8 +14,10 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.constants import PageLabelStyle
 from pypdf.generic import (
     ArrayObject,
     DecodedStreamObject,
@@ -24,6 +26,7 @@ from pypdf.generic import (
     IndirectObject,
     NameObject,
     PdfObject,
+    StreamObject,
 )
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import simpleSplit
@@ -234,11 +237,12 @@ def build_pdf_pack(
     paper_pages = writer.pages[front_pages:]
 
     if number_front:
-        writer.set_page_label(0, len(writer.pages) - 1, style="/D", start=1)
+        writer.set_page_label(0, len(writer.pages) - 1, style=PageLabelStyle.DECIMAL, start=1)
     else:
-        writer.set_page_label(0, front_pages - 1, style="/r", start=1)
+        writer.set_page_label(0, front_pages - 1, style=PageLabelStyle.LOWERCASE_ROMAN, start=1)
         if paper_pages:
-            writer.set_page_label(front_pages, len(writer.pages) - 1, style="/D", start=1)
+            last = len(writer.pages) - 1
+            writer.set_page_label(front_pages, last, style=PageLabelStyle.DECIMAL, start=1)
     writer.add_metadata({"/Title": title, "/Producer": "boardclerk", "/Creator": "boardclerk"})
     writer.page_mode = "/UseOutlines"
     out = io.BytesIO()
@@ -295,7 +299,10 @@ class _Overlay:
 
     def _form(self, stamp: PageObject) -> IndirectObject:
         form = DecodedStreamObject()
-        form.set_data(stamp["/Contents"].get_object().get_data())
+        # reportlab writes the stamp's page as one content stream and one resource dictionary.
+        contents = cast(StreamObject, stamp["/Contents"].get_object())
+        resources = cast(DictionaryObject, stamp["/Resources"].get_object())
+        form.set_data(contents.get_data())
         box = stamp.mediabox
         form.update(
             {
@@ -309,7 +316,7 @@ class _Overlay:
                         FloatObject(box.height),
                     ]
                 ),
-                NameObject("/Resources"): stamp["/Resources"].get_object().clone(self.writer),
+                NameObject("/Resources"): resources.clone(self.writer),
             }
         )
         return self.writer._add_object(form)

@@ -333,7 +333,9 @@ def strip_headers_footers(data: bytes, label: str) -> bytes:
     if not refs:
         return data
     for ref in refs:
-        ref.getparent().remove(ref)
+        parent = ref.getparent()
+        if parent is not None:  # always: iter() found it below the root
+            parent.remove(ref)
     out = io.BytesIO()
     with source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, and_, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from agenda.db.engine import transaction
+from agenda.db.engine import rows_changed, transaction
 from agenda.jobs.tables import Job, JobStatus, ProcessedEvent
 
 DEFAULT_LEASE = dt.timedelta(minutes=10)  # a pack build takes seconds; ten minutes is generous
@@ -137,14 +137,15 @@ def fail(
 
 def _finish(engine: Engine, job_id: int, owner: str, **values: Any) -> bool:
     with transaction(engine) as session:
-        n = session.execute(
+        result = session.execute(
             update(Job)
             .where(
                 Job.id == job_id, Job.lease_owner == owner, Job.status == JobStatus.RUNNING.value
             )
             .values(**values),
             execution_options={"synchronize_session": False},
-        ).rowcount
+        )
+        n = rows_changed(result)
     return n == 1
 
 
@@ -162,6 +163,5 @@ def first_delivery(engine: Engine, delivery_id: str, *, now: dt.datetime) -> boo
 def prune_deliveries(engine: Engine, *, before: dt.datetime) -> int:
     """Forget delivery ids older than ``before`` (Slack stops retrying after minutes)."""
     with transaction(engine) as session:
-        return session.execute(
-            delete(ProcessedEvent).where(ProcessedEvent.received_at < before)
-        ).rowcount
+        result = session.execute(delete(ProcessedEvent).where(ProcessedEvent.received_at < before))
+        return rows_changed(result)

@@ -28,6 +28,7 @@ from agenda.board import audit
 from agenda.board.models import Body, ForwardPlanItem, Meeting, Paper
 from agenda.board.permissions import Actor
 from agenda.clock import Clock, as_utc
+from agenda.db.engine import rows_changed
 from agenda.outbox.notify import DeliveryLog, Notifier, RateLimited, RecipientGone
 from agenda.outbox.text import compose
 from agenda.reminders.planning import body_clerks, queue_notice
@@ -100,7 +101,7 @@ def supersede_stale(session: Session, now: dt.datetime) -> int:
         ),
         execution_options={"synchronize_session": False},
     )
-    return result.rowcount or 0
+    return rows_changed(result)
 
 
 def claim(
@@ -158,7 +159,7 @@ def give_up_abandoned(session: Session, now: dt.datetime, max_attempts: int = MA
         ),
         execution_options={"synchronize_session": False},
     )
-    return result.rowcount or 0
+    return rows_changed(result)
 
 
 def _fenced(session: Session, rid: int, owner: str, **values: object) -> bool:
@@ -169,7 +170,7 @@ def _fenced(session: Session, rid: int, owner: str, **values: object) -> bool:
         .values(lease_owner=None, lease_until=None, **values),
         execution_options={"synchronize_session": False},
     )
-    return result.rowcount == 1
+    return rows_changed(result) == 1
 
 
 def tell_clerk(session: Session, r: Reminder, reason: str, now: dt.datetime) -> None:
@@ -305,7 +306,7 @@ def _deliver(
     rid, attempts = p.id, p.attempts
     if p.broken:
         if _fenced(s, rid, owner, status=FAILED, last_error=p.reason, updated_at=now):
-            tell_clerk(s, s.get(Reminder, rid), str(p.reason), now)
+            tell_clerk(s, s.get_one(Reminder, rid), str(p.reason), now)
         s.commit()
         stats.failed += 1
         return None
@@ -328,7 +329,7 @@ def _deliver(
         return max(err.retry_after, 1.0)
     except RecipientGone as err:
         if _fenced(s, rid, owner, status=FAILED, last_error=err.reason, updated_at=now):
-            tell_clerk(s, s.get(Reminder, rid), err.reason, now)
+            tell_clerk(s, s.get_one(Reminder, rid), err.reason, now)
         s.commit()
         stats.failed += 1
         return None
@@ -338,7 +339,7 @@ def _deliver(
             if _fenced(s, rid, owner, status=FAILED, last_error=str(err)[:500], updated_at=now):
                 tell_clerk(
                     s,
-                    s.get(Reminder, rid),
+                    s.get_one(Reminder, rid),
                     f"{attempts} attempts failed (last: {str(err)[:200]})",
                     now,
                 )

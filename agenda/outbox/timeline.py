@@ -57,7 +57,7 @@ def names_of(session: Session, meeting: Meeting) -> dict[str, str]:
         .where(ForwardPlanItem.body_id == meeting.body_id, ItemAuthor.slack_id.is_not(None))
     )
     for slack_id, name in rows:
-        if name:
+        if slack_id and name:
             names[slack_id] = name
     for m in session.scalars(select(Member).where(Member.body_id == meeting.body_id)):
         if m.slack_id:

@@ -132,7 +132,7 @@ def _import_body(
     report: ImportReport,
 ) -> Body:
     body = session.scalar(select(Body).where(Body.organisation_id == org.id, Body.key == bc.id))
-    values = {
+    values: dict[str, Any] = {
         "name": bc.name,
         "style": bc.style,
         "channel": bc.channel,

@@ -249,11 +249,11 @@ def _reconcile(
     result = PlanResult()
     existing = {r.dedupe_key: r for r in rows}
     wanted_keys = {p.key for p in wanted}
-    for key, row in existing.items():
-        if key not in wanted_keys and row.status in LIVE:
-            row.status = ReminderStatus.CANCELLED.value
-            row.note = why_cancelled()
-            row.updated_at = now
+    for key, stale in existing.items():
+        if key not in wanted_keys and stale.status in LIVE:
+            stale.status = ReminderStatus.CANCELLED.value
+            stale.note = why_cancelled()
+            stale.updated_at = now
             result.cancelled += 1
     for p in wanted:
         row = existing.get(p.key)

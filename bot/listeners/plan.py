@@ -192,7 +192,7 @@ def register(app: App, deps: Deps) -> None:
         )
         try:
             with deps.read() as session:
-                item = get_item(session, metadata_of(view).get("item"))
+                item = get_item(session, metadata_of(view)["item"])
                 require_clerk(
                     session,
                     item.body,
@@ -214,7 +214,7 @@ def register(app: App, deps: Deps) -> None:
         user = body["user"]["id"]
         values = state_values(view)
         moving = view.get("callback_id") == MOVE_ITEM_CALLBACK
-        item_id = metadata_of(view).get("item")
+        item_id = metadata_of(view)["item"]
         reason = (values.get("reason", ("reason", None))[1] or "").strip() or None
         try:
             with deps.session() as session:

@@ -96,7 +96,7 @@ def register(app: App, deps: Deps) -> None:
                 request = request_extension(
                     session,
                     actor=Actor.slack(body["user"]["id"]),
-                    item_id=metadata_of(view).get("item"),
+                    item_id=metadata_of(view)["item"],
                     until=until,
                     reason=reason,
                     now=deps.now(),
