@@ -108,3 +108,21 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     # CI sets this so that a missing LibreOffice fails the run instead of skipping its tests.
     if os.environ.get("BOARDCLERK_REQUIRE_SOFFICE") == "1" and not shutil.which("soffice"):
         raise pytest.UsageError("BOARDCLERK_REQUIRE_SOFFICE=1 but soffice is not on PATH")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Marks that follow from what a test uses, and clean skips for what this machine lacks
+    (markers are described in pyproject.toml; the fast lane is in the README):
+
+    - ``postgres``: the PostgreSQL half of ``db_url`` is marked where it is parametrised; a test
+      asking for the server directly is marked here. Without a server it skips at set-up (and
+      fails there when BOARDCLERK_REQUIRE_POSTGRES=1).
+    - ``soffice``: skipped, with the reason, when LibreOffice is not on PATH (with
+      BOARDCLERK_REQUIRE_SOFFICE=1 the session refuses to start instead, above).
+    """
+    no_soffice = shutil.which("soffice") is None
+    for item in items:
+        if "postgres_database" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgres)
+        if no_soffice and item.get_closest_marker("soffice"):
+            item.add_marker(pytest.mark.skip(reason="needs LibreOffice (soffice is not on PATH)"))

@@ -80,6 +80,7 @@ def fake() -> Iterator[FakeSlack]:
     f.stop()
 
 
+@pytest.mark.slow  # the real `boardclerk web` process
 def test_boardclerk_web_serves_signed_slack_requests(tmp_path: Path, fake: FakeSlack) -> None:
     with running("web", tmp_path, fake) as base:
         slack = SlackSide(f"{base}/slack/events", hooks_url=f"{fake.root}hooks/")
@@ -91,6 +92,7 @@ def test_boardclerk_web_serves_signed_slack_requests(tmp_path: Path, fake: FakeS
         assert "Better Care Fund Plan" in reply.text  # BOARDCLERK_CONFIG was imported at start
 
 
+@pytest.mark.slow  # the real `boardclerk serve` process
 def test_boardclerk_serve_runs_the_worker_too(tmp_path: Path, fake: FakeSlack) -> None:
     ref = meeting_refs(dt.datetime.now(dt.UTC).date())[0]
     with running("serve", tmp_path, fake) as base:

@@ -13,6 +13,8 @@ import pytest
 
 from tests.support.boards import write_sample_config
 
+pytestmark = pytest.mark.slow  # each test starts `python -m agenda` processes
+
 TODAY = dt.datetime.now(ZoneInfo("Europe/London")).date()
 
 
@@ -101,6 +103,7 @@ def test_db_upgrade_on_postgres_then_commands_work(tmp_path, config, db_url) -> 
     assert run(tmp_path, "import", str(config), db=db_url).returncode == 0
 
 
+@pytest.mark.soffice
 def test_supplementary_pack_from_the_command_line_has_only_the_changed_paper(
     tmp_path, config
 ) -> None:  # type: ignore[no-untyped-def]

@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # the whole demo, in a process of its own
+
 
 def test_demo_prints_the_readiness_of_the_sample_meeting(tmp_path: Path) -> None:
     out = tmp_path / "demo"
