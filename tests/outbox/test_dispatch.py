@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from agenda.board.models import AuditEvent
 from agenda.clock import FixedClock
 from agenda.outbox.dispatch import claim, dispatch_all_due, dispatch_due
-from agenda.outbox.notify import MemoryNotifier
+from agenda.outbox.notify import MemoryNotifier, ReminderMessage
 from agenda.outbox.tick import run_worker
 from agenda.reminders.planning import replan_meeting
 from agenda.reminders.tables import Reminder
@@ -84,7 +84,7 @@ def test_a_crash_after_sending_is_not_sent_again(engine):
     slack = MemoryNotifier()
     with Session(engine) as s, s.begin():
         (rid,) = claim(s, "worker-that-dies", clock.now())
-    slack.send("U0AUTH001", "first copy", reminder_id=rid)
+    slack.send(ReminderMessage(rid, "U0AUTH001", "first copy", "author_due"))
     clock.advance(dt.timedelta(minutes=2))
     stats = dispatch_all_due(engine, slack, clock=clock)
     assert stats.sent == 1 and len(slack.sent) == 1
