@@ -18,7 +18,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from agenda.board.permissions import Actor
 from agenda.clock import Clock
@@ -26,7 +26,7 @@ from agenda.db.engine import transaction
 from agenda.errors import BoardclerkError
 from agenda.filestore import FileStore
 from agenda.jobs import queue as jobs
-from agenda.jobs.tables import slack_bots
+from agenda.jobs.installations import latest_bot_token
 from agenda.minutes.service import build_minutes
 from agenda.outbox.notify import ReminderMessage
 from agenda.pack.build import build_pack
@@ -54,13 +54,7 @@ def clients(settings: Settings, engine: Engine) -> ClientFor:
 
     def for_team(team_id: str | None) -> WebClient:
         if team_id is None:  # reminders carry no workspace: the latest installation's
-            with engine.connect() as conn:
-                token = conn.scalar(
-                    select(slack_bots.c.bot_token)
-                    .where(slack_bots.c.client_id == settings.client_id)
-                    .order_by(slack_bots.c.installed_at.desc())
-                    .limit(1)
-                )
+            token = latest_bot_token(engine, settings.client_id)
         else:
             bot = store.find_bot(enterprise_id=None, team_id=team_id)
             token = bot.bot_token if bot else None

@@ -12,7 +12,6 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from agenda.board.lookup import get_body
 from agenda.board.permissions import Actor
 from agenda.jobs.builds import request_build
 from agenda.pack.overview import clerk_meetings, my_meetings, organisation_tz, submit_choices
@@ -84,8 +83,6 @@ def plan_reply(deps: Deps, user: str, body_key: str | None) -> dict[str, Any]:
     actor = Actor.slack(user)
     with deps.read() as session:
         tz = organisation_tz(session)
-        if body_key:
-            get_body(session, body_key)  # a clear "no body called …" before anything else
         plans = forward_plan(session, body_key=body_key, viewer=actor, now=deps.now())
         if not body_key:
             mine = {m.ref for m in my_meetings(session, user, deps.now())}
