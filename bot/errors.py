@@ -7,9 +7,10 @@ quote it and whoever runs the bot can find it. Tokens and paper contents never r
 
 Listeners raise; the decorators below answer the way the listener's request expects:
 ``by_dm`` (buttons and events answered after the ack), ``ephemeral`` (the slash command),
-``in_modal`` (a button that opens a modal answers with an info modal), ``on_field`` (a modal's
-submission shows the problem on one of its fields); ``as_text`` for helpers that answer
-with text.
+``by_dm_saying`` (the same, framed, e.g. naming the file not stored), ``in_modal`` (a button
+that opens a modal answers with an info modal), ``on_field`` (a modal's submission shows the
+problem on one of its fields), ``noted`` (a form's checks gather every problem) and
+``as_text`` (helpers that answer with text).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import functools
 import inspect
 import logging
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from slack_sdk import WebClient
@@ -93,12 +95,21 @@ def _guard(func: F, needs: tuple[str, ...], on_error: OnError) -> F:
 
 def by_dm(func: F) -> F:
     """Answer a failure with a direct message to the person who asked."""
+    return by_dm_saying(lambda _kwargs, problem_: messages.refusal(problem_))(func)
 
-    def send(kwargs: Mapping[str, Any], err: BaseException) -> None:
-        client: WebClient = kwargs["client"]
-        dm(client, user_of(kwargs["body"]), reply(err))
 
-    return _guard(func, ("client", "body"), send)
+def by_dm_saying(say: Callable[[Mapping[str, Any], str], str]) -> Callable[[F], F]:
+    """Answer a failure with a direct message framed by ``say`` (given the request's
+    arguments and the problem), e.g. naming the file that was not stored."""
+
+    def decorate(func: F) -> F:
+        def send(kwargs: Mapping[str, Any], err: BaseException) -> None:
+            client: WebClient = kwargs["client"]
+            dm(client, user_of(kwargs["body"]), say(kwargs, problem(err)))
+
+        return _guard(func, ("client", "body", "view", "context"), send)
+
+    return decorate
 
 
 def ephemeral(func: F) -> F:
@@ -139,6 +150,16 @@ def on_field(field: str | Callable[[Mapping[str, Any], BaseException], str]) -> 
         return _guard(func, ("ack", "view"), send)
 
     return decorate
+
+
+@contextmanager
+def noted(found: dict[str, str], block: str) -> Iterator[None]:
+    """Validation that gathers every problem of a form: a failure inside is noted on
+    ``block`` (and the form's other checks go on)."""
+    try:
+        yield
+    except Exception as err:  # noqa: BLE001 - this is the one place errors are answered
+        found[block] = problem(err)
 
 
 def as_text(func: Callable[..., str]) -> Callable[..., str]:

@@ -161,6 +161,16 @@ def check_approved(ack: Ack, view: dict[str, Any]) -> None:
     ack()
 
 
+def _file_name(view: dict[str, Any] | None) -> str:
+    file = approved_file(view or {}) or {}
+    return str(file.get("name") or "minutes")
+
+
+def _not_filed(kwargs: Mapping[str, Any], problem: str) -> str:
+    return messages.minutes_not_filed(_file_name(kwargs["view"]), problem)
+
+
+@errors.by_dm_saying(_not_filed)
 def save_approved(
     body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
@@ -169,27 +179,22 @@ def save_approved(
     file: dict[str, Any] | None = approved_file(view)
     if file is None:
         return
-    name = str(file.get("name") or "minutes")
-    try:
-        if not file.get("url_private_download"):
-            file = file_of(client, file["id"])
-        data = download_private_file(
-            file.get("url_private_download") or file["url_private"], context.bot_token or ""
+    if not file.get("url_private_download"):
+        file = file_of(client, file["id"])
+    data = download_private_file(
+        file.get("url_private_download") or file["url_private"], context.bot_token or ""
+    )
+    with deps.session() as session:
+        result = file_approved_minutes(
+            session,
+            deps.store,
+            actor=Actor.slack(user),
+            meeting_ref=metadata_of(view).get("meeting", ""),
+            file_name=_file_name(view),
+            data=data,
+            now=deps.now(),
+            source="slack",
         )
-        with deps.session() as session:
-            result = file_approved_minutes(
-                session,
-                deps.store,
-                actor=Actor.slack(user),
-                meeting_ref=metadata_of(view).get("meeting", ""),
-                file_name=name,
-                data=data,
-                now=deps.now(),
-                source="slack",
-            )
-    except Exception as err:  # noqa: BLE001 - the clerk is told which file was not filed
-        dm(client, user, messages.minutes_not_filed(name, errors.problem(err)))
-        return
     dm(client, user, messages.done(result.summary()))
 
 

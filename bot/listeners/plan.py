@@ -149,18 +149,20 @@ def check_add(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Bol
         errors_[form["blocks"]["title"]] = messages.GIVE_ITEM_TITLE
     if form["exempt"] and not (form["exempt_reason"] or "").strip():
         errors_[form["blocks"]["exempt_reason"]] = messages.EXEMPT_NEEDS_REASON
-    try:
-        with deps_of(context).read() as session:
-            check_clerk_of_meeting(session, body["user"]["id"], form["meeting"] or "", ADD_DOING)
-    except Exception as err:  # noqa: BLE001 - shown beside the form's other problems
-        errors_[form["blocks"]["meeting"]] = errors.problem(err)
+    with errors.noted(errors_, form["blocks"]["meeting"]), deps_of(context).read() as session:
+        check_clerk_of_meeting(session, body["user"]["id"], form["meeting"] or "", ADD_DOING)
     if errors_:
         ack(response_action="errors", errors=errors_)
     else:
         ack()
 
 
+def _not_added(kwargs: Mapping[str, Any], problem: str) -> str:
+    return messages.not_added(_add_form(kwargs["view"])["title"], problem)
+
+
 @slow
+@errors.by_dm_saying(_not_added)
 def add(
     body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
@@ -168,24 +170,20 @@ def add(
     form = _add_form(view)
     if not form["meeting"] or not form["title"].strip():
         return  # the ack showed the errors
-    try:
-        with deps.session() as session:
-            item = add_item(
-                session,
-                actor=Actor.slack(user),
-                meeting_ref=form["meeting"],
-                title=form["title"],
-                kind=form["kind"],
-                lead=form["lead"],
-                authors=[AuthorRef(slack_id=u) for u in form["authors"]],
-                exempt=form["exempt"],
-                exempt_reason=form["exempt_reason"],
-                now=deps.now(),
-            )
-            tz = organisation_tz(session)
-    except Exception as err:  # noqa: BLE001 - the clerk is told which item was not added
-        dm(client, user, messages.not_added(form["title"], errors.problem(err)))
-        return
+    with deps.session() as session:
+        item = add_item(
+            session,
+            actor=Actor.slack(user),
+            meeting_ref=form["meeting"],
+            title=form["title"],
+            kind=form["kind"],
+            lead=form["lead"],
+            authors=[AuthorRef(slack_id=u) for u in form["authors"]],
+            exempt=form["exempt"],
+            exempt_reason=form["exempt_reason"],
+            now=deps.now(),
+        )
+        tz = organisation_tz(session)
     dm(client, user, messages.added(item))
     _tell(client, item.author_slack_ids, messages.named_author_text(item, tz), skip=user)
 

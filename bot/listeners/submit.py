@@ -7,6 +7,8 @@ errors at once; the download and :func:`agenda.plan.papers.submit_paper` run aft
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from contextlib import suppress
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -14,8 +16,9 @@ from slack_sdk import WebClient
 
 from agenda.board.permissions import Actor
 from agenda.documents.filecheck import max_paper_bytes
+from agenda.errors import BoardclerkError
 from agenda.pack.overview import check_can_submit, item_as_seen, organisation_tz, submit_choices
-from agenda.plan.papers import submit_paper
+from agenda.plan.papers import Receipt, submit_paper
 from bot import errors, messages
 from bot.blocks.common import View, info_modal, metadata_of, state_values
 from bot.blocks.submit import (
@@ -30,6 +33,7 @@ from bot.blocks.submit import (
     submit_modal,
 )
 from bot.deps import Deps, deps_of
+from bot.errors import user_of
 from bot.listeners.common import just_ack, slow
 from bot.slack import DownloadError, dm, download_private_file, file_of
 
@@ -160,15 +164,38 @@ def validate(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Bolt
         ack()
 
 
+def _rejected(kwargs: Mapping[str, Any], problem: str) -> str:
+    """Why the paper was not stored, naming the file and the item, and which version stands."""
+    deps, user = deps_of(kwargs["context"]), user_of(kwargs["body"])
+    form = _submitted(kwargs["view"])
+    title, version = None, None
+    with suppress(BoardclerkError):  # the rejection matters more than its details
+        with deps.read() as session:
+            item = item_as_seen(session, form["item_id"], user)
+        title, version = item.title, item.paper_version
+    return messages.rejection_text(
+        problem,
+        file_name=(form["file"] or {}).get("name") or "file",
+        item_title=title,
+        current_version=version,
+    )
+
+
 @slow
+@errors.by_dm_saying(_rejected)
 def save(
     body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
     # Bolt runs the lazy part even when the ack showed errors: the form stays open then.
-    deps = deps_of(context)
-    if field_errors(deps, body["user"]["id"], view):
+    deps, user = deps_of(context), body["user"]["id"]
+    if field_errors(deps, user, view):
         return
-    save_submission(deps, body["user"]["id"], view, client, context.bot_token or "")
+    receipt, tz = save_submission(deps, user, view, client, context.bot_token or "")
+    dm(client, user, messages.receipt_text(receipt, tz))
+    if not receipt.on_time:
+        for clerk in receipt.clerk_slack_ids:
+            if clerk != user:
+                dm(client, clerk, messages.late_flag_text(receipt, user, tz))
 
 
 def _submitted(view: dict[str, Any]) -> dict[str, Any]:
@@ -216,12 +243,10 @@ def field_errors(deps: Deps, user: str, view: dict[str, Any]) -> dict[str, str]:
         found[form["title_block"]] = messages.GIVE_TITLE
     if form["item_id"] and form["item_block"] not in found:
         needs_reason = False
-        try:
+        with errors.noted(found, form["item_block"]):
             with deps.read() as session:
                 has_reason = check_can_submit(session, user, form["item_id"])
             needs_reason = form["exempt"] and not has_reason
-        except Exception as err:  # noqa: BLE001 - shown beside the form's other problems
-            found[form["item_block"]] = errors.problem(err)
         if needs_reason and not form["exempt_reason"]:
             found[form["exempt_block"]] = messages.SAY_WHY_EXEMPT
     return found
@@ -229,62 +254,35 @@ def field_errors(deps: Deps, user: str, view: dict[str, Any]) -> dict[str, str]:
 
 def save_submission(
     deps: Deps, user: str, view: dict[str, Any], client: WebClient, token: str
-) -> None:
+) -> tuple[Receipt, str]:
+    """Download the paper and file it; the receipt and the zone to show its times in."""
     form = _submitted(view)
     file = form["file"] or {}
     name = file.get("name") or "file"
-    try:
-        if not file.get("url_private_download"):
-            file = file_of(client, file["id"])  # a file preselected from a DM or message
-        # Read at most one byte past the limit: enough for check_paper_file to refuse it.
-        data = download_private_file(
-            file.get("url_private_download") or file["url_private"], token, limit=max_paper_bytes()
-        )
-        with deps.session() as session:
-            receipt = submit_paper(
-                session,
-                deps.store,
-                actor=Actor.slack(user),
-                item_id=form["item_id"],
-                file_name=name,
-                data=data,
-                title=form["title"],
-                presenter=form["presenter"],
-                authors=form["authors"],
-                executive_summary=form["summary"],
-                recommendations=form["recommendations"],
-                exempt_reason=form["exempt_reason"] if form["exempt"] else None,
-                now=deps.now(),
-                source="slack",
-            )
-            tz = organisation_tz(session)
-    except Exception as err:  # noqa: BLE001 - the author is told nothing was stored
-        _tell_rejected(deps, client, user, form["item_id"], name, errors.problem(err))
-        return
-    dm(client, user, messages.receipt_text(receipt, tz))
-    if not receipt.on_time:
-        for clerk in receipt.clerk_slack_ids:
-            if clerk != user:
-                dm(client, clerk, messages.late_flag_text(receipt, user, tz))
-
-
-def _tell_rejected(
-    deps: Deps, client: WebClient, user: str, item_id: Any, file_name: str, problem: str
-) -> None:
-    title, version = None, None
-    try:
-        with deps.read() as session:
-            item = item_as_seen(session, item_id, user)
-        title, version = item.title, item.paper_version
-    except Exception:  # noqa: BLE001, S110 - the rejection matters more than its details
-        pass
-    dm(
-        client,
-        user,
-        messages.rejection_text(
-            problem, file_name=file_name, item_title=title, current_version=version
-        ),
+    if not file.get("url_private_download"):
+        file = file_of(client, file["id"])  # a file preselected from a DM or message
+    # Read at most one byte past the limit: enough for check_paper_file to refuse it.
+    data = download_private_file(
+        file.get("url_private_download") or file["url_private"], token, limit=max_paper_bytes()
     )
+    with deps.session() as session:
+        receipt = submit_paper(
+            session,
+            deps.store,
+            actor=Actor.slack(user),
+            item_id=form["item_id"],
+            file_name=name,
+            data=data,
+            title=form["title"],
+            presenter=form["presenter"],
+            authors=form["authors"],
+            executive_summary=form["summary"],
+            recommendations=form["recommendations"],
+            exempt_reason=form["exempt_reason"] if form["exempt"] else None,
+            now=deps.now(),
+            source="slack",
+        )
+        return receipt, organisation_tz(session)
 
 
 def register(app: App) -> None:
