@@ -242,9 +242,22 @@ def withdrawn_text(item: ItemView, reason: str | None) -> str:
     )
 
 
+DOWNLOAD_REFUSED = (
+    "Slack did not let me download the file (the app may be missing the "
+    "files:read permission). Please tell the clerk."
+)
+
+
+def download_failed(err: OSError) -> str:
+    return f"I could not download the file from Slack ({err}). Please try again."
+
+
 # -- App Home --------------------------------------------------------------------------------
 
 NOT_AN_AUTHOR = "You are not named as an author on any upcoming item."
+AGENDA_PUBLISHED = "agenda published"
+AGENDA_NOT_PUBLISHED = "agenda not yet published"
+APOLOGIES_SENT = ":wave: you have sent your apologies"
 
 
 # -- reminders and extensions ----------------------------------------------------------------
@@ -297,11 +310,32 @@ def chasing_resumed(title: str) -> str:
     )
 
 
+NO_REMINDERS_PLANNED = "No reminders planned."
+NOT_DELIVERED = ":warning: *Not delivered* (contact these people another way):"
+ALL_REMINDERS = "All reminders, oldest first (times are when sent, or when due):"
+
+
 def timeline_more(meeting_ref: str) -> str:
     return f"…and more: the full list is in `boardclerk reminders {meeting_ref}`."
 
 
 # -- apologies, declarations, approved minutes -----------------------------------------------
+
+
+def apologies_intro(label: str) -> str:
+    return f"Apologies for absence from *{label}*."
+
+
+def declaration_intro(label: str) -> str:
+    return f"Declare an interest in an item on the agenda of *{label}*."
+
+
+def approved_minutes_intro(label: str) -> str:
+    return (
+        f"The approved minutes of *{label}*. They go into the papers of the next "
+        "meeting as its minutes of the previous meeting."
+    )
+
 
 ATTACH_APPROVED_MINUTES = "Attach the approved minutes as a Word (.docx) or PDF file."
 

@@ -45,15 +45,10 @@ def download_private_file(url: str, token: str, *, limit: int | None = None) -> 
     try:
         with urllib.request.urlopen(req, timeout=DOWNLOAD_TIMEOUT) as resp:
             if resp.headers.get_content_type() == "text/html":
-                raise DownloadError(
-                    "Slack did not let me download the file (the app may be missing the "
-                    "files:read permission). Please tell the clerk."
-                )
+                raise DownloadError(messages.DOWNLOAD_REFUSED)
             data = resp.read(limit + 1) if limit else resp.read()
     except OSError as err:
-        raise DownloadError(
-            f"I could not download the file from Slack ({err}). Please try again."
-        ) from err
+        raise DownloadError(messages.download_failed(err)) from err
     return data
 
 

@@ -79,9 +79,9 @@ def member_meeting_blocks(
         if m.venue:
             bits.append(escape(m.venue))
         blocks.append(section("\n".join(bits)))
-        notes = ["agenda published" if m.published else "agenda not yet published"]
+        notes = [messages.AGENDA_PUBLISHED if m.published else messages.AGENDA_NOT_PUBLISHED]
         if m.apologies_sent:
-            notes.append(":wave: you have sent your apologies")
+            notes.append(messages.APOLOGIES_SENT)
         blocks += [
             context(" · ".join(notes)),
             {"type": "actions", "block_id": f"member:{m.ref}", "elements": buttons(m.ref)},

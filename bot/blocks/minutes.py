@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot import messages
 from bot.blocks.common import (
     Block,
     View,
@@ -39,7 +40,7 @@ def apologies_modal(meeting_ref: str, label: str) -> View:
         APOLOGIES_CALLBACK,
         "Send apologies",
         [
-            section(f"Apologies for absence from *{label}*."),
+            section(messages.apologies_intro(label)),
             text_input(
                 "reason",
                 "reason",
@@ -58,7 +59,7 @@ def declaration_modal(meeting_ref: str, label: str, items: list[tuple[str, str]]
         DECLARATION_CALLBACK,
         "Declare an interest",
         [
-            section(f"Declare an interest in an item on the agenda of *{label}*."),
+            section(messages.declaration_intro(label)),
             {
                 "type": "input",
                 "block_id": "item",
@@ -98,10 +99,7 @@ def approved_minutes_modal(meeting_ref: str, label: str) -> View:
         APPROVED_CALLBACK,
         "Approved minutes",
         [
-            section(
-                f"The approved minutes of *{label}*. They go into the papers of the next "
-                "meeting as its minutes of the previous meeting."
-            ),
+            section(messages.approved_minutes_intro(label)),
             file,
         ],
         submit="File",

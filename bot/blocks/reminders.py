@@ -174,15 +174,15 @@ def timeline_blocks(
         header("Reminders"),
         section(
             f"*{escape(body_name)}*, {when(starts_at, tz)} (`{meeting_ref}`)\n"
-            f"{summary or 'No reminders planned.'}"
+            f"{summary or messages.NO_REMINDERS_PLANNED}"
         ),
     ]
     failed = [e for e in entries if e.status == "failed"]
     if failed:
-        blocks.append(section(":warning: *Not delivered* (contact these people another way):"))
+        blocks.append(section(messages.NOT_DELIVERED))
         blocks += chunked([_entry_line(e, tz) for e in failed])
     if entries:
-        blocks.append(context("All reminders, oldest first (times are when sent, or when due):"))
+        blocks.append(context(messages.ALL_REMINDERS))
         blocks += chunked([_entry_line(e, tz) for e in entries])
     if len(blocks) > limit:
         blocks = blocks[: limit - 1] + [context(messages.timeline_more(meeting_ref))]

@@ -66,3 +66,11 @@ def test_a_fault_is_answered_with_a_reference_logged_once_with_its_traceback(
     assert logged[0].exc_info[0] is ValueError
     assert "not-a-number" in caplog.text  # the traceback is there...
     assert BOT_TOKEN not in caplog.text  # ...and the token is not
+
+
+def test_a_listener_is_a_plain_function_that_can_be_called_directly() -> None:
+    from bot.listeners.commands import answer
+
+    acked: list[dict[str, str]] = []
+    answer(ack=lambda **reply: acked.append(reply), command={"text": "frobnicate"})  # type: ignore[arg-type]
+    assert acked[0]["text"].startswith("I don't know `frobnicate`.")
