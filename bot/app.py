@@ -113,8 +113,12 @@ def create_app(
     deps = Deps(settings=settings, engine=engine, store=store, clock=clock or Clock())
     app = _bolt_app(settings, engine)
 
-    def provide_deps(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:  # noqa: A002 - Bolt's name
-        context[DEPS_KEY] = deps  # the listeners' database, store, clock and settings
+    def provide_deps(
+        context: BoltContext,
+        next: Callable[[], BoltResponse],  # noqa: A002 - Bolt's name
+    ) -> BoltResponse:
+        # Every listener finds the database, store, clock and settings here (bot.deps.deps_of).
+        context[DEPS_KEY] = deps
         return next()
 
     app.use(provide_deps)

@@ -74,8 +74,12 @@ def _guard(func: F, needs: tuple[str, ...], on_error: OnError) -> F:
     every argument (``needs`` are added to the signature Bolt reads, so they are there)."""
     params = inspect.signature(func).parameters
     own = tuple(params)
+    # Bolt reads positional names only; a default keeps the signature valid after any
+    # parameter of the function's own that has one.
     extra = [
-        inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD) for n in needs if n not in own
+        inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None)
+        for n in needs
+        if n not in own
     ]
 
     @functools.wraps(func)
