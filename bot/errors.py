@@ -82,18 +82,21 @@ def _guard(func: F, needs: tuple[str, ...], on_error: OnError) -> F:
         if n not in own
     ]
 
+    signature = inspect.Signature([*params.values(), *extra])
+
     @functools.wraps(func)
-    def guarded(**kwargs: Any) -> Any:
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        given = signature.bind_partial(*args, **kwargs).arguments  # Bolt passes keywords
         try:
-            return func(**{k: v for k, v in kwargs.items() if k in own})
+            return func(**{k: v for k, v in given.items() if k in own})
         except Exception as err:  # noqa: BLE001 - this is the one place errors are answered
-            on_error(kwargs, err)
+            on_error(given, err)
             return None
 
     # Bolt injects arguments by the names it reads from the signature (unwrapping
     # ``__wrapped__``), so show it the function's own names plus the ones needed here.
     del guarded.__wrapped__  # type: ignore[attr-defined]
-    guarded.__signature__ = inspect.Signature([*params.values(), *extra])  # type: ignore[attr-defined]
+    guarded.__signature__ = signature  # type: ignore[attr-defined]
     return guarded  # type: ignore[return-value]
 
 
