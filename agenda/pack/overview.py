@@ -13,12 +13,11 @@ from sqlalchemy.orm import Session
 from agenda.board.lookup import get_item, get_meeting
 from agenda.board.models import Meeting, Organisation
 from agenda.board.permissions import Actor, is_author, is_clerk, require_can_submit, require_clerk
-from agenda.kinds import ItemStatus, MeetingStatus, Role
+from agenda.clock import DEFAULT_TIMEZONE
+from agenda.kinds import MeetingStatus
 from agenda.minutes.service import agenda_items_of, attendance_summary
 from agenda.pack.readiness import Readiness, readiness_of, upcoming_meetings
 from agenda.plan.items import ItemView, item_view
-
-DEFAULT_TZ = "Europe/London"
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,8 @@ class MemberMeeting:
 
 def organisation_tz(session: Session) -> str:
     """The organisation's time zone, for showing deadlines as people read them."""
-    return session.scalar(select(Organisation.timezone).order_by(Organisation.id)) or DEFAULT_TZ
+    name = session.scalar(select(Organisation.timezone).order_by(Organisation.id))
+    return name or DEFAULT_TIMEZONE
 
 
 def _upcoming(meeting: Meeting) -> MeetingSummary:
@@ -128,8 +128,8 @@ def submit_choices(session: Session, slack_id: str, now: dt.datetime) -> list[Su
         clerk = is_clerk(session, meeting.body, actor)
         items = tuple(
             item_view(session, i, actor)
-            for i in meeting.items
-            if i.status == ItemStatus.PLANNED.value and (clerk or is_author(i, actor))
+            for i in meeting.planned_items()
+            if clerk or is_author(i, actor)
         )
         if items:
             choices.append(SubmitChoice(_upcoming(meeting), items))
@@ -169,14 +169,7 @@ def member_meetings(session: Session, slack_id: str, now: dt.datetime) -> list[M
     have already sent apologies for each."""
     out = []
     for meeting in upcoming_meetings(session, now=now, slack_id=slack_id):
-        me = next(
-            (
-                m
-                for m in meeting.body.members
-                if m.slack_id == slack_id and m.active and m.role != Role.CLERK.value
-            ),
-            None,
-        )
+        me = next((m for m in meeting.body.sitting_members if m.slack_id == slack_id), None)
         if me is None:
             continue
         sent = any(a.name == me.name for a in attendance_summary(session, meeting).apologies)
