@@ -37,7 +37,7 @@ from tests.fakeslack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, Response, Slac
 
 from agenda.board.models import ForwardPlanItem  # noqa: E402
 from agenda.db.engine import make_engine  # noqa: E402
-from bot.views import add_item_modal  # noqa: E402
+from bot.blocks.plan import add_item_modal  # noqa: E402
 
 BOARDCLERK = str(Path(sys.executable).with_name("boardclerk"))
 

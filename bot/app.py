@@ -8,11 +8,12 @@ database. The same Bolt app serves Socket Mode (``bot.serve``).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from flask import Flask, Response, request
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltContext, BoltResponse
 from slack_bolt.adapter.flask import SlackRequestHandler
 from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.oauth.oauth_settings import OAuthSettings
@@ -25,7 +26,7 @@ from sqlalchemy import Engine, text
 from agenda.clock import Clock
 from agenda.filestore import FileStore
 from agenda.jobs.queue import first_delivery
-from bot.deps import Deps
+from bot.deps import DEPS_KEY, Deps, deps_of
 from bot.listeners import register_all
 from bot.settings import Settings
 
@@ -116,16 +117,31 @@ def create_app(
     deps = Deps(settings=settings, engine=engine, store=store, clock=clock or Clock())
     app = _bolt_app(settings, engine)
 
-    @app.middleware
-    def process_each_event_once(body: dict[str, Any], next: Any) -> Any:  # noqa: A002 - Bolt's name
-        # Slack re-sends an event it thinks was lost; the ledger's unique key lets one through.
-        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id and not first_delivery(engine, event_id, now=deps.now()):
-            return BoltResponse(status=200, body="")
+    def provide_deps(
+        context: BoltContext,
+        next: Callable[[], BoltResponse],  # noqa: A002 - Bolt's name
+    ) -> BoltResponse:
+        # Every listener finds the database, store, clock and settings here (bot.deps.deps_of).
+        context[DEPS_KEY] = deps
         return next()
 
-    register_all(app, deps)
+    app.use(provide_deps)
+    app.use(process_each_event_once)
+    register_all(app)
     return app, _flask_app(app, settings, engine)
+
+
+def process_each_event_once(
+    body: dict[str, Any],
+    context: BoltContext,
+    next: Callable[[], BoltResponse],  # noqa: A002 - Bolt's name
+) -> BoltResponse:
+    # Slack re-sends an event it thinks was lost; the ledger's unique key lets one through.
+    event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+    deps = deps_of(context)
+    if event_id and not first_delivery(deps.engine, event_id, now=deps.now()):
+        return BoltResponse(status=200, body="")
+    return next()
 
 
 def _flask_app(app: App, settings: Settings, engine: Engine) -> Flask:

@@ -1,4 +1,7 @@
-"""What every listener needs: the database, the file store, the clock and the settings."""
+"""What every listener needs: the database, the file store, the clock and the settings.
+
+The app's middleware puts one :class:`Deps` in each request's Bolt context; listeners take
+``context`` and call :func:`deps_of`, so they are plain module-level functions."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from slack_bolt import BoltContext
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session
 
@@ -47,6 +51,11 @@ class Deps:
         if self.read_engine is None:
             object.__setattr__(self, "read_engine", read_engine_for(self.engine))
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Deps:
+        # Bolt deep-copies the request context for lazy listeners; the engines, store and
+        # clock are shared, thread-safe handles, so every copy is this same object.
+        return self
+
     def now(self) -> dt.datetime:
         return self.clock.now()
 
@@ -64,3 +73,12 @@ class Deps:
                 yield session
             finally:
                 session.rollback()
+
+
+DEPS_KEY = "deps"
+
+
+def deps_of(context: BoltContext) -> Deps:
+    """The dependencies :func:`bot.app.create_app` put in every request's context."""
+    deps: Deps = context[DEPS_KEY]
+    return deps

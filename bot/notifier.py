@@ -1,5 +1,6 @@
 """Reminders delivered as Slack direct messages (the :class:`agenda.outbox.notify.Notifier` the
-reminder worker calls)."""
+reminder worker calls). It is handed a finished message and only renders and posts it: it
+opens no database session."""
 
 from __future__ import annotations
 
@@ -8,17 +9,9 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
-from agenda.outbox.notify import RateLimited, RecipientGone
-from agenda.reminders.planning import body_clerks
-from agenda.reminders.tables import Reminder, ReminderKind
-from bot.reminder_views import (
-    author_reminder_blocks,
-    clerk_chasing_blocks,
-    extension_request_blocks,
-)
+from agenda.outbox.notify import RateLimited, RecipientGone, ReminderMessage
+from bot.blocks.reminders import reminder_blocks
 
 log = logging.getLogger(__name__)
 
@@ -39,29 +32,26 @@ HISTORY_LIMIT = 50
 
 
 class SlackNotifier:
-    """Sends each reminder as a DM. With an engine it also puts the reminder's buttons on it
-    (ask for an extension, approve or decline one, pause chasing), which needs the reminder's
-    row. It is a :class:`agenda.outbox.notify.DeliveryLog`: before a reminder whose worker died
-    mid-send is sent again, the recipient's DM history is searched for its id."""
+    """Sends each reminder as a DM, with the buttons for what its recipient may do about it
+    (ask for an extension, approve or decline one, pause chasing). It is a
+    :class:`agenda.outbox.notify.DeliveryLog`: before a reminder whose worker died mid-send is
+    sent again, the recipient's DM history is searched for its id."""
 
-    def __init__(self, client: WebClient, engine: Engine | None = None) -> None:
+    def __init__(self, client: WebClient) -> None:
         self.client = client
-        # Only read (the reminder's row); on SQLite pass bot.deps.read_engine_for(engine) so
-        # a send never waits on the write lock.
-        self.engine = engine
 
-    def send(self, recipient_slack_id: str, text: str, *, reminder_id: int) -> None:
-        blocks = self._blocks(reminder_id, recipient_slack_id, text)
+    def send(self, message: ReminderMessage) -> None:
+        blocks = reminder_blocks(message)
         try:
-            channel = self.client.conversations_open(users=recipient_slack_id)["channel"]["id"]
+            channel = self.client.conversations_open(users=message.recipient)["channel"]["id"]
             # The reminder id rides along as message metadata so a resend can be detected.
             self.client.chat_postMessage(
                 channel=channel,
-                text=text,
+                text=message.text,
                 blocks=blocks,
                 metadata={
                     "event_type": METADATA_EVENT,
-                    "event_payload": {"reminder_id": reminder_id},
+                    "event_payload": {"reminder_id": message.reminder_id},
                 },
             )
         except SlackApiError as err:
@@ -83,39 +73,6 @@ class SlackNotifier:
             )
             return False
         return any(_carries(message, reminder_id) for message in history.get("messages") or [])
-
-    def _blocks(self, reminder_id: int, recipient: str, text: str) -> list[dict[str, Any]] | None:
-        if self.engine is None:
-            return None
-        try:
-            with Session(self.engine) as session:
-                return reminder_blocks(session, reminder_id, recipient, text)
-        except Exception:  # noqa: BLE001 - the message matters more than its buttons
-            log.exception("could not add buttons to reminder %s; sending it plain", reminder_id)
-            return None
-
-
-def reminder_blocks(
-    session: Session, reminder_id: int, recipient: str, text: str
-) -> list[dict[str, Any]] | None:
-    """The buttons a reminder carries, by kind: an author's reminder offers an extension, a
-    request for one offers approve/decline, and the clerk may pause chasing an item."""
-    r = session.get(Reminder, reminder_id)
-    if r is None:
-        return None
-    kind = ReminderKind(r.kind)
-    request_id = (r.payload or {}).get("extension_request")
-    if request_id:
-        return extension_request_blocks(text, int(request_id))
-    if r.item_id is None:
-        return None
-    if kind.is_author:
-        return author_reminder_blocks(text, r.item_id)
-    if kind in (ReminderKind.ESCALATION, ReminderKind.CLERK_NOTICE) and recipient in body_clerks(
-        session, r.body_id
-    ):
-        return clerk_chasing_blocks(text, r.item_id)
-    return None
 
 
 def _carries(message: dict[str, Any], reminder_id: int) -> bool:

@@ -9,12 +9,15 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from agenda.errors import BoardclerkError
+from bot import messages
+
 log = logging.getLogger(__name__)
 
 DOWNLOAD_TIMEOUT = 30
 
 
-class DownloadError(Exception):
+class DownloadError(BoardclerkError):
     """Slack would not hand over the file's bytes. The message is fit for the author."""
 
 
@@ -42,18 +45,26 @@ def download_private_file(url: str, token: str, *, limit: int | None = None) -> 
     try:
         with urllib.request.urlopen(req, timeout=DOWNLOAD_TIMEOUT) as resp:
             if resp.headers.get_content_type() == "text/html":
-                raise DownloadError(
-                    "Slack did not let me download the file (the app may be missing the "
-                    "files:read permission). Please tell the clerk."
-                )
+                raise DownloadError(messages.DOWNLOAD_REFUSED)
             data = resp.read(limit + 1) if limit else resp.read()
     except OSError as err:
-        raise DownloadError(
-            f"I could not download the file from Slack ({err}). Please try again."
-        ) from err
+        raise DownloadError(messages.download_failed(err)) from err
     return data
+
+
+def open_view(client: WebClient, body: dict[str, Any], view: dict[str, Any]) -> None:
+    """Open a modal; from inside a modal Slack wants it pushed onto the stack instead."""
+    inside = (body.get("container") or {}).get("type") == "view"
+    if inside and body.get("view", {}).get("type") == "modal":
+        client.views_push(trigger_id=body["trigger_id"], view=view)
+    else:
+        client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 def file_of(client: WebClient, file_id: str) -> dict[str, Any]:
     """A file object with its download URL (``file_shared`` events carry only the id)."""
-    return client.files_info(file=file_id)["file"]
+    try:
+        file: dict[str, Any] = client.files_info(file=file_id)["file"]
+    except SlackApiError as err:
+        raise DownloadError(messages.FILE_NOT_IN_SLACK) from err
+    return file

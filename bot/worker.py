@@ -18,7 +18,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from agenda.board.permissions import Actor
 from agenda.clock import Clock
@@ -26,12 +26,13 @@ from agenda.db.engine import transaction
 from agenda.errors import BoardclerkError
 from agenda.filestore import FileStore
 from agenda.jobs import queue as jobs
-from agenda.jobs.tables import slack_bots
+from agenda.jobs.installations import latest_bot_token
 from agenda.minutes.service import build_minutes
+from agenda.outbox.notify import ReminderMessage
 from agenda.pack.build import build_pack
+from bot import errors, messages
 from bot.app import installation_store
-from bot.deps import read_engine_for
-from bot.listeners.publish import publish_offer_blocks, publish_offer_text
+from bot.blocks.publish import publish_offer_blocks
 from bot.notifier import SlackNotifier
 from bot.settings import Settings
 from bot.slack import dm, dm_channel
@@ -53,13 +54,7 @@ def clients(settings: Settings, engine: Engine) -> ClientFor:
 
     def for_team(team_id: str | None) -> WebClient:
         if team_id is None:  # reminders carry no workspace: the latest installation's
-            with engine.connect() as conn:
-                token = conn.scalar(
-                    select(slack_bots.c.bot_token)
-                    .where(slack_bots.c.client_id == settings.client_id)
-                    .order_by(slack_bots.c.installed_at.desc())
-                    .limit(1)
-                )
+            token = latest_bot_token(engine, settings.client_id)
         else:
             bot = store.find_bot(enterprise_id=None, team_id=team_id)
             token = bot.bot_token if bot else None
@@ -122,7 +117,7 @@ class JobRunner:
         except BoardclerkError as err:  # the user's problem: say so, don't retry
             jobs.fail(self.engine, job.id, self.owner, now=self.clock.now(), error=str(err))
             if user:
-                dm(client, user, f":x: {err}")
+                dm(client, user, errors.reply(err))
             return
         except Exception as err:  # noqa: BLE001 - retried; the clerk hears if it keeps failing
             log.exception("job %s (%s) failed", job.id, job.kind)
@@ -136,12 +131,7 @@ class JobRunner:
                 retry=not last,
             )
             if last and user:
-                dm(
-                    client,
-                    user,
-                    f":x: Building the {_what(job.kind)} for `{payload.get('meeting')}` failed "
-                    "after several attempts. The details are in the server log.",
-                )
+                dm(client, user, messages.build_failed(_what(job.kind), payload.get("meeting")))
             return
         jobs.complete(
             self.engine, job.id, self.owner, now=self.clock.now(), result={"summary": summary}
@@ -159,18 +149,16 @@ class JobRunner:
                 actor=Actor.slack(payload["user"]),
             )
         files = [(out.path, out.file_name) for out in result.outputs.values()]
-        label = "private (Part B) agenda pack" if private else "agenda pack"
-        note = f"The {label} for `{result.meeting_ref}`."
-        if private:
-            note += " It contains exempt information: do not forward it outside the board."
+        note = messages.pack_built(result.meeting_ref, private=private)
         self._upload(client, payload["user"], files, note)
         if not private:  # only the public pack can go to members
             dm(
                 client,
                 payload["user"],
-                publish_offer_text(result.meeting_ref),
+                messages.publish_offer_text(result.meeting_ref),
                 blocks=publish_offer_blocks(result.meeting_ref),
             )
+        label = messages.pack_label(private=private)
         return f"{label}: " + ", ".join(name for _, name in files)
 
     def _build_minutes(self, payload: dict[str, Any], client: WebClient) -> str:
@@ -186,8 +174,7 @@ class JobRunner:
             client,
             payload["user"],
             [(result.path, result.file_name)],
-            f"The draft minutes for `{result.meeting_ref}` "
-            f"(minutes {result.first_number}–{result.last_number}).",
+            messages.minutes_built(result.meeting_ref, result.first_number, result.last_number),
         )
         return result.file_name
 
@@ -250,12 +237,7 @@ def _reminder_thread(
         return None
     if settings.oauth:
         log.warning("reminders use the first installed workspace's token in OAuth mode")
-    reader = read_engine_for(engine)  # the notifier reads reminder rows for their buttons
-    notifier = (
-        SlackNotifier(client_for(None), reader)
-        if not settings.oauth
-        else _LazyNotifier(client_for, reader)
-    )
+    notifier = SlackNotifier(client_for(None)) if not settings.oauth else _LazyNotifier(client_for)
     return threading.Thread(
         target=run_worker,
         args=(engine, notifier),
@@ -268,14 +250,11 @@ def _reminder_thread(
 class _LazyNotifier:
     """OAuth mode: the workspace is installed after the worker starts, so look it up per send."""
 
-    def __init__(self, client_for: ClientFor, engine: Engine | None = None) -> None:
+    def __init__(self, client_for: ClientFor) -> None:
         self.client_for = client_for
-        self.engine = engine
 
-    def send(self, recipient_slack_id: str, text: str, *, reminder_id: int) -> None:
-        SlackNotifier(self.client_for(None), self.engine).send(
-            recipient_slack_id, text, reminder_id=reminder_id
-        )
+    def send(self, message: ReminderMessage) -> None:
+        SlackNotifier(self.client_for(None)).send(message)
 
     def was_delivered(self, reminder_id: int, recipient_slack_id: str) -> bool:
         return SlackNotifier(self.client_for(None)).was_delivered(reminder_id, recipient_slack_id)

@@ -144,12 +144,6 @@ def _table_modules(imports: Iterable[Import]) -> list[str]:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="on main the listeners still read tables (bot/listeners/common.py, home.py, ...); "
-    "bot9 (issue 9, the bot side) moves those reads into agenda services. Drop this mark when "
-    "that lands.",
-)
 def test_listeners_never_read_tables_directly() -> None:
     found = _table_modules(imports_under("bot/listeners"))
     assert not found, _report(found, "a listener calls an agenda service; it never reads tables")

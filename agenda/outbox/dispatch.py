@@ -29,7 +29,14 @@ from agenda.board.models import Body, ForwardPlanItem, Meeting, Paper
 from agenda.board.permissions import Actor
 from agenda.clock import Clock, as_utc
 from agenda.db.engine import rows_changed
-from agenda.outbox.notify import DeliveryLog, Notifier, RateLimited, RecipientGone
+from agenda.outbox.notify import (
+    DeliveryLog,
+    Notifier,
+    Offer,
+    RateLimited,
+    RecipientGone,
+    ReminderMessage,
+)
 from agenda.outbox.text import compose
 from agenda.reminders.planning import body_clerks, queue_notice
 from agenda.reminders.tables import Reminder, ReminderKind, ReminderStatus
@@ -230,6 +237,34 @@ class _Prepared:
     text: str | None
     reason: str | None
     broken: bool = False  # the message could not be written (a bug or bad data)
+    message: ReminderMessage | None = None  # what the notifier is handed, when there is text
+
+
+def offer_of(session: Session, r: Reminder) -> tuple[Offer | None, int | None]:
+    """What the recipient may do about reminder ``r``: an author may ask for an extension, a
+    request for one is decided by its recipient, the clerk may pause chasing an item."""
+    request_id = (r.payload or {}).get("extension_request")
+    if request_id:
+        return Offer.DECIDE_EXTENSION, int(request_id)
+    if r.item_id is None:
+        return None, None
+    kind = ReminderKind(r.kind)
+    if kind.is_author:
+        return Offer.ASK_EXTENSION, r.item_id
+    chasing = kind in (ReminderKind.ESCALATION, ReminderKind.CLERK_NOTICE)
+    if chasing and r.recipient in body_clerks(session, r.body_id):
+        return Offer.PAUSE_CHASING, r.item_id
+    return None, None
+
+
+def _message(session: Session, r: Reminder, text: str) -> ReminderMessage | None:
+    try:
+        offer, subject = offer_of(session, r)
+    except Exception:  # noqa: BLE001 - the message matters more than its buttons
+        log.exception("could not work out the buttons of reminder %s; sending it plain", r.id)
+        session.rollback()
+        offer, subject = None, None
+    return ReminderMessage(r.id, r.recipient, text, r.kind, offer, subject)
 
 
 def _prepare(engine: Engine, ids: list[int], now: dt.datetime) -> list[_Prepared]:
@@ -261,7 +296,8 @@ def _prepare(engine: Engine, ids: list[int], now: dt.datetime) -> list[_Prepared
         for r in rows:
             try:
                 text, reason = compose(s, r, now=now, items_with_papers=papers)
-                out.append(_Prepared(r.id, r.recipient, r.attempts, text, reason))
+                message = _message(s, r, text) if text is not None else None
+                out.append(_Prepared(r.id, r.recipient, r.attempts, text, reason, message=message))
             except Exception as err:  # noqa: BLE001 - one bad row must not stop the batch
                 log.exception("could not write reminder %s", r.id)
                 s.rollback()  # a failed statement spoils the transaction: start afresh
@@ -310,7 +346,7 @@ def _deliver(
         s.commit()
         stats.failed += 1
         return None
-    if p.text is None:
+    if p.message is None:
         _fenced(s, rid, owner, status=CANCELLED, note=f"not sent: {p.reason}", updated_at=now)
         s.commit()
         stats.cancelled += 1
@@ -324,7 +360,7 @@ def _deliver(
         stats.sent += 1
         return None
     try:
-        notifier.send(p.recipient, p.text, reminder_id=rid)
+        notifier.send(p.message)
     except RateLimited as err:
         return max(err.retry_after, 1.0)
     except RecipientGone as err:

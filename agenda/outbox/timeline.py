@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from agenda.board.lookup import get_meeting
 from agenda.board.models import ForwardPlanItem, ItemAuthor, Meeting, Member
+from agenda.board.permissions import Actor, require_clerk
 from agenda.clock import as_utc
 from agenda.documents.words import column_moment
 from agenda.reminders.tables import Reminder
@@ -102,3 +104,10 @@ def reminder_timeline(
             )
         )
     return out
+
+
+def timeline_for_clerk(session: Session, meeting_ref: str, actor: Actor) -> list[TimelineEntry]:
+    """The meeting's reminder timeline, for its body's clerk only."""
+    meeting = get_meeting(session, meeting_ref)
+    require_clerk(session, meeting.body, actor, "see who was reminded of what")
+    return reminder_timeline(session, meeting)

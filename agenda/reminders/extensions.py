@@ -5,6 +5,7 @@ transaction. The bot puts buttons on these; the services check who may do what."
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -249,3 +250,29 @@ def pause_chasing(
         subject=f"item:{item.id}",
     )
     return replan_item(session, item, now=now)
+
+
+@dataclass(frozen=True)
+class ExtensionForm:
+    """What the person asking for an extension is shown."""
+
+    item_id: int
+    title: str
+    meeting_ref: str
+    due_at: dt.datetime | None
+
+
+def extension_form(session: Session, *, actor: Actor, item_id: int | str) -> ExtensionForm:
+    """The item an extension would be for; only its authors (and the clerk) may ask."""
+    item = get_item(session, item_id)
+    if not (is_author(item, actor) or is_clerk(session, item.body, actor)):
+        raise InvalidInput(
+            f"You are not named as an author of '{item.title}', so "
+            "you cannot ask for an extension for it."
+        )
+    return ExtensionForm(
+        item_id=item.id,
+        title=item.title,
+        meeting_ref=item.meeting.ref if item.meeting else "",
+        due_at=item_due_at(item),
+    )

@@ -1,20 +1,14 @@
-"""Bolt listeners. Each module registers one area of the Slack surface."""
+"""Bolt listeners: plain module-level functions, one module per area of the Slack surface.
+Each module's ``register(app)`` only wires Slack's ids to its functions; the functions find
+their dependencies in Bolt's context (:func:`bot.deps.deps_of`)."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.deps import Deps
+from bot.listeners import commands, home, minutes, plan, publish, reminders, submit
 
 
-def register_all(app: App, deps: Deps) -> None:
-    from bot.listeners import commands, home, plan, reminders, submit
-
-    for module in (commands, submit, plan, home, reminders):
-        module.register(app, deps)
-    from bot.listeners.minutes import register_minutes  # apologies, declarations (minutes feature)
-
-    register_minutes(app, deps)
-    from bot.listeners import publish  # the meeting notice (publication)
-
-    publish.register(app, deps)
+def register_all(app: App) -> None:
+    for module in (commands, submit, plan, home, reminders, minutes, publish):
+        module.register(app)

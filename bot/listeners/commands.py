@@ -12,14 +12,19 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from agenda.board.lookup import get_body
 from agenda.board.permissions import Actor
-from agenda.errors import BoardclerkError
-from agenda.pack.readiness import meeting_readiness, upcoming_meetings
+from agenda.jobs.builds import request_build
+from agenda.pack.overview import clerk_meetings, my_meetings, organisation_tz, submit_choices
+from agenda.pack.readiness import meeting_readiness
 from agenda.plan.items import forward_plan
-from bot.deps import Deps
-from bot.listeners.common import clerk_meetings, org_tz, queue_build, slow, submit_choices
-from bot.views import HELP, plan_blocks, status_blocks, submit_modal
+from bot import errors, messages
+from bot.blocks.home import status_blocks
+from bot.blocks.plan import plan_blocks
+from bot.blocks.submit import choices_of, submit_modal
+from bot.deps import Deps, deps_of
+from bot.listeners.common import slow
+from bot.listeners.minutes import apologies_command
+from bot.listeners.reminders import reminders_command
 
 COMMAND = "/boardclerk"
 SUBS = ("help", "submit", "plan", "status", "pack", "minutes", "apologies", "reminders")
@@ -34,83 +39,75 @@ def _sub(command: dict[str, Any]) -> str:
     return words[0].lower() if words else "help"
 
 
-def register(app: App, deps: Deps) -> None:
-    def answer(ack: Ack, command: dict[str, Any]) -> None:
-        sub = _sub(command)
-        if sub == "help":
-            ack(text=HELP)
-        elif sub in SUBS:
-            ack()
-        else:
-            ack(text=f"I don't know `{sub}`.\n\n{HELP}")
-
-    @slow
-    def work(
-        command: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
-    ) -> None:
-        sub, args, user = _sub(command), _words(command)[1:], command["user_id"]
-        if sub == "submit":
-            with deps.read() as session:
-                view = submit_modal(submit_choices(session, user, deps.now()))
-            client.views_open(trigger_id=command["trigger_id"], view=view)
-            return
-        try:
-            if sub == "plan":
-                reply = _plan(deps, user, args[0] if args else None)
-            elif sub == "status":
-                reply = _status(deps, user, args[0] if args else None)
-            elif sub in ("pack", "minutes"):
-                reply = {"text": _build(deps, sub, user, args, context.team_id)}
-            elif sub == "apologies":
-                from bot.listeners.minutes import apologies_command
-
-                reply = {"text": apologies_command(deps, user, args)}
-            elif sub == "reminders":
-                from bot.listeners.reminders import reminders_command
-
-                reply = reminders_command(deps, user, args)
-            else:
-                return
-        except BoardclerkError as err:
-            reply = {"text": f":x: {err}"}
-        respond(response_type="ephemeral", replace_original=False, **reply)
-
-    app.command(COMMAND)(ack=answer, lazy=[work])
+def answer(ack: Ack, command: dict[str, Any]) -> None:
+    sub = _sub(command)
+    if sub == "help":
+        ack(text=messages.HELP)
+    elif sub in SUBS:
+        ack()
+    else:
+        ack(text=messages.unknown_command(sub))
 
 
-def _plan(deps: Deps, user: str, body_key: str | None) -> dict[str, Any]:
+@slow
+@errors.ephemeral
+def work(
+    command: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    deps = deps_of(context)
+    sub, args, user = _sub(command), _words(command)[1:], command["user_id"]
+    if sub == "submit":
+        with deps.read() as session:
+            choices = choices_of(
+                submit_choices(session, user, deps.now()), organisation_tz(session)
+            )
+        client.views_open(trigger_id=command["trigger_id"], view=submit_modal(choices))
+        return
+    reply: dict[str, Any]
+    if sub == "plan":
+        reply = plan_reply(deps, user, args[0] if args else None)
+    elif sub == "status":
+        reply = status_reply(deps, user, args[0] if args else None)
+    elif sub in ("pack", "minutes"):
+        reply = {"text": build_reply(deps, sub, user, args, context.team_id)}
+    elif sub == "apologies":
+        reply = {"text": apologies_command(deps, user, args)}
+    elif sub == "reminders":
+        reply = reminders_command(deps, user, args)
+    else:
+        return
+    respond(response_type="ephemeral", replace_original=False, **reply)
+
+
+def plan_reply(deps: Deps, user: str, body_key: str | None) -> dict[str, Any]:
     actor = Actor.slack(user)
     with deps.read() as session:
-        tz = org_tz(session)
-        if body_key:
-            get_body(session, body_key)  # a clear "no body called …" before anything else
+        tz = organisation_tz(session)
         plans = forward_plan(session, body_key=body_key, viewer=actor, now=deps.now())
         if not body_key:
-            mine = {m.ref for m in upcoming_meetings(session, now=deps.now(), slack_id=user)}
+            mine = {m.ref for m in my_meetings(session, user, deps.now())}
             plans = [p for p in plans if p.meeting_ref in mine]
         clerk_of = {m.ref for m in clerk_meetings(session, user, deps.now())}
-    return {"text": "Forward plan", "blocks": plan_blocks(plans, clerk_of=clerk_of, tz=tz)}
+    return {"text": messages.FORWARD_PLAN, "blocks": plan_blocks(plans, clerk_of=clerk_of, tz=tz)}
 
 
-def _status(deps: Deps, user: str, meeting_ref: str | None) -> dict[str, Any]:
+def status_reply(deps: Deps, user: str, meeting_ref: str | None) -> dict[str, Any]:
     actor = Actor.slack(user)
     with deps.read() as session:
-        tz = org_tz(session)
+        tz = organisation_tz(session)
         if meeting_ref is None:
-            upcoming = upcoming_meetings(session, now=deps.now(), slack_id=user)
+            upcoming = my_meetings(session, user, deps.now())
             if not upcoming:
-                return {
-                    "text": "You have no upcoming meetings. Name one: `/boardclerk status hwb:2027-04-01`."
-                }
+                return {"text": messages.NO_UPCOMING_STATUS}
             meeting_ref = upcoming[0].ref
         readiness = meeting_readiness(session, meeting_ref, now=deps.now(), viewer=actor)
     return {
-        "text": f"{readiness.meeting_ref}: {readiness.headline()}",
+        "text": messages.status_text(readiness.meeting_ref, readiness.headline()),
         "blocks": status_blocks(readiness, tz),
     }
 
 
-def _build(deps: Deps, what: str, user: str, args: list[str], team_id: str | None) -> str:
+def build_reply(deps: Deps, what: str, user: str, args: list[str], team_id: str | None) -> str:
     private = any(a.lower() in ("private", "partb", "part-b") for a in args)
     refs = [a for a in args if ":" in a]
     if refs:
@@ -119,9 +116,33 @@ def _build(deps: Deps, what: str, user: str, args: list[str], team_id: str | Non
         with deps.read() as session:
             meetings = [m.ref for m in clerk_meetings(session, user, deps.now())]
         if not meetings:
-            return (
-                f"Name the meeting, e.g. `/boardclerk {what} hwb:2027-04-01`. "
-                f"Only a body's clerk can build its {what}."
-            )
+            return messages.name_the_meeting_to_build(what)
         meeting_ref = meetings[0]
     return queue_build(deps, what, meeting_ref, user=user, private=private, team_id=team_id)
+
+
+def queue_build(
+    deps: Deps,
+    what: str,
+    meeting_ref: str,
+    *,
+    user: str,
+    private: bool = False,
+    team_id: str | None = None,
+) -> str:
+    """Queue a pack or minutes build for the clerk; return what to tell them."""
+    with deps.session() as session:
+        request_build(
+            session,
+            what,
+            meeting_ref,
+            slack_id=user,
+            now=deps.now(),
+            private=private,
+            team_id=team_id,
+        )
+    return messages.build_queued(what, meeting_ref, private=private)
+
+
+def register(app: App) -> None:
+    app.command(COMMAND)(ack=answer, lazy=[work])

@@ -1,7 +1,7 @@
 """Publishing the agenda from Slack, and the meeting notice members act on.
 
 The worker DMs the clerk the public pack with a "Publish to members" button
-(:func:`publish_offer_blocks`, value = meeting ref). Pressing it runs
+(:func:`bot.blocks.publish.publish_offer_blocks`, value = meeting ref). Pressing it runs
 ``agenda.pack.publication.publish_meeting`` and posts the meeting notice: the public PDF pack and
 the "Send apologies" / "Declare an interest" buttons, in the body's channel, or to each member
 by direct message when the body has no channel. The private pack is never posted here.
@@ -12,55 +12,19 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from agenda.board.permissions import Actor
-from agenda.errors import BoardclerkError
 from agenda.pack.publication import PublishedNotice, publish_meeting
-from bot.deps import Deps
-from bot.listeners.common import slow
-from bot.listeners.minutes import meeting_notice_buttons
+from bot import errors, messages
+from bot.blocks.publish import PUBLISH_ACTION, notice_blocks
+from bot.deps import deps_of
+from bot.listeners.common import just_ack, slow
 from bot.slack import dm, dm_channel
-from bot.views import Block, context, escape, publish_button, section
 
 log = logging.getLogger(__name__)
-
-PUBLISH_ACTION = "publish_meeting"  # the button: bot.views.publish_button
-
-
-def publish_offer_text(meeting_ref: str) -> str:
-    return (
-        f"When the pack for `{meeting_ref}` is right, publish it: I will post the agenda "
-        "notice with the public pack to the board's members."
-    )
-
-
-def publish_offer_blocks(meeting_ref: str) -> list[Block]:
-    return [
-        section(publish_offer_text(meeting_ref)),
-        {
-            "type": "actions",
-            "block_id": f"publish:{meeting_ref}",
-            "elements": [publish_button(meeting_ref)],
-        },
-    ]
-
-
-def notice_blocks(notice: PublishedNotice) -> list[Block]:
-    return [
-        section(f":calendar: {escape(notice.notice_text())}"),
-        context(
-            f"`{notice.meeting_ref}` · The agenda pack is attached. Can't come? "
-            "Send your apologies. An interest in an item? Declare it before the meeting."
-        ),
-        {
-            "type": "actions",
-            "block_id": f"notice:{notice.meeting_ref}",
-            "elements": meeting_notice_buttons(notice.meeting_ref),
-        },
-    ]
 
 
 def _post_notice(client: WebClient, channel: str, notice: PublishedNotice) -> None:
@@ -82,10 +46,7 @@ def post_notice(client: WebClient, notice: PublishedNotice) -> list[str]:
         try:
             _post_notice(client, notice.channel, notice)
         except SlackApiError as err:
-            return [
-                f"the channel <#{notice.channel}> ({err.response.get('error')}: is the app "
-                "invited to it?)"
-            ]
+            return [messages.channel_unreachable(notice.channel, err.response.get("error"))]
         return []
     problems = []
     for member in notice.member_slack_ids:
@@ -93,52 +54,27 @@ def post_notice(client: WebClient, notice: PublishedNotice) -> list[str]:
             _post_notice(client, dm_channel(client, member), notice)
         except SlackApiError as err:
             log.warning("could not send the notice to %s: %s", member, err.response.get("error"))
-            problems.append(f"<@{member}> ({err.response.get('error')})")
+            problems.append(messages.member_unreachable(member, err.response.get("error")))
     return problems
 
 
-def confirmation(notice: PublishedNotice, problems: list[str]) -> str:
-    where = (
-        f"in <#{notice.channel}>"
-        if notice.channel
-        else f"to {len(notice.member_slack_ids)} members by direct message"
-    )
-    lines = [
-        f":white_check_mark: {'Published again' if notice.republished else 'Published'}: "
-        f"{escape(notice.notice_text())} I posted the notice with "
-        f"{escape(notice.pack_file_name)} {where}."
-    ]
-    if problems:
-        lines.append(
-            ":x: I could not deliver it to "
-            + "; ".join(problems)
-            + ". Fix that and press *Publish to members* again."
+@slow
+@errors.by_dm
+def publish(
+    body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    deps = deps_of(context)
+    user = body["user"]["id"]
+    with deps.session() as session:
+        notice = publish_meeting(
+            session,
+            deps.store,
+            actor=Actor.slack(user),
+            meeting_ref=action["value"],
+            now=deps.now(),
         )
-    for warning in (notice.late_warning(), notice.stale_warning()):
-        if warning:
-            lines.append(f":warning: {escape(warning)}")
-    return "\n".join(lines)
+    dm(client, user, messages.published(notice, post_notice(client, notice)))
 
 
-def register(app: App, deps: Deps) -> None:
-    def ack_publish(ack: Ack) -> None:
-        ack()
-
-    @slow
-    def publish(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        user = body["user"]["id"]
-        try:
-            with deps.session() as session:
-                notice = publish_meeting(
-                    session,
-                    deps.store,
-                    actor=Actor.slack(user),
-                    meeting_ref=action["value"],
-                    now=deps.now(),
-                )
-        except BoardclerkError as err:
-            dm(client, user, f":x: {err}")
-            return
-        dm(client, user, confirmation(notice, post_notice(client, notice)))
-
-    app.action(PUBLISH_ACTION)(ack=ack_publish, lazy=[publish])
+def register(app: App) -> None:
+    app.action(PUBLISH_ACTION)(ack=just_ack, lazy=[publish])

@@ -12,26 +12,28 @@ import datetime as dt
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy.orm import Session
 
-from agenda.board.due import item_due_at
-from agenda.board.lookup import get_item, get_meeting
-from agenda.board.permissions import Actor, is_author, is_clerk, require_clerk
-from agenda.errors import BoardclerkError, InvalidInput
-from agenda.outbox.timeline import reminder_timeline
-from agenda.reminders.extensions import decide_extension, pause_chasing, request_extension
-from bot.deps import Deps
-from bot.listeners.common import clerk_meetings, open_view, org_tz, slow
-from bot.reminder_views import (
+from agenda.board.permissions import Actor
+from agenda.errors import InvalidInput
+from agenda.outbox.timeline import timeline_for_clerk
+from agenda.pack.overview import clerk_meetings, item_as_seen, meeting_summary, organisation_tz
+from agenda.reminders.extensions import (
+    decide_extension,
+    extension_form,
+    pause_chasing,
+    request_extension,
+)
+from bot import errors, messages
+from bot.blocks.common import MODAL_BLOCK_LIMIT, Block, metadata_item, when
+from bot.blocks.reminders import (
     APPROVE_EXTENSION,
     ASK_EXTENSION,
     DECLINE_EXTENSION,
     EXTENSION_CALLBACK,
     HOME_REMINDERS,
-    MODAL_BLOCK_LIMIT,
     PAUSE_CHASING,
     RESUME_CHASING,
     decided_blocks,
@@ -41,173 +43,100 @@ from bot.reminder_views import (
     timeline_blocks,
     timeline_modal,
 )
-from bot.slack import dm
-from bot.views import Block, escape, info_modal, metadata_of, when
+from bot.deps import Deps, deps_of
+from bot.listeners.common import just_ack, slow
+from bot.slack import dm, open_view
 
 log = logging.getLogger(__name__)
 
-
-def _ack(ack: Ack) -> None:
-    ack()
+# -- an author asks for more time ------------------------------------------------------------
 
 
-def register(app: App, deps: Deps) -> None:
-    # -- an author asks for more time ------------------------------------------------------
-
-    @slow
-    def open_extension(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        actor = Actor.slack(body["user"]["id"])
-        try:
-            with deps.read() as session:
-                item = get_item(session, action["value"])
-                if not (is_author(item, actor) or is_clerk(session, item.body, actor)):
-                    raise InvalidInput(
-                        f"You are not named as an author of '{item.title}', so "
-                        "you cannot ask for an extension for it."
-                    )
-                view = extension_modal(
-                    item_id=item.id,
-                    title=item.title,
-                    meeting_ref=item.meeting.ref if item.meeting else "",
-                    due_at=item_due_at(item),
-                    tz=org_tz(session),
-                )
-        except BoardclerkError as err:
-            view = info_modal("Ask for an extension", f":x: {escape(str(err))}")
-        open_view(client, body, view)
-
-    app.action(ASK_EXTENSION)(ack=_ack, lazy=[open_extension])
-
-    def submit_extension(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        # One small write in the ack, so a date the rules refuse (before the current deadline,
-        # after the meeting) is shown on the form, where the author can fix it.
-        state = (view.get("state") or {}).get("values") or {}
-        chosen = (state.get("until") or {}).get("until", {}).get("selected_date")
-        reason = (state.get("reason") or {}).get("reason", {}).get("value")
-        try:
-            until = dt.date.fromisoformat(chosen) if chosen else None
-        except ValueError:
-            until = None
-        if until is None:
-            ack(response_action="errors", errors={"until": "Choose the date you need."})
-            return
-        try:
-            with deps.session() as session:
-                request = request_extension(
-                    session,
-                    actor=Actor.slack(body["user"]["id"]),
-                    item_id=metadata_of(view)["item"],
-                    until=until,
-                    reason=reason,
-                    now=deps.now(),
-                )
-                done = extension_asked_modal(
-                    request_title(session, request.item_id), request.until, org_tz(session)
-                )
-        except BoardclerkError as err:
-            ack(response_action="errors", errors={"until": str(err)})
-            return
-        ack(response_action="update", view=done)
-
-    app.view(EXTENSION_CALLBACK)(submit_extension)
-
-    # -- the clerk or chair decides --------------------------------------------------------
-
-    @slow
-    def decide(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        user = body["user"]["id"]
-        approve = action["action_id"] == APPROVE_EXTENSION
-        try:
-            with deps.session() as session:
-                request = decide_extension(
-                    session,
-                    actor=Actor.slack(user),
-                    request_id=_int(action["value"]),
-                    approve=approve,
-                    now=deps.now(),
-                )
-                title = request_title(session, request.item_id)
-                tz = org_tz(session)
-        except BoardclerkError as err:
-            dm(client, user, f":x: {err}")
-            return
-        if approve:
-            text = (
-                f":white_check_mark: You approved the extension for *{escape(title)}*: it is "
-                f"now due by {when(request.until, tz)}, and its reminders follow. "
-                f"<@{request.requested_by}> will be told."
-            )
-        else:
-            text = (
-                f"You declined the extension for *{escape(title)}*; the deadline stands. "
-                f"<@{request.requested_by}> will be told."
-            )
-        _replace_or_dm(client, body, user, text, decided_blocks(text))
-
-    app.action(APPROVE_EXTENSION)(ack=_ack, lazy=[decide])
-    app.action(DECLINE_EXTENSION)(ack=_ack, lazy=[decide])
-
-    # -- the clerk pauses or resumes chasing -----------------------------------------------
-
-    @slow
-    def pause(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        user = body["user"]["id"]
-        paused = action["action_id"] == PAUSE_CHASING
-        try:
-            with deps.session() as session:
-                result = pause_chasing(
-                    session,
-                    actor=Actor.slack(user),
-                    item_id=action["value"],
-                    paused=paused,
-                    now=deps.now(),
-                )
-                item = get_item(session, action["value"])
-                title, item_id = item.title, item.id
-        except BoardclerkError as err:
-            dm(client, user, f":x: {err}")
-            return
-        if paused:
-            text = (
-                f":double_vertical_bar: Chasing paused for *{escape(title)}*: no more "
-                f"reminders to its authors or escalations about it ({result.cancelled} "
-                "cancelled) until you resume."
-            )
-        else:
-            text = (
-                f":arrow_forward: Chasing resumed for *{escape(title)}*: its authors will be "
-                "reminded again while the paper is outstanding."
-            )
-        dm(client, user, text, blocks=paused_blocks(text, item_id, paused=paused))
-
-    app.action(PAUSE_CHASING)(ack=_ack, lazy=[pause])
-    app.action(RESUME_CHASING)(ack=_ack, lazy=[pause])
-
-    # -- the timeline on App Home ----------------------------------------------------------
-
-    @slow
-    def open_timeline(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        try:
-            blocks = reminders_blocks(
-                deps, body["user"]["id"], action["value"], limit=MODAL_BLOCK_LIMIT
-            )
-            view = timeline_modal(blocks)
-        except BoardclerkError as err:
-            view = info_modal("Reminders", f":x: {escape(str(err))}")
-        open_view(client, body, view)
-
-    app.action(HOME_REMINDERS)(ack=_ack, lazy=[open_timeline])
+@slow
+@errors.in_modal("Ask for an extension")
+def open_extension(
+    body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    deps = deps_of(context)
+    with deps.read() as session:
+        form = extension_form(
+            session, actor=Actor.slack(body["user"]["id"]), item_id=action["value"]
+        )
+        view = extension_modal(
+            item_id=form.item_id,
+            title=form.title,
+            meeting_ref=form.meeting_ref,
+            due_at=form.due_at,
+            tz=organisation_tz(session),
+        )
+    open_view(client, body, view)
 
 
-def request_title(session: Session, item_id: int) -> str:
-    return get_item(session, item_id).title
+@errors.on_field("until")
+def submit_extension(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+) -> None:
+    # One small write in the ack, so a date the rules refuse (before the current deadline,
+    # after the meeting) is shown on the form, where the author can fix it.
+    deps, user = deps_of(context), body["user"]["id"]
+    state = (view.get("state") or {}).get("values") or {}
+    chosen = (state.get("until") or {}).get("until", {}).get("selected_date")
+    reason = (state.get("reason") or {}).get("reason", {}).get("value")
+    try:
+        until = dt.date.fromisoformat(chosen) if chosen else None
+    except ValueError:
+        until = None
+    if until is None:
+        raise InvalidInput(messages.CHOOSE_NEW_DEADLINE)
+    with deps.session() as session:
+        request = request_extension(
+            session,
+            actor=Actor.slack(user),
+            item_id=metadata_item(view),
+            until=until,
+            reason=reason,
+            now=deps.now(),
+        )
+        done = extension_asked_modal(
+            item_as_seen(session, request.item_id, user).title,
+            request.until,
+            organisation_tz(session),
+        )
+    ack(response_action="update", view=done)
+
+
+# -- the clerk or chair decides --------------------------------------------------------------
+
+
+@slow
+@errors.by_dm
+def decide(
+    body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    deps, user = deps_of(context), body["user"]["id"]
+    approve = action["action_id"] == APPROVE_EXTENSION
+    with deps.session() as session:
+        request = decide_extension(
+            session,
+            actor=Actor.slack(user),
+            request_id=_int(action["value"]),
+            approve=approve,
+            now=deps.now(),
+        )
+        title = item_as_seen(session, request.item_id, user).title
+        tz = organisation_tz(session)
+    if approve:
+        text = messages.extension_approved(title, when(request.until, tz), request.requested_by)
+    else:
+        text = messages.extension_declined(title, request.requested_by)
+    _replace_or_dm(client, body, user, text, decided_blocks(text))
 
 
 def _int(value: str) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise InvalidInput("That button no longer works; ask the clerk.") from None
+        raise InvalidInput(messages.BUTTON_GONE) from None
 
 
 def _replace_or_dm(
@@ -227,7 +156,44 @@ def _replace_or_dm(
     dm(client, user, text)
 
 
-# -- /boardclerk reminders [MEETING] ------------------------------------------------------
+# -- the clerk pauses or resumes chasing -----------------------------------------------------
+
+
+@slow
+@errors.by_dm
+def pause(
+    body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    deps, user = deps_of(context), body["user"]["id"]
+    paused = action["action_id"] == PAUSE_CHASING
+    with deps.session() as session:
+        result = pause_chasing(
+            session,
+            actor=Actor.slack(user),
+            item_id=action["value"],
+            paused=paused,
+            now=deps.now(),
+        )
+        item = item_as_seen(session, action["value"], user)
+    if paused:
+        text = messages.chasing_paused(item.title, result.cancelled)
+    else:
+        text = messages.chasing_resumed(item.title)
+    dm(client, user, text, blocks=paused_blocks(text, item.id, paused=paused))
+
+
+# -- the timeline: App Home's button and /boardclerk reminders [MEETING] ---------------------
+
+
+@slow
+@errors.in_modal(messages.REMINDERS)
+def open_timeline(
+    body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    blocks = reminders_blocks(
+        deps_of(context), body["user"]["id"], action["value"], limit=MODAL_BLOCK_LIMIT
+    )
+    open_view(client, body, timeline_modal(blocks))
 
 
 def reminders_blocks(
@@ -235,31 +201,34 @@ def reminders_blocks(
 ) -> list[Block]:
     """The meeting's reminder timeline, for its clerk only. Without a meeting: the clerk's
     next one."""
-    actor = Actor.slack(user)
     with deps.read() as session:
         if meeting_ref is None:
             mine = clerk_meetings(session, user, deps.now())
             if not mine:
-                raise InvalidInput(
-                    "Only a body's clerk can see its reminders, and you clerk no "
-                    "upcoming meeting. Name one: `/boardclerk reminders "
-                    "hwb:2027-04-01`."
-                )
-            meeting = mine[0]
-        else:
-            meeting = get_meeting(session, meeting_ref)
-        require_clerk(session, meeting.body, actor, "see who was reminded of what")
-        entries = reminder_timeline(session, meeting)
+                raise InvalidInput(messages.NO_CLERKED_REMINDERS)
+            meeting_ref = mine[0].ref
+        entries = timeline_for_clerk(session, meeting_ref, Actor.slack(user))
+        meeting = meeting_summary(session, meeting_ref)
         return timeline_blocks(
             meeting_ref=meeting.ref,
-            body_name=meeting.body.name,
+            body_name=meeting.body_name,
             starts_at=meeting.starts_at,
             entries=entries,
-            tz=org_tz(session),
+            tz=organisation_tz(session),
             limit=limit,
         )
 
 
 def reminders_command(deps: Deps, user: str, args: list[str]) -> dict[str, Any]:
     blocks = reminders_blocks(deps, user, args[0] if args else None)
-    return {"text": "Reminders", "blocks": blocks}
+    return {"text": messages.REMINDERS, "blocks": blocks}
+
+
+def register(app: App) -> None:
+    app.action(ASK_EXTENSION)(ack=just_ack, lazy=[open_extension])
+    app.view(EXTENSION_CALLBACK)(submit_extension)
+    app.action(APPROVE_EXTENSION)(ack=just_ack, lazy=[decide])
+    app.action(DECLINE_EXTENSION)(ack=just_ack, lazy=[decide])
+    app.action(PAUSE_CHASING)(ack=just_ack, lazy=[pause])
+    app.action(RESUME_CHASING)(ack=just_ack, lazy=[pause])
+    app.action(HOME_REMINDERS)(ack=just_ack, lazy=[open_timeline])

@@ -1,5 +1,5 @@
 """Apologies and declarations from Slack: the real app on loopback against the fake Slack,
-with the minutes listeners registered as the bot will register them (``register_minutes``)."""
+with the minutes listeners registered as the bot registers them (``create_app``)."""
 
 from __future__ import annotations
 
@@ -15,17 +15,16 @@ from agenda.db.engine import transaction
 from agenda.filestore import LocalFileStore
 from agenda.minutes.tables import Apology, Declaration
 from bot.app import create_app
-from bot.deps import Deps
-from bot.listeners.minutes import (
+from bot.blocks.minutes import (
     APOLOGIES_ACTION,
     APOLOGIES_CALLBACK,
     APPROVED_ACTION,
     APPROVED_CALLBACK,
     DECLARATION_CALLBACK,
     DECLARE_ACTION,
-    apologies_command,
-    register_minutes,
 )
+from bot.deps import Deps
+from bot.listeners.minutes import apologies_command
 from bot.settings import Settings
 from tests.support.boards import load_sample_board, meeting_refs
 from tests.support.fakeslack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, SlackSide, wait_for
@@ -61,7 +60,6 @@ def bot(sqlite_engine, clock, data_dir) -> Iterator[MinutesBot]:
     store = LocalFileStore(data_dir)
     bolt, flask_app = create_app(settings, sqlite_engine, store, clock=clock)
     deps = Deps(settings=settings, engine=sqlite_engine, store=store, clock=clock)
-    register_minutes(bolt, deps)
     server = make_server("127.0.0.1", 0, flask_app, threaded=True)
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True

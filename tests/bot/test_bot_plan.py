@@ -113,7 +113,7 @@ def test_someone_who_is_not_the_clerk_cannot_add_items(bot: Bot) -> None:
     state = values(
         meeting=("select", bot.meetings[0]), title="Sneaky item", kind=("select", "report")
     )
-    from bot.views import add_item_modal
+    from bot.blocks.plan import add_item_modal
 
     forged = add_item_modal([(bot.meetings[0], bot.meetings[0])])
     errors = bot.slack.submit_view(PUBLIC_HEALTH, forged, state).json()["errors"]
@@ -158,7 +158,7 @@ def test_an_author_cannot_move_an_item(bot: Bot) -> None:
     overflow(bot, CCG, f"move:{item_id}")
     assert "Only the clerk" in str(bot.opened_view(after=mark))
     from agenda.plan.items import item_view
-    from bot.views import move_item_modal
+    from bot.blocks.plan import move_item_modal
 
     with bot.session() as s:
         view = move_item_modal(

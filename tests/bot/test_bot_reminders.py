@@ -14,9 +14,9 @@ from sqlalchemy import select
 from agenda.board.due import item_due_at
 from agenda.board.models import ForwardPlanItem
 from agenda.outbox.dispatch import LEASE, claim, dispatch_all_due
+from agenda.outbox.notify import ReminderMessage
 from agenda.reminders.tables import ExtensionRequest, Reminder
-from bot.notifier import SlackNotifier
-from bot.reminder_views import (
+from bot.blocks.reminders import (
     APPROVE_EXTENSION,
     ASK_EXTENSION,
     DECLINE_EXTENSION,
@@ -25,6 +25,7 @@ from bot.reminder_views import (
     PAUSE_CHASING,
     RESUME_CHASING,
 )
+from bot.notifier import SlackNotifier
 from tests.support.boards import ASC_DIRECTOR, CCG, CHAIR, CLERK, PUBLIC_HEALTH, meeting_refs
 from tests.support.bot_harness import Bot, running_bot
 from tests.support.fakeslack import BOT_TOKEN, Call, dm_channel, wait_for
@@ -42,7 +43,7 @@ def bot(sqlite_engine, clock, data_dir):  # type: ignore[no-untyped-def]
 
 def deliver(bot: Bot) -> None:
     """One tick of the reminder worker, sending through Slack."""
-    notifier = SlackNotifier(WebClient(base_url=bot.fake.base_url, token=BOT_TOKEN), bot.engine)
+    notifier = SlackNotifier(WebClient(base_url=bot.fake.base_url, token=BOT_TOKEN))
     dispatch_all_due(bot.engine, notifier, clock=bot.clock)
 
 
@@ -328,8 +329,8 @@ def test_a_reminder_posted_by_a_worker_that_died_is_not_sent_again(any_db_bot: B
     with bot.session() as s:  # a worker claims two reminders...
         posted, lost = claim(s, "worker-that-dies", bot.clock.now(), batch=2)
         recipient = s.get(Reminder, posted).recipient
-    notifier = SlackNotifier(WebClient(base_url=bot.fake.base_url, token=BOT_TOKEN), bot.engine)
-    notifier.send(recipient, "Reminder: your paper is due.", reminder_id=posted)
+    notifier = SlackNotifier(WebClient(base_url=bot.fake.base_url, token=BOT_TOKEN))
+    notifier.send(ReminderMessage(posted, recipient, "Reminder: your paper is due.", "author_due"))
     # ...posts the first, and dies before recording it or sending the second.
     bot.clock.advance(LEASE + dt.timedelta(seconds=1))
     deliver(bot)
@@ -342,7 +343,7 @@ def test_a_reminder_posted_by_a_worker_that_died_is_not_sent_again(any_db_bot: B
 
 def test_when_slack_will_not_show_the_history_the_reminder_is_resent_not_lost(bot: Bot) -> None:
     notifier = SlackNotifier(WebClient(base_url=bot.fake.base_url, token=BOT_TOKEN))
-    notifier.send(CCG, "Reminder: your paper is due.", reminder_id=7)
+    notifier.send(ReminderMessage(7, CCG, "Reminder: your paper is due.", "author_due"))
     assert notifier.was_delivered(7, CCG) and not notifier.was_delivered(8, CCG)
     bot.fake.respond("conversations.history", error="missing_scope")
     assert notifier.was_delivered(7, CCG) is False

@@ -7,15 +7,10 @@ import datetime as dt
 import json
 
 from agenda.plan.items import ItemView, MeetingPlan
-from bot.views import (
-    MESSAGE_BLOCK_LIMIT,
-    MeetingChoice,
-    add_item_modal,
-    home_view,
-    plan_blocks,
-    state_values,
-    submit_modal,
-)
+from bot.blocks.common import MESSAGE_BLOCK_LIMIT, state_values
+from bot.blocks.home import home_view
+from bot.blocks.plan import add_item_modal, plan_blocks
+from bot.blocks.submit import MeetingChoice, submit_modal
 
 START = dt.datetime(2027, 4, 8, 13, 0, tzinfo=dt.UTC)
 REASON = "Paragraph 3 of Part 1 of Schedule 12A to the Local Government Act 1972"
@@ -140,7 +135,7 @@ def test_home_never_exceeds_a_hundred_blocks() -> None:
         )
         for m in range(1, 10)
     ] * 5
-    from bot.views import OwnItem
+    from bot.blocks.home import OwnItem
 
     view = home_view(
         own=[OwnItem(item(i), "expected", "HWB") for i in range(60)],

@@ -19,7 +19,7 @@ from agenda.filestore import LocalFileStore
 from agenda.jobs import queue as jobs
 from agenda.jobs.tables import Job
 from agenda.outbox.dispatch import dispatch_all_due
-from agenda.outbox.notify import RateLimited, RecipientGone
+from agenda.outbox.notify import RateLimited, RecipientGone, ReminderMessage
 from agenda.reminders.tables import Reminder
 from bot.app import create_app
 from bot.notifier import SlackNotifier
@@ -110,7 +110,7 @@ def test_a_delivery_id_is_accepted_once(engine, clock) -> None:  # type: ignore[
 def test_a_reminder_is_sent_as_a_direct_message_with_its_id(
     fake: FakeSlack, notifier: SlackNotifier
 ) -> None:
-    notifier.send("U0AUTH001", "Your paper is due on Monday.", reminder_id=42)
+    notifier.send(ReminderMessage(42, "U0AUTH001", "Your paper is due on Monday.", "author_due"))
     [call] = fake.messages(dm_channel("U0AUTH001"))
     assert call.text == "Your paper is due on Monday."
     assert call.body["metadata"]["event_payload"] == {"reminder_id": 42}
@@ -121,7 +121,7 @@ def test_slack_rate_limiting_becomes_rate_limited_with_its_wait(
 ) -> None:
     fake.respond("chat.postMessage", status=429, retry_after=17)
     with pytest.raises(RateLimited) as err:
-        notifier.send("U0AUTH001", "hello", reminder_id=1)
+        notifier.send(ReminderMessage(1, "U0AUTH001", "hello", "author_due"))
     assert err.value.retry_after == 17
 
 
@@ -131,7 +131,7 @@ def test_someone_who_left_becomes_recipient_gone(
 ) -> None:
     fake.respond("conversations.open", error=error)
     with pytest.raises(RecipientGone):
-        notifier.send("U0GONE", "hello", reminder_id=1)
+        notifier.send(ReminderMessage(1, "U0GONE", "hello", "author_due"))
 
 
 def test_other_slack_errors_are_left_to_be_retried(
@@ -139,7 +139,7 @@ def test_other_slack_errors_are_left_to_be_retried(
 ) -> None:
     fake.respond("chat.postMessage", error="internal_error")
     with pytest.raises(SlackApiError):
-        notifier.send("U0AUTH001", "hello", reminder_id=1)
+        notifier.send(ReminderMessage(1, "U0AUTH001", "hello", "author_due"))
 
 
 def test_due_reminders_reach_the_authors_in_slack(

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from agenda.board.models import AuditEvent
 from agenda.clock import FixedClock
 from agenda.outbox.dispatch import claim, dispatch_all_due, dispatch_due
-from agenda.outbox.notify import MemoryNotifier
+from agenda.outbox.notify import MemoryNotifier, Offer, ReminderMessage
 from agenda.outbox.tick import run_worker
 from agenda.reminders.planning import replan_meeting
 from agenda.reminders.tables import Reminder
@@ -61,6 +61,17 @@ def test_reminders_go_out_when_they_fall_due_and_only_once(engine):
     assert "'Better Care Fund'" in text and "due by 17:00 on Tuesday 16 March" in text
 
 
+def test_the_notifier_is_handed_a_finished_message_with_what_the_author_may_do(engine):
+    ids = _plan(engine)
+    clock = FixedClock(_at(9, 9, 3) + dt.timedelta(minutes=31))
+    slack = MemoryNotifier()
+    assert dispatch_all_due(engine, slack, clock=clock).sent == 1
+    (message,) = slack.messages
+    assert message.recipient == "U0AUTH001" and message.kind == "author_before"
+    assert message.offer is Offer.ASK_EXTENSION and message.subject_id == ids["item"]
+    assert "due by 17:00 on Tuesday 16 March" in message.text
+
+
 def test_a_crash_between_claim_and_send_is_recovered_when_the_lease_runs_out(engine):
     _plan(engine)
     clock = FixedClock(_at(9))
@@ -84,7 +95,7 @@ def test_a_crash_after_sending_is_not_sent_again(engine):
     slack = MemoryNotifier()
     with Session(engine) as s, s.begin():
         (rid,) = claim(s, "worker-that-dies", clock.now())
-    slack.send("U0AUTH001", "first copy", reminder_id=rid)
+    slack.send(ReminderMessage(rid, "U0AUTH001", "first copy", "author_due"))
     clock.advance(dt.timedelta(minutes=2))
     stats = dispatch_all_due(engine, slack, clock=clock)
     assert stats.sent == 1 and len(slack.sent) == 1

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, text
 from agenda.clock import Clock
 from agenda.db.engine import make_engine
 from agenda.outbox.dispatch import dispatch_all_due, worker_id
+from agenda.outbox.notify import ReminderMessage
 
 DDL = (
     "CREATE TABLE IF NOT EXISTS test_deliveries (reminder_id INTEGER PRIMARY KEY, "
@@ -33,7 +34,7 @@ class DbRecordingNotifier:
         self.engine = engine
         self.delay = delay
 
-    def send(self, recipient_slack_id: str, text_: str, *, reminder_id: int) -> None:
+    def send(self, message: ReminderMessage) -> None:
         if self.delay:
             time.sleep(self.delay)  # a Slack round trip
         with self.engine.begin() as conn:
@@ -42,7 +43,7 @@ class DbRecordingNotifier:
                     "INSERT INTO test_deliveries (reminder_id, recipient, pid) VALUES (:r, :to, :pid) "
                     "ON CONFLICT (reminder_id) DO UPDATE SET copies = test_deliveries.copies + 1"
                 ),
-                {"r": reminder_id, "to": recipient_slack_id, "pid": os.getpid()},
+                {"r": message.reminder_id, "to": message.recipient, "pid": os.getpid()},
             )
 
     def was_delivered(self, reminder_id: int, recipient_slack_id: str = "") -> bool:

@@ -1,5 +1,5 @@
-"""Block Kit for reminders: the buttons a reminder DM carries, the extension request form and
-the clerk's reminder timeline. Pure functions, like :mod:`bot.views`."""
+"""Reminders: the buttons a reminder DM carries, the extension request form and the clerk's
+reminder timeline."""
 
 from __future__ import annotations
 
@@ -7,13 +7,17 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
 
+from agenda.outbox.notify import Offer, ReminderMessage
 from agenda.outbox.timeline import KIND_LABEL, TimelineEntry
-from bot.views import (
+from bot import messages
+from bot.blocks.common import (
     MESSAGE_BLOCK_LIMIT,
+    MODAL_BLOCK_LIMIT,
     Block,
+    View,
     button,
+    chunked,
     context,
     escape,
     header,
@@ -31,7 +35,7 @@ PAUSE_CHASING = "reminder_pause_chasing"  # value: item id
 RESUME_CHASING = "reminder_resume_chasing"  # value: item id
 HOME_REMINDERS = "home_reminders"  # value: meeting ref
 EXTENSION_CALLBACK = "reminder_extension_request"
-MODAL_BLOCK_LIMIT = 100
+TIMELINE_CALLBACK = "boardclerk_reminders"
 
 STATUS_ICON = {
     "sent": ":white_check_mark:",
@@ -73,6 +77,18 @@ def clerk_chasing_blocks(text: str, item_id: int) -> list[Block]:
     return _with_actions(text, [button("Pause chasing", PAUSE_CHASING, str(item_id))])
 
 
+def reminder_blocks(message: ReminderMessage) -> list[Block] | None:
+    """The buttons a reminder carries, by what its recipient may do about it: an author may ask
+    for an extension, the clerk or chair decide one, the clerk pause chasing an item."""
+    if message.offer is None or message.subject_id is None:
+        return None
+    if message.offer is Offer.DECIDE_EXTENSION:
+        return extension_request_blocks(message.text, message.subject_id)
+    if message.offer is Offer.ASK_EXTENSION:
+        return author_reminder_blocks(message.text, message.subject_id)
+    return clerk_chasing_blocks(message.text, message.subject_id)
+
+
 def paused_blocks(text: str, item_id: int, *, paused: bool) -> list[Block]:
     toggle = (
         button("Resume chasing", RESUME_CHASING, str(item_id))
@@ -89,12 +105,9 @@ def decided_blocks(text: str) -> list[Block]:
 
 def extension_modal(
     *, item_id: int, title: str, meeting_ref: str, due_at: dt.datetime | None, tz: str
-) -> dict[str, Any]:
+) -> View:
     blocks: list[Block] = [
-        section(
-            f"Ask for more time for *{escape(title)}* (`{meeting_ref}`). It is due by "
-            f"{when(due_at, tz)}. The clerk or the chair decides; I will tell you here."
-        ),
+        section(messages.extension_form_intro(title, meeting_ref, when(due_at, tz))),
         {
             "type": "input",
             "block_id": "until",
@@ -124,13 +137,8 @@ def extension_modal(
     )
 
 
-def extension_asked_modal(title: str, until: dt.datetime, tz: str) -> dict[str, Any]:
-    return info_modal(
-        "Ask for an extension",
-        f":white_check_mark: I have asked the clerk and the chair for *{escape(title)}* "
-        f"to be due by {when(until, tz)}. I will tell you their decision in a "
-        "direct message; until then the current deadline stands.",
-    )
+def extension_asked_modal(title: str, until: dt.datetime, tz: str) -> View:
+    return info_modal("Ask for an extension", messages.extension_asked(title, when(until, tz)))
 
 
 # -- the clerk's reminder timeline ----------------------------------------------------------
@@ -144,20 +152,6 @@ def _entry_line(entry: TimelineEntry, tz: str) -> str:
         f"{STATUS_ICON.get(entry.status, '•')} {when(at, tz)} · *{entry.status}* · "
         f"{KIND_LABEL.get(entry.kind, entry.kind)} → <@{entry.recipient}>{about}{note}"
     )
-
-
-def _chunked(lines: Sequence[str], limit: int = 2800) -> list[Block]:
-    """Sections of at most ``limit`` characters (Slack allows 3000 per section)."""
-    blocks: list[Block] = []
-    chunk: list[str] = []
-    for line in lines:
-        if chunk and sum(len(s) + 1 for s in chunk) + len(line) > limit:
-            blocks.append(section("\n".join(chunk)))
-            chunk = []
-        chunk.append(line)
-    if chunk:
-        blocks.append(section("\n".join(chunk)))
-    return blocks
 
 
 def timeline_blocks(
@@ -180,22 +174,20 @@ def timeline_blocks(
         header("Reminders"),
         section(
             f"*{escape(body_name)}*, {when(starts_at, tz)} (`{meeting_ref}`)\n"
-            f"{summary or 'No reminders planned.'}"
+            f"{summary or messages.NO_REMINDERS_PLANNED}"
         ),
     ]
     failed = [e for e in entries if e.status == "failed"]
     if failed:
-        blocks.append(section(":warning: *Not delivered* (contact these people another way):"))
-        blocks += _chunked([_entry_line(e, tz) for e in failed])
+        blocks.append(section(messages.NOT_DELIVERED))
+        blocks += chunked([_entry_line(e, tz) for e in failed])
     if entries:
-        blocks.append(context("All reminders, oldest first (times are when sent, or when due):"))
-        blocks += _chunked([_entry_line(e, tz) for e in entries])
+        blocks.append(context(messages.ALL_REMINDERS))
+        blocks += chunked([_entry_line(e, tz) for e in entries])
     if len(blocks) > limit:
-        blocks = blocks[: limit - 1] + [
-            context(f"…and more: the full list is in `boardclerk reminders {meeting_ref}`.")
-        ]
+        blocks = blocks[: limit - 1] + [context(messages.timeline_more(meeting_ref))]
     return blocks
 
 
-def timeline_modal(blocks: list[Block]) -> dict[str, Any]:
-    return modal("boardclerk_reminders", "Reminders", blocks[:MODAL_BLOCK_LIMIT], submit=None)
+def timeline_modal(blocks: list[Block]) -> View:
+    return modal(TIMELINE_CALLBACK, "Reminders", blocks[:MODAL_BLOCK_LIMIT], submit=None)
