@@ -163,14 +163,29 @@ def approved_minutes_modal(meeting_ref: str, label: str) -> dict[str, Any]:
                     "max_files": 1,
                 },
             },
+            {
+                "type": "input",
+                "block_id": "confidential",
+                "optional": True,
+                "label": {
+                    "type": "plain_text",
+                    "text": "Confidential (Part B) minutes, if there was exempt business",
+                },
+                "element": {
+                    "type": "file_input",
+                    "action_id": "confidential",
+                    "filetypes": ["docx", "pdf"],
+                    "max_files": 1,
+                },
+            },
         ],
         submit="File",
         metadata={"meeting": meeting_ref},
     )
 
 
-def _approved_file(view: dict[str, Any]) -> dict[str, Any] | None:
-    files = state_values(view).get("file", ("file", []))[1] or []
+def _approved_file(view: dict[str, Any], block: str = "file") -> dict[str, Any] | None:
+    files = state_values(view).get(block, (block, []))[1] or []
     return files[0] if files else None
 
 
@@ -290,6 +305,15 @@ def register_minutes(app: App, deps: Deps) -> None:
             data = download_private_file(
                 file.get("url_private_download") or file["url_private"], context.bot_token or ""
             )
+            secret = _approved_file(view, "confidential")
+            secret_data = None
+            if secret is not None:  # the Part B minutes: only ever an exempt paper
+                if not secret.get("url_private_download"):
+                    secret = file_of(client, secret["id"])
+                secret_data = download_private_file(
+                    secret.get("url_private_download") or secret["url_private"],
+                    context.bot_token or "",
+                )
             with deps.session() as session:
                 result = file_approved_minutes(
                     session,
@@ -300,6 +324,8 @@ def register_minutes(app: App, deps: Deps) -> None:
                     data=data,
                     now=deps.now(),
                     source="slack",
+                    confidential_file_name=str(secret.get("name") or "") if secret else None,
+                    confidential_data=secret_data,
                 )
         except (BoardclerkError, DownloadError, SlackApiError) as err:
             problem = (
