@@ -823,7 +823,7 @@ def file_approved_minutes(
     if check_contents:
         _check_contents(meeting, file_name, data)
     style = load_minutes_style(body.style)
-    agenda = build_agenda(session, meeting, private=True)
+    agenda = _titles_as_planned(session, build_agenda(session, meeting, private=True))
     exempt = [e for e in agenda.entries if e.exempt]
     secret: _Offered | None = None
     if confidential_data is not None:
