@@ -22,6 +22,12 @@ def data_dir() -> Path:
     return settings.current().data_dir
 
 
+def _umask() -> int:
+    current = os.umask(0)  # the only way to read it is to set it: put it straight back
+    os.umask(current)
+    return current
+
+
 def atomic_write(target: Path, data: bytes) -> Path:
     """Write ``data`` to ``target`` so that readers see the old file or the whole new one, never
     a part: a temporary file in the same folder (so the rename stays on one file system),
@@ -33,6 +39,9 @@ def atomic_write(target: Path, data: bytes) -> Path:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        # mkstemp makes the file private (0600); what we write for the clerk (packs, minutes)
+        # gets the ordinary permissions of any file they save, under their umask.
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -45,4 +45,17 @@ class ItemStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-__all__ = ["InterestKind", "ItemKind", "ItemStatus", "MeetingStatus", "Role"]
+__all__ = [
+    "CONFIDENTIAL_MINUTES_KEY",
+    "MINUTES_KEY",
+    "InterestKind",
+    "ItemKind",
+    "ItemStatus",
+    "MeetingStatus",
+    "Role",
+]
+
+# ForwardPlanItem.procedural_key of the next meeting's "minutes of the previous meeting" item,
+# and of the exempt item carrying the previous meeting's confidential (Part B) minutes.
+MINUTES_KEY = "minutes"
+CONFIDENTIAL_MINUTES_KEY = "minutes_confidential"

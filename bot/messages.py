@@ -407,3 +407,6 @@ def published(notice: PublishedNotice, problems: list[str]) -> str:
         if warning:
             lines.append(f":warning: {escape(warning)}")
     return "\n".join(lines)
+
+
+CONFIDENTIAL_MINUTES_LABEL = "Confidential (Part B) minutes, if there was exempt business"

@@ -60,6 +60,10 @@ def minutes_cmd(
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(obj.store.get(result.sha256))
     click.echo(f"{result.summary()}\nWrote {target}")
+    if result.confidential is not None:
+        secret = target.parent / result.confidential.file_name
+        secret.write_bytes(obj.store.get(result.confidential.sha256))
+        click.echo(f"Wrote {secret} (confidential: not for publication)")
 
 
 def _attendee(text: str) -> Any:
@@ -139,14 +143,28 @@ def declare_cmd(
     is_flag=True,
     help="File them even though they do not mention the meeting's date or body.",
 )
+@click.option(
+    "--confidential",
+    "confidential",
+    default=None,
+    type=click.Path(exists=True, dir_okay=False),
+    help="The confidential (Part B) minutes, required when the meeting took exempt business; "
+    "they go only into the next meeting's private pack.",
+)
 @click.pass_obj
 def approved_minutes_cmd(
-    obj: Any, meeting: str, file: str, last_minute: int | None, force: bool
+    obj: Any,
+    meeting: str,
+    file: str,
+    last_minute: int | None,
+    force: bool,
+    confidential: str | None,
 ) -> None:
-    """File the approved minutes of MEETING; they go into the next meeting's papers."""
+    """File the approved (public) minutes of MEETING; they go into the next meeting's papers."""
     from agenda.minutes.service import file_approved_minutes
 
     path = Path(file)
+    secret = Path(confidential) if confidential else None
     with obj.session() as session:
         result = file_approved_minutes(
             session,
@@ -159,6 +177,8 @@ def approved_minutes_cmd(
             last_minute_number=last_minute,
             check_contents=not force,
             source="cli",
+            confidential_file_name=secret.name if secret else None,
+            confidential_data=secret.read_bytes() if secret else None,
         )
     click.echo(result.summary())
 

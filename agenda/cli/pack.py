@@ -58,6 +58,8 @@ def pack(
         )
     for path in write_outputs(result, Path(out_dir)):
         click.echo(f"Wrote {path}")
+    if warning := result.missing_warning():
+        click.echo(f"Warning: {warning}")
     for paper in result.papers:
         if paper.first_page is None:
             continue

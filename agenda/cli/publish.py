@@ -34,6 +34,6 @@ def publish(obj: Context, meeting: str) -> None:
         "'Publish to members' (on the pack the bot sent them, or on App Home); nothing "
         "was posted from here."
     )
-    for warning in (notice.late_warning(), notice.stale_warning()):
+    for warning in (notice.late_warning(), notice.stale_warning(), notice.chasing_note()):
         if warning:
             click.echo(f"warning: {warning}", err=True)

@@ -91,8 +91,8 @@ def run_demo(out: Path, *, echo: Echo = print, today: dt.date | None = None) -> 
     if packs:
         _demo_publish(engine, store, meeting_ref, clock, echo)
     written["minutes"] = _demo_minutes(engine, store, meeting_ref, out, clock, echo)
-    written["next_minutes"] = _demo_minutes_loop(
-        engine, store, meeting_ref, written["minutes"], out, clock, echo
+    written.update(
+        _demo_minutes_loop(engine, store, meeting_ref, written["minutes"], out, clock, echo)
     )
 
     echo("")
@@ -119,6 +119,8 @@ def _demo_publish(
         )
     echo("")
     echo(f"Published: {notice.notice_text()}")
+    if note := notice.chasing_note():
+        echo(f"  {note}")
     echo(
         f"  In Slack the notice and {notice.pack_file_name} go to "
         + (
@@ -158,23 +160,47 @@ def _demo_minutes_loop(
     out: Path,
     clock: FixedClock,
     echo: Echo,
-) -> Path:
-    """After the meeting the clerk files the approved minutes: they become the first paper of
-    the next meeting, and its minutes skeleton continues the numbering."""
+) -> dict[str, Path]:
+    """After the meeting the clerk writes up the minutes and files the approved public and
+    confidential (Part B) minutes: the public part becomes the first paper of the next
+    meeting, the confidential part an exempt paper in its private pack only. The next
+    meeting's packs are built and published, and its minutes skeleton continues the
+    numbering. Returns the files written, by name."""
     from agenda.board.agenda_of import build_agenda
+    from agenda.demo.approved import EXEMPT_DISCUSSION, write_up
+    from agenda.documents.minutes_style import load_minutes_style
     from agenda.minutes.service import build_minutes, file_approved_minutes
 
     actor = Actor.cli("clerk")
+    written: dict[str, Path] = {}
     with transaction(engine) as session:
         meeting = get_meeting(session, meeting_ref)
         clock.set(meeting.starts_at + dt.timedelta(days=7))  # a week after the meeting
+        style = load_minutes_style(meeting.body.style)
+        skeleton = build_minutes(session, store, meeting_ref, actor=actor, now=clock.now())
+        public = write_up(store.get(skeleton.sha256), style)
+        secret = (
+            write_up(store.get(skeleton.confidential.sha256), style, discussion=EXEMPT_DISCUSSION)
+            if skeleton.confidential
+            else None
+        )
+        base = f"{meeting.body.key}-{meeting.date}-minutes"
+        for name, data in (
+            (f"{base}-approved.docx", public),
+            (f"{base}-part-b-approved.docx", secret),
+        ):
+            if data is not None:
+                (out / name).write_bytes(data)
+                written[name] = out / name
         filed = file_approved_minutes(
             session,
             store,
             actor=actor,
             meeting_ref=meeting_ref,
-            file_name=f"{meeting.body.key}-{meeting.date}-minutes-approved.docx",
-            data=draft.read_bytes(),
+            file_name=f"{base}-approved.docx",
+            data=public,
+            confidential_file_name=f"{base}-part-b-approved.docx" if secret else None,
+            confidential_data=secret,
             now=clock.now(),
             source="demo",
         )
@@ -189,14 +215,22 @@ def _demo_minutes_loop(
             f"  {filed.next_meeting_ref}: item {paper.number} '{paper.heading}' is "
             f"{paper.stamp or 'its first paper'}"
         )
+    from agenda.demo.steps import demo_packs
+
+    packs = demo_packs(engine, store, filed.next_meeting_ref, out, now=clock.now(), echo=echo)
+    written.update(packs)
+    if packs:
+        _demo_publish(engine, store, filed.next_meeting_ref, clock, echo)
+    with transaction(engine) as session:
         result = build_minutes(session, store, filed.next_meeting_ref, actor=actor, now=clock.now())
         path = out / result.file_name
         path.write_bytes(store.get(result.sha256))
+        written["next_minutes"] = path
     echo(
         f"  Minutes skeleton for {filed.next_meeting_ref}: {path.name} (minutes "
         f"{result.first_number}-{result.last_number})"
     )
-    return path
+    return written
 
 
 def _show_forward_plan(engine: Engine, echo: Echo) -> None:
@@ -241,9 +275,18 @@ def submit_sample_papers(
         if n == 2:
             echo(f"  #{item_id} {title}: not submitted yet")
             continue
-        # Papers arrive over the days before the deadline; the Winter Plan comes in a day late.
-        late = n == 3
-        clock.set(due + (dt.timedelta(days=1) if late else -dt.timedelta(days=6 - n)))
+        # Papers arrive over the days before the deadline; the Winter Plan comes in a day late,
+        # and the exempt contract award last of all, once the tender evaluation is done (the
+        # publication guard excuses only public wording that was there before exempt text).
+        late = n == 3 or exempt_reason is not None
+        clock.set(
+            due
+            + (
+                dt.timedelta(days=1, hours=exempt_reason is not None)
+                if late
+                else -dt.timedelta(days=6 - n)
+            )
+        )
         report = sample_report_for(
             title, body_name, meeting_day, lead=lead, exempt_reason=exempt_reason, seed=n
         )
@@ -271,7 +314,13 @@ def submit_sample_papers(
                 authors=report.author,
                 executive_summary=report.executive_summary,
                 recommendations=report.recommendations,
-                late_reason="waiting for this winter's NHS activity data" if late else None,
+                late_reason=(
+                    None
+                    if not late
+                    else "waiting for the tender evaluation"
+                    if exempt_reason
+                    else "waiting for this winter's NHS activity data"
+                ),
                 now=clock.now(),
                 source="demo",
             )

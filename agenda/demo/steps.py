@@ -95,11 +95,15 @@ def demo_write_packs(
 def demo_write_minutes(
     session: Session, store: FileStore, meeting_ref: str, out_dir: Path, *, now: dt.datetime
 ) -> Path:
-    """The demo's step: build the skeleton and write it into ``out_dir``."""
+    """The demo's step: build the skeleton and write it into ``out_dir`` (its confidential
+    Part B minutes beside it, when the meeting took exempt business). Returns the public one."""
     result = build_minutes(session, store, meeting_ref, actor=Actor.system(), now=now)
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / result.file_name
     target.write_bytes(store.get(result.sha256))
+    if result.confidential is not None:
+        secret = out_dir / result.confidential.file_name
+        secret.write_bytes(store.get(result.confidential.sha256))
     return target
 
 

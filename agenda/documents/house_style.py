@@ -80,6 +80,7 @@ class ProceduralItem:
     include: str = "always"  # always | with_previous_meeting | with_paper
     description_no_dates: str | None = None  # future_dates with no dates known
     description_no_previous: str | None = None  # minutes with no previous meeting
+    description_to_follow: str | None = None  # its paper (e.g. the minutes) not yet received
 
 
 @dataclass(frozen=True)
@@ -211,6 +212,7 @@ def _procedural(r: Reader) -> ProceduralItem:
         include=r.choice("include", INCLUDE_RULES, default="always"),
         description_no_dates=r.maybe_text("description_no_dates", PROCEDURAL_FIELDS),
         description_no_previous=r.maybe_text("description_no_previous", PROCEDURAL_FIELDS),
+        description_to_follow=r.maybe_text("description_to_follow", PROCEDURAL_FIELDS),
     )
     r.done()
     return item
@@ -262,6 +264,8 @@ def parse_style(name: str, file: Path, data: Any) -> Style:
     descriptions["exempt_public"] = d.text(
         "exempt_public", EXEMPT_FIELDS, default="Exempt information: {reason}."
     )
+    # Said after a report's description while its paper is outstanding: say only what is so.
+    descriptions["to_follow"] = d.text("to_follow", {"title"}, default="Report to follow.")
     d.done()
     opening = tuple(_procedural(i) for i in r.items("opening"))
     closing = tuple(_procedural(i) for i in r.items("closing"))

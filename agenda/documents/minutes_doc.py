@@ -28,6 +28,9 @@ from agenda.kinds import InterestKind
 
 PLACEHOLDER = "[Record the discussion.]"
 NO_LEAD = "[the presenter]"
+NO_PAPER = (
+    "No report on {title} was received before the meeting. [Record what the Board considered.]"
+)
 
 
 @dataclass(frozen=True)
@@ -474,6 +477,9 @@ def _write_item(w: _Writer, entry: AgendaEntry, fields: dict[str, str]) -> None:
         title = entry.paper.title
     kind = entry.kind or "report"
     opening = style.openings.get(kind) or style.openings.get("report") or ""
+    if kind == "report" and entry.paper is None:
+        # Say only what happened: no paper arrived, so nobody "submitted a report".
+        opening = style.openings.get("report_not_received") or NO_PAPER
     lead = entry.lead or (entry.paper.presenter if entry.paper else None)
     lead_start, lead_mid = lead_forms(lead) if lead else (NO_LEAD, NO_LEAD)
     text = opening.format(lead=lead_start, lead_mid=lead_mid, title=title, **fields)
@@ -488,6 +494,21 @@ def _write_item(w: _Writer, entry: AgendaEntry, fields: dict[str, str]) -> None:
     w.para(style.action_placeholder, italic=True)
 
 
+PARTS = ("public", "confidential")
+
+
+def has_exempt_business(agenda: Agenda) -> bool:
+    """Whether the meeting took exempt (Part B) business, which needs confidential minutes."""
+    return any(e.exempt for e in agenda.entries)
+
+
+def exempt_reasons(agenda: Agenda) -> list[str]:
+    """The exemptions of the meeting's Part B items, each once, in agenda order."""
+    return list(
+        dict.fromkeys(e.exempt_reason or "exempt information" for e in agenda.entries if e.exempt)
+    )
+
+
 def build_minutes_docx(
     agenda: Agenda,
     minutes_style: MinutesStyle,
@@ -498,31 +519,54 @@ def build_minutes_docx(
     attendance: Attendance | None = None,
     previous_meeting_date: dt.date | None = None,
     allocated: int | None = None,
+    part: str = "public",
 ) -> bytes:
     """The minutes skeleton of ``agenda`` in ``minutes_style`` as .docx bytes.
 
-    ``allocated`` is the size of the meeting's number block when it is smaller than the
-    skeleton (see :func:`minute_labels`)."""
+    Minutes come in two parts, as councils keep them. ``part="public"`` is the public minutes:
+    every minute, but an exempt item only by its number, its public title (where the style
+    allows) and its exemption, after the resolution excluding the press and public that lists
+    each exempt item with its paragraph. ``part="confidential"`` is the Part B (Part 2)
+    minutes: the exempt items in full, every page marked not for publication with the
+    exemptions. Both share one numbering. ``allocated`` is the size of the meeting's number
+    block when it is smaller than the skeleton (see :func:`minute_labels`)."""
+    if part not in PARTS:
+        raise ValueError(f"part must be one of {PARTS}, not {part!r}")
     style = minutes_style
+    words = style.confidential
     w = _Writer(style)
     fields = _fields(agenda, style, previous_meeting_date or agenda.previous_meeting)
+    planned = plan_minutes(agenda, style)
+    labels = minute_labels(first_minute_number, len(planned), allocated, style)
+    exempt = [(label, m) for label, m in zip(labels, planned, strict=True) if _exempt(m)]
     header = w.doc.sections[0].header.paragraphs[0]
-    header.text = f"DRAFT MINUTES — {agenda.body_name}, {fields['date_plain']} — not yet confirmed"
     header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if part == "confidential":
+        marking = words.marking.format(reasons="; ".join(exempt_reasons(agenda)))
+        header.text = f"{marking}\nDRAFT MINUTES — {agenda.body_name}, {fields['date_plain']}"
+        for line in style.heading:
+            w.para(line.format(**fields), style="Title")
+        w.para(words.title, style="Title")
+        w.para(marking, bold=True)
+        w.para(words.heading, bold=True)
+        for label, minute in exempt:
+            w.para(f"{label} {minute.heading}", style="Heading 2")
+            assert minute.entry is not None
+            _write_item(w, minute.entry, fields)
+        return w.to_bytes()
 
+    header.text = f"DRAFT MINUTES — {agenda.body_name}, {fields['date_plain']} — not yet confirmed"
     for line in style.heading:
         w.para(line.format(**fields), style="Title")
     _write_attendance(w, attendance or default_attendance(agenda, apologies), apologies)
     if style.separator:
         w.para(style.separator, align=WD_ALIGN_PARAGRAPH.CENTER)
 
-    planned = plan_minutes(agenda, style)
-    labels = minute_labels(first_minute_number, len(planned), allocated, style)
-    in_part_b = False
     for label, minute in zip(labels, planned, strict=True):
-        if minute.entry is not None and minute.entry.part == "B" and not in_part_b:
-            in_part_b = True
-            w.para("PART B — EXEMPT BUSINESS (not for publication)", bold=True)
+        if _exempt(minute):
+            assert minute.entry is not None
+            _write_public_exempt(w, label, minute.entry)
+            continue
         w.para(f"{label} {minute.heading}", style="Heading 2")
         if minute.role == "item":
             assert minute.entry is not None
@@ -532,12 +576,47 @@ def build_minutes_docx(
                 w.para(line.format(**fields))
         else:
             _write_procedural(w, agenda, minute.role, fields, apologies, declarations)
+        if minute.role == "exclusion":
+            for item_label, item in exempt:
+                assert item.entry is not None
+                w.para(
+                    words.exclusion_item.format(
+                        number=item_label.rstrip("."),
+                        title=_public_title(item.entry, style),
+                        reason=item.entry.exempt_reason or "exempt information",
+                    ),
+                    indent=1.0,
+                )
 
     if style.close_kind == "block":
         w.para()
         for line in style.close_lines:
             w.para(line.format(**fields))
     return w.to_bytes()
+
+
+def _exempt(minute: PlannedMinute) -> bool:
+    return minute.role == "item" and minute.entry is not None and minute.entry.exempt
+
+
+def _public_title(entry: AgendaEntry, style: MinutesStyle) -> str:
+    """What the public minutes may call an exempt item: its title as the public agenda shows
+    it, or the style's neutral heading when the style keeps even the title private."""
+    if style.confidential.public_title:
+        return entry.heading.rstrip(".")
+    return style.confidential.public_heading
+
+
+def _write_public_exempt(w: _Writer, label: str, entry: AgendaEntry) -> None:
+    """An exempt item in the public minutes: number, public title, exemption; nothing else."""
+    style = w.style
+    w.para(f"{label} {minute_heading(_public_title(entry, style), style)}", style="Heading 2")
+    w.para(
+        style.confidential.public_item.format(
+            reason=entry.exempt_reason or "exempt information", title=_public_title(entry, style)
+        ),
+        italic=True,
+    )
 
 
 def _write_procedural(

@@ -9,7 +9,8 @@ comes from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,40 @@ class ProceduralMinute:
 
 
 @dataclass(frozen=True)
+class ConfidentialWording:
+    """How a style keeps exempt business apart: the confidential (Part B / Part 2) minutes'
+    title and page marking, and what the public minutes may say about an exempt item.
+    ``{reason}`` is the item's exemption (for a council, the Schedule 12A paragraph);
+    ``{reasons}`` all of them; ``{number}`` and ``{title}`` the minute's."""
+
+    title: str = "Confidential minutes (Part B)"
+    marking: str = "NOT FOR PUBLICATION — {reasons}"
+    heading: str = "PART B — EXEMPT BUSINESS"
+    public_title: bool = True  # the public minutes may name the item (as the public agenda does)
+    public_heading: str = "Exempt item"  # the heading used when they may not
+    public_item: str = (
+        "This item was considered in private and is recorded in the confidential minutes "
+        "({reason})."
+    )
+    exclusion_item: str = "Minute {number} {title}: {reason}."
+
+
+# Square-bracketed text agenda/documents/minutes_doc.py writes for the clerk to replace.
+_SKELETON_MARKS = (
+    "[Record the discussion.]",
+    "[Record what the Board considered.]",
+    "[record the decision]",
+    "[the presenter]",
+    "[time]",
+    "[venue]",
+    "[dates of future meetings]",
+    "[date of previous meeting]",
+    "[date to be confirmed]",
+    "DRAFT MINUTES —",
+)
+
+
+@dataclass(frozen=True)
 class MinutesStyle:
     name: str
     heading: tuple[str, ...]
@@ -100,6 +135,17 @@ class MinutesStyle:
     close_lines: tuple[str, ...]
     draft_marker: str
     action_placeholder: str
+    confidential: ConfidentialWording = field(default_factory=ConfidentialWording)
+
+    def placeholders(self) -> tuple[str, ...]:
+        """Text the skeleton leaves for the clerk to replace: approved minutes contain none."""
+        marks = [self.draft_marker, self.action_placeholder, *_SKELETON_MARKS]
+        worded = [*self.close_lines, *(t for p in self.procedural.values() for t in p.text)]
+        worded += list(self.openings.values())
+        marks += [m for line in worded for m in re.findall(r"\[[^\]{}]+\]", line)]
+        if self.declaration_after and self.declaration_after.startswith("["):
+            marks.append(self.declaration_after)
+        return tuple(m for m in dict.fromkeys(marks) if m.strip())
 
     def format_number(self, number: int, suffix: str = "") -> str:
         return self.number_pattern.format(
@@ -130,6 +176,7 @@ def parse_minutes_style(name: str, data: Any, path: Path) -> MinutesStyle:
     res = r.sub("resolution", {})
     decl = r.sub("declaration")
     close = r.sub("close")
+    conf = r.sub("confidential", {})
     heading = r.texts("heading", DOCUMENT_FIELDS, single=True)
     if not heading:
         r.fail("'heading' is missing", "heading")
@@ -169,10 +216,27 @@ def parse_minutes_style(name: str, data: Any, path: Path) -> MinutesStyle:
         action_placeholder=r.text(
             "action_placeholder", PLAIN, default="Action: …   Owner: …   By: …"
         ),
+        confidential=_confidential(conf),
     )
-    for block in (att, minute, res, decl, close, r):
+    for block in (att, minute, res, decl, close, conf, r):
         block.done()
     return style
+
+
+def _confidential(r: Reader) -> ConfidentialWording:
+    """The ``confidential:`` wordings; a style without them gets the council defaults."""
+    d = ConfidentialWording()
+    return ConfidentialWording(
+        title=r.text("title", PLAIN, default=d.title),
+        marking=r.text("marking", frozenset({"reasons"}), default=d.marking),
+        heading=r.text("heading", PLAIN, default=d.heading),
+        public_title=r.flag("public_title", default=d.public_title),
+        public_heading=r.text("public_heading", PLAIN, default=d.public_heading),
+        public_item=r.text("public_item", frozenset({"reason", "title"}), default=d.public_item),
+        exclusion_item=r.text(
+            "exclusion_item", frozenset({"number", "title", "reason"}), default=d.exclusion_item
+        ),
+    )
 
 
 def load_minutes_style(name: str) -> MinutesStyle:

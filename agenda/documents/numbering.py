@@ -101,6 +101,9 @@ def describe(style: Style, item: SubstantiveItem) -> str:
 
 def _procedural_text(style: Style, spec: ProceduralItem, facts: ProceduralFacts) -> str:
     template = spec.description
+    filled = facts.filled.get(spec.key)
+    if spec.description_to_follow and (filled is None or filled.paper is None):
+        template = spec.description_to_follow  # e.g. minutes "attached" only when they are
     if spec.key == "future_dates" and not facts.future_dates and spec.description_no_dates:
         template = spec.description_no_dates
     if (
@@ -151,6 +154,8 @@ def _procedural_draft(style: Style, spec: ProceduralItem, facts: ProceduralFacts
 def _item_draft(style: Style, item: SubstantiveItem, *, private: bool) -> _Draft:
     reason = (item.exempt_reason or NO_REASON) if item.exempt else None
     description = describe(style, item)
+    if item.kind in (None, ItemKind.REPORT.value) and item.paper is None:
+        description = f"{description} {fill(style.descriptions['to_follow'], title=item.title)}"
     if item.exempt and not private:
         # The public agenda names the item and why it is exempt, nothing more.
         description = fill(

@@ -7,7 +7,6 @@ Every service checks everything before it writes, so a refused request changes n
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -15,8 +14,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from agenda.board import audit
+from agenda.board import audit, guard
 from agenda.board.agenda_of import build_agenda
+from agenda.board.guard import document_pieces
 from agenda.board.lookup import get_meeting
 from agenda.board.models import (
     ForwardPlanItem,
@@ -28,7 +28,7 @@ from agenda.board.models import (
     Member,
 )
 from agenda.board.permissions import Actor, is_clerk, require_clerk
-from agenda.documents.agenda import Agenda
+from agenda.documents.agenda import Agenda, AgendaEntry
 from agenda.documents.filecheck import check_paper_file
 from agenda.documents.minutes_doc import (
     ApologyLine,
@@ -37,22 +37,24 @@ from agenda.documents.minutes_doc import (
     DeclarationLine,
     build_minutes_docx,
     default_attendance,
+    has_exempt_business,
     plan_minutes,
 )
-from agenda.documents.minutes_style import load_minutes_style
+from agenda.documents.minutes_style import MinutesStyle, load_minutes_style
 from agenda.errors import DeadlinePassed, InvalidInput, NotFound, PermissionDenied
 from agenda.filestore import FileStore
-from agenda.kinds import InterestKind
+from agenda.kinds import CONFIDENTIAL_MINUTES_KEY, MINUTES_KEY, InterestKind
 from agenda.minutes.tables import (
     Apology,
     ApprovedMinutes,
     Declaration,
+    MinuteAllocation,
     allocate_minute_numbers,
     allocation_for,
+    renumber_body,
 )
 from agenda.plan.papers import submit_paper
 
-MINUTES_KEY = "minutes"  # ForwardPlanItem.procedural_key of "minutes of the previous meeting"
 INTEREST_KINDS = tuple(k.value for k in InterestKind)
 
 
@@ -89,6 +91,15 @@ class DeclarationReceipt:
 
 
 @dataclass(frozen=True)
+class MinutesPart:
+    """The confidential (Part B) minutes skeleton of a meeting that took exempt business."""
+
+    file_name: str
+    sha256: str
+    path: Path
+
+
+@dataclass(frozen=True)
 class MinutesResult:
     meeting_ref: str
     file_name: str
@@ -97,12 +108,25 @@ class MinutesResult:
     first_number: int
     last_number: int
     minutes: int  # minutes in the skeleton (more than the block when lettered)
+    confidential: MinutesPart | None = None
+    moved: tuple[str, ...] = ()  # later meetings whose unapproved minute numbers moved
 
     def summary(self) -> str:
-        return (
+        text = (
             f"Minutes skeleton for {self.meeting_ref}: {self.file_name}, minutes "
             f"{self.first_number}–{self.last_number}."
         )
+        if self.confidential is not None:
+            text += (
+                f" The exempt business is in the confidential (Part B) minutes, "
+                f"{self.confidential.file_name}: keep them out of anything public."
+            )
+        if self.moved:
+            text += (
+                f" Minute numbers of {', '.join(self.moved)} moved to follow this meeting; "
+                "rebuild those skeletons to renumber them."
+            )
+        return text
 
 
 @dataclass(frozen=True)
@@ -112,6 +136,8 @@ class ApprovedMinutesResult:
     item_id: int
     paper_version: int
     next_minute_number: int | None
+    confidential_item_id: int | None = None  # the exempt paper in the next private pack
+    confidential_version: int | None = None
 
     def summary(self) -> str:
         numbering = (
@@ -119,9 +145,16 @@ class ApprovedMinutesResult:
             if self.next_minute_number
             else ""
         )
+        confidential = (
+            f" The confidential (Part B) minutes are version {self.confidential_version} of "
+            f"exempt item #{self.confidential_item_id}: only in the private pack."
+            if self.confidential_item_id
+            else ""
+        )
         return (
             f"Approved minutes of {self.meeting_ref} filed as version {self.paper_version} of "
-            f"the minutes paper (#{self.item_id}) for {self.next_meeting_ref}.{numbering}"
+            f"the minutes paper (#{self.item_id}) for {self.next_meeting_ref}."
+            f"{confidential}{numbering}"
         )
 
 
@@ -434,8 +467,18 @@ def _titles_as_planned(session: Session, agenda: Agenda) -> Agenda:
     return replace(agenda, entries=tuple(entries))
 
 
-def minutes_file_name(meeting: Meeting) -> str:
-    return f"{meeting.body.key}-{meeting.date.isoformat()}-minutes-draft.docx"
+def minutes_file_name(meeting: Meeting, *, confidential: bool = False) -> str:
+    part = "-confidential-part-b" if confidential else ""
+    return f"{meeting.body.key}-{meeting.date.isoformat()}-minutes{part}-draft.docx"
+
+
+def _block_starts(session: Session, body_id: int) -> dict[int, int]:
+    return {
+        a.meeting_id: a.first_number
+        for a in session.scalars(
+            select(MinuteAllocation).where(MinuteAllocation.body_id == body_id)
+        )
+    }
 
 
 def build_minutes(
@@ -460,26 +503,50 @@ def build_minutes(
     agenda = _titles_as_planned(session, build_agenda(session, meeting, private=True))
     style = load_minutes_style(body.style)
     planned = plan_minutes(agenda, style)
+    before = _block_starts(session, body.id)
     allocation = allocate_minute_numbers(session, meeting, len(planned), actor=actor.id, now=now)
+    after = _block_starts(session, body.id)
+    moved = tuple(
+        session.get(Meeting, mid).ref  # type: ignore[union-attr]
+        for mid, first in after.items()
+        if mid != meeting.id and mid in before and before[mid] != first
+    )
     summary = attendance_summary(session, meeting)
     apologies = [ApologyLine(a.name, a.title, a.reason) for a in summary.apologies]
     attendance = default_attendance(agenda, apologies)
     attendance = Attendance(
         attendance.present, tuple(invited), (*attendance.in_attendance, *in_attendance)
     )
+    declarations = [
+        DeclarationLine(d.name, d.interest, d.kind, item_id=d.item_id) for d in summary.declarations
+    ]
     data = build_minutes_docx(
         agenda,
         style,
         first_minute_number=allocation.first_number,
         attendance=attendance,
         apologies=apologies,
-        declarations=[
-            DeclarationLine(d.name, d.interest, d.kind, item_id=d.item_id)
-            for d in summary.declarations
-        ],
+        declarations=declarations,
         allocated=allocation.count,
+        part="public",
     )
     digest = store.put(data)
+    confidential = None
+    if has_exempt_business(agenda):
+        secret = build_minutes_docx(
+            agenda,
+            style,
+            first_minute_number=allocation.first_number,
+            declarations=declarations,
+            allocated=allocation.count,
+            part="confidential",
+        )
+        secret_digest = store.put(secret)
+        confidential = MinutesPart(
+            minutes_file_name(meeting, confidential=True),
+            secret_digest,
+            store.path(secret_digest),
+        )
     audit.record(
         session,
         actor=actor,
@@ -499,6 +566,8 @@ def build_minutes(
         allocation.first_number,
         allocation.last_number,
         len(planned),
+        confidential,
+        moved,
     )
 
 
@@ -506,22 +575,13 @@ def build_minutes(
 
 
 def _document_text(file_name: str, data: bytes) -> str:
-    """The first pages' text of a Word or PDF file; '' when it cannot be read (the file check
-    decides whether the file is acceptable at all)."""
-    try:
-        if file_name.lower().endswith(".pdf"):
-            from pypdf import PdfReader
+    """All the text a reader sees in a Word or PDF file (body, tables, headers, properties);
+    '' when it cannot be read (the file check decides whether the file is acceptable)."""
+    return "\n".join(p.text for p in document_pieces(file_name, data)[1:])
 
-            reader = PdfReader(io.BytesIO(data))
-            return "\n".join((page.extract_text() or "") for page in reader.pages[:3])
-        from docx import Document
 
-        doc = Document(io.BytesIO(data))
-        texts = [p.text for p in doc.paragraphs[:80]]
-        texts += [c.text for t in doc.tables[:3] for row in t.rows for c in row.cells]
-        return "\n".join(texts)
-    except Exception:  # noqa: BLE001 - unreadable text is judged by the file check, not here
-        return ""
+def _flat(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def _date_forms(day: dt.date) -> list[str]:
@@ -541,12 +601,19 @@ def _date_forms(day: dt.date) -> list[str]:
 
 
 def _check_contents(meeting: Meeting, file_name: str, data: bytes) -> None:
-    """Refuse minutes that plainly belong to another meeting: readable text that does not
-    name this meeting's date, or does not name this body. Unreadable text is not refused
-    here (scanned PDFs); ``check_contents=False`` (CLI ``--force``) skips the check."""
+    """Refuse minutes that plainly belong to another meeting, or are not minutes at all:
+    readable text that does not say "minutes", name this meeting's date, or name this body.
+    Unreadable text is not refused here (scanned PDFs); ``check_contents=False`` (CLI
+    ``--force``) skips the check."""
     text = " ".join(_document_text(file_name, data).split()).lower()
     if not text:
         return
+    if "minute" not in text:
+        raise InvalidInput(
+            f"{file_name} does not look like minutes at all (it never says 'minutes'); "
+            f"expected the approved minutes of {meeting.ref}. Nothing was filed.",
+            hint="check the file, or use --force if it really is the minutes",
+        )
     day = meeting.date
     if not any(form in text for form in _date_forms(day)):
         raise InvalidInput(
@@ -582,28 +649,42 @@ def _next_meeting(session: Session, meeting: Meeting) -> Meeting:
 
 
 def _minutes_item(
-    session: Session, next_meeting: Meeting, previous: Meeting, *, actor: Actor, now: dt.datetime
+    session: Session,
+    next_meeting: Meeting,
+    previous: Meeting,
+    *,
+    actor: Actor,
+    now: dt.datetime,
+    key: str = MINUTES_KEY,
+    title: str = "Minutes of the previous meeting",
+    exempt_reason: str | None = None,
 ) -> ForwardPlanItem:
-    """The next meeting's "minutes of the previous meeting" item, made if it is not there."""
+    """The next meeting's "minutes of the previous meeting" item, made if it is not there.
+    With ``exempt_reason`` it is the exempt item for the confidential (Part B) minutes, which
+    only the private pack carries."""
     found = session.scalar(
         select(ForwardPlanItem).where(
             ForwardPlanItem.meeting_id == next_meeting.id,
-            ForwardPlanItem.procedural_key == MINUTES_KEY,
+            ForwardPlanItem.procedural_key == key,
             ForwardPlanItem.status == ItemStatus.PLANNED.value,
         )
     )
     if found is not None:
+        if exempt_reason:
+            found.exempt, found.exempt_reason = True, exempt_reason
         return found
     clerk = next(iter(next_meeting.body.clerks), None)
     item = ForwardPlanItem(
         body_id=next_meeting.body_id,
         meeting_id=next_meeting.id,
-        title="Minutes of the previous meeting",
+        title=title,
         kind=ItemKind.REPORT.value,
         lead=clerk.name if clerk else None,
         position=0,
         created_at=now,
-        procedural_key=MINUTES_KEY,
+        procedural_key=key,
+        exempt=exempt_reason is not None,
+        exempt_reason=exempt_reason,
     )
     session.add(item)
     session.flush()
@@ -622,6 +703,79 @@ def _minutes_item(
     return item
 
 
+@dataclass(frozen=True)
+class _Offered:
+    """A file offered as one part of the approved minutes, with its readable text."""
+
+    file_name: str
+    data: bytes
+    text: str  # flattened (whitespace collapsed, case folded) for matching
+
+
+def _offer(file_name: str, data: bytes) -> _Offered:
+    check_paper_file(file_name, data)  # Word or PDF, not corrupt, not macro-enabled...
+    return _Offered(file_name, data, _flat(_document_text(file_name, data)))
+
+
+def _check_no_placeholders(offered: _Offered, style: MinutesStyle, what: str) -> None:
+    """Approved means approved: the skeleton's placeholders must all have been replaced."""
+    left = [m for m in style.placeholders() if _flat(m) in offered.text]
+    if left:
+        raise InvalidInput(
+            f"{offered.file_name} still contains the draft skeleton's placeholder "
+            f"'{left[0]}'{f' (and {len(left) - 1} more)' if len(left) > 1 else ''}, so it is "
+            f"not the approved {what}. Replace every [bracketed] placeholder and the draft "
+            "markings with what was decided, then file it again. Nothing was filed."
+        )
+
+
+def _part_b_marks(style: MinutesStyle) -> list[str]:
+    words = style.confidential
+    marking = words.marking.split("{", 1)[0].strip(" —-:")
+    return [m for m in (words.heading, words.title, marking, "PART B — EXEMPT BUSINESS") if m]
+
+
+def _check_public_part(
+    session: Session,
+    store: FileStore,
+    meeting: Meeting,
+    offered: _Offered,
+    exempt: Sequence[AgendaEntry],
+    style: MinutesStyle,
+) -> None:
+    """The public part carries no Part B: no Part B heading or marking, no exempt item's
+    text (nor its title where the style keeps titles private)."""
+    first = exempt[0] if exempt else None
+    named = f" (exempt item {first.number} '{first.heading.rstrip('.')}')" if first else ""
+    move = (
+        "Move the exempt business into the confidential part (--confidential FILE, or the second file in Slack) and file "
+        "the public minutes again. Nothing was filed."
+    )
+    for mark in _part_b_marks(style):
+        if _flat(mark) in offered.text:
+            raise InvalidInput(
+                f"{offered.file_name} is offered as the public minutes but contains the Part B "
+                f"heading '{mark}'{named}. {move}"
+            )
+    if not style.confidential.public_title:
+        for entry in exempt:
+            if _flat(entry.heading) in offered.text:
+                raise InvalidInput(
+                    f"{offered.file_name} names the exempt item '{entry.heading}', which the "
+                    f"{style.name} style keeps out of the public minutes. {move}"
+                )
+    # Checked against the body's exempt papers (their text, summaries and recommendations,
+    # which the skeleton's draft resolutions come from). Not against the confidential part
+    # offered with it: both parts share the style's formula sentences by design.
+    corpus = guard.exempt_corpus(session, store, meeting.body)
+    leaks = corpus.check([guard.Piece(offered.file_name, offered.text)])
+    if leaks:
+        raise InvalidInput(
+            f"{offered.file_name} is offered as the public minutes but contains exempt "
+            f"business{named}: {leaks[0].describe()}. {move}"
+        )
+
+
 def file_approved_minutes(
     session: Session,
     store: FileStore,
@@ -634,9 +788,14 @@ def file_approved_minutes(
     last_minute_number: int | None = None,
     check_contents: bool = True,
     source: str = "cli",
+    confidential_file_name: str | None = None,
+    confidential_data: bytes | None = None,
 ) -> ApprovedMinutesResult:
-    """File the approved minutes of a held meeting. They become the "minutes of the previous
-    meeting" paper of the body's next meeting, and minute numbering moves past them."""
+    """File the approved minutes of a held meeting. The public part becomes the "minutes of
+    the previous meeting" paper of the body's next meeting; where the meeting took exempt
+    business the confidential (Part B) part is required and becomes an exempt paper of the
+    next meeting, with the same exemption, so only its private pack carries it. Minute
+    numbering moves past them. Everything is checked before anything is filed."""
     meeting = get_meeting(session, meeting_ref)
     body = meeting.body
     require_clerk(session, body, actor, "file approved minutes")
@@ -660,9 +819,33 @@ def file_approved_minutes(
             "approved minutes. Nothing was filed.",
             hint=hint,
         )
-    check_paper_file(file_name, data)  # Word or PDF, not corrupt, not macro-enabled...
+    public = _offer(file_name, data)
     if check_contents:
         _check_contents(meeting, file_name, data)
+    style = load_minutes_style(body.style)
+    agenda = _titles_as_planned(session, build_agenda(session, meeting, private=True))
+    exempt = [e for e in agenda.entries if e.exempt]
+    secret: _Offered | None = None
+    if confidential_data is not None:
+        if not exempt:
+            raise InvalidInput(
+                f"The meeting {meeting.ref} took no exempt business, so it has no "
+                f"confidential minutes; {confidential_file_name} was not expected. File the "
+                "public minutes on their own. Nothing was filed."
+            )
+        secret = _offer(confidential_file_name or "confidential-minutes.docx", confidential_data)
+        if check_contents:
+            _check_contents(meeting, secret.file_name, confidential_data)
+        _check_no_placeholders(secret, style, "confidential minutes")
+    elif exempt:
+        listed = "; ".join(f"item {e.number} '{e.heading.rstrip('.')}'" for e in exempt)
+        raise InvalidInput(
+            f"The meeting {meeting.ref} took exempt business ({listed}), so its approved "
+            "minutes come in two parts: file the confidential (Part B) minutes with the "
+            "public ones (--confidential FILE, or the second file in Slack). Nothing was filed."
+        )
+    _check_no_placeholders(public, style, "minutes")
+    _check_public_part(session, store, meeting, public, exempt, style)
     following = _next_meeting(session, meeting)
     if following.status == MeetingStatus.HELD.value or following.starts_at <= now:
         raise InvalidInput(
@@ -694,20 +877,57 @@ def file_approved_minutes(
         now=now,
         source=source,
     )
-    session.add(
-        ApprovedMinutes(
-            meeting_id=meeting.id,
-            paper_id=receipt.paper_id,
-            sha256=receipt.sha256,
-            file_name=file_name,
-            last_minute_number=last,
-            uploaded_by=actor.id,
-            uploaded_at=now,
+    rows = [("public", receipt.paper_id, receipt.sha256, file_name)]
+    secret_item = secret_receipt = None
+    if secret is not None:
+        reason = "; ".join(dict.fromkeys(e.exempt_reason or "exempt information" for e in exempt))
+        secret_item = _minutes_item(
+            session,
+            following,
+            meeting,
+            actor=actor,
+            now=now,
+            key=CONFIDENTIAL_MINUTES_KEY,
+            title=f"{style.confidential.title} of the meeting held on {day}",
+            exempt_reason=reason,
         )
-    )
-    if last is not None:
-        body.next_minute_number = max(body.next_minute_number or 0, last + 1)
+        secret_receipt = submit_paper(
+            session,
+            store,
+            actor=actor,
+            item_id=secret_item.id,
+            file_name=secret.file_name,
+            data=secret.data,
+            title=f"{style.confidential.title} of the meeting held on {day}",
+            presenter=None,
+            authors=None,
+            executive_summary=None,
+            recommendations=[
+                f"That the confidential minutes of the meeting held on {day} be confirmed as "
+                "a correct record."
+            ],
+            exempt_reason=reason,
+            now=now,
+            source=source,
+        )
+        rows.append(
+            ("confidential", secret_receipt.paper_id, secret_receipt.sha256, secret.file_name)
+        )
+    for part, paper_id, sha, name in rows:
+        session.add(
+            ApprovedMinutes(
+                meeting_id=meeting.id,
+                part=part,
+                paper_id=paper_id,
+                sha256=sha,
+                file_name=name,
+                last_minute_number=last,
+                uploaded_by=actor.id,
+                uploaded_at=now,
+            )
+        )
     session.flush()
+    renumber_body(session, body, now=now)  # approved numbers are fixed; later ones follow them
     audit.record(
         session,
         actor=actor,
@@ -717,8 +937,15 @@ def file_approved_minutes(
         subject=meeting.ref,
         next_meeting=following.ref,
         sha256=receipt.sha256,
+        confidential_sha256=secret_receipt.sha256 if secret_receipt else None,
         last_minute_number=last,
     )
     return ApprovedMinutesResult(
-        meeting.ref, following.ref, item.id, receipt.version, body.next_minute_number
+        meeting.ref,
+        following.ref,
+        item.id,
+        receipt.version,
+        last + 1 if last is not None else None,
+        secret_item.id if secret_item else None,
+        secret_receipt.version if secret_receipt else None,
     )

@@ -1,16 +1,17 @@
 """Tables of the minutes feature: minute-number blocks, apologies, declarations, approved minutes.
 
-Minute numbers run on from meeting to meeting (the County's 122-135, then 136-152), so each
-meeting's block is allocated once and kept: rebuilding a skeleton reuses it, and no number is
-ever given twice or skipped. See :func:`allocate_minute_numbers` for what happens when the
-agenda changes after allocation.
+Minute numbers run on from meeting to meeting (the County's 122-135, then 136-152) in meeting
+date order, whatever order the skeletons are built in: each meeting's block is recorded once and
+laid out again behind the meetings before it until its minutes are approved (then it is fixed).
+No number is ever given twice. See :func:`renumber_body`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, func, select
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from agenda.board.models import Base, Body, Meeting
@@ -73,11 +74,14 @@ class Declaration(Base):
 
 class ApprovedMinutes(Base):
     """A file of approved minutes the clerk uploaded for a meeting; a corrected upload adds a
-    row. ``paper_id`` is the paper it became on the body's next meeting."""
+    row. ``paper_id`` is the paper it became on the body's next meeting. ``part`` keeps the
+    split: "public" minutes become a public paper; "confidential" (Part B) minutes only ever
+    an exempt paper in the next meeting's private pack."""
 
     __tablename__ = "approved_minutes"
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    part: Mapped[str] = mapped_column(String(16), default="public", server_default="public")
     paper_id: Mapped[int | None] = mapped_column(ForeignKey("papers.id"))
     sha256: Mapped[str] = mapped_column(String(64))
     file_name: Mapped[str] = mapped_column(String(300))
@@ -94,60 +98,120 @@ def _lock_body(session: Session, body: Body) -> Body:
     # Two clerks building two meetings' minutes at once must not take the same numbers:
     # PostgreSQL locks the body row; SQLite already serialises writers (BEGIN IMMEDIATE).
     if session.get_bind().dialect.name == "postgresql":
-        session.refresh(body, with_for_update=True)  # and re-read the high-water mark
+        session.refresh(body, with_for_update=True)
     return body
 
 
-def _next_free(session: Session, body: Body) -> int:
-    """The body's next minute number: the configured high-water mark, or past every block
-    already allocated, whichever is higher; 1 for a body that has never had minutes."""
-    top = session.scalar(
-        select(func.max(MinuteAllocation.first_number + MinuteAllocation.count - 1)).where(
-            MinuteAllocation.body_id == body.id
+def approved_last_numbers(session: Session, body: Body) -> dict[int, int | None]:
+    """Meeting id → the last minute number of its approved minutes (None when they were filed
+    without one), for every meeting of ``body`` whose minutes are approved. Approved numbers
+    are fixed for good; everything else is provisional."""
+    rows = session.execute(
+        select(ApprovedMinutes.meeting_id, ApprovedMinutes.last_minute_number)
+        .join(Meeting, Meeting.id == ApprovedMinutes.meeting_id)
+        .where(Meeting.body_id == body.id, ApprovedMinutes.part == "public")
+        .order_by(ApprovedMinutes.uploaded_at, ApprovedMinutes.id)
+    ).all()
+    out: dict[int, int | None] = {}
+    for meeting_id, last in rows:
+        out[meeting_id] = last if last is not None else out.get(meeting_id)
+    return out
+
+
+def renumber_body(session: Session, body: Body, *, now: dt.datetime) -> list[MinuteAllocation]:
+    """Lay the body's minute numbers out in meeting date order; return the blocks that moved.
+
+    Numbers start at the configured ``next_minute_number`` (1 when none). Walking the
+    meetings by date, approved minutes keep their numbers and the next meeting starts after
+    them; an unapproved block starts where the previous meeting ended. So building a later
+    meeting first reserves nothing the earlier one needs: when the earlier one is built, the
+    later (unapproved) block moves up behind it. A block that would run into approved numbers
+    after it keeps only the numbers before them (the skeleton letters the rest: 135a, 135b)."""
+    approved = approved_last_numbers(session, body)
+    allocations = {
+        a.meeting_id: a
+        for a in session.scalars(
+            select(MinuteAllocation).where(MinuteAllocation.body_id == body.id)
         )
-    )
-    return max(body.next_minute_number or 1, (top or 0) + 1)
+    }
+    meetings = session.scalars(
+        select(Meeting)
+        .where(Meeting.id.in_(set(approved) | set(allocations)))
+        .order_by(Meeting.date, Meeting.starts_at, Meeting.id)
+    ).all()
+    cursor = body.next_minute_number or 1
+    moved: list[MinuteAllocation] = []
+    late: list[MinuteAllocation] = []
+    for index, meeting in enumerate(meetings):
+        block = allocations.get(meeting.id)
+        if meeting.id in approved:
+            ends = [n for n in (approved[meeting.id], block.last_number if block else None) if n]
+            cursor = max([cursor, *(n + 1 for n in ends)])
+            continue
+        assert block is not None
+        limit = _next_fixed_number(meetings[index + 1 :], approved, allocations)
+        if limit is not None and limit <= cursor:
+            late.append(block)  # no number left before approved ones: see below
+            continue
+        count = block.count if limit is None else min(block.count, limit - cursor)
+        cursor = _place(block, cursor, count, now, moved)
+    for block in late:
+        # A meeting built only after later minutes were approved with the numbers it would
+        # have had: it cannot take them back, so it takes the next numbers after everything.
+        cursor = _place(block, cursor, block.count, now, moved)
+    session.flush()
+    return moved
+
+
+def _next_fixed_number(
+    later: Sequence[Meeting],
+    approved: dict[int, int | None],
+    allocations: dict[int, MinuteAllocation],
+) -> int | None:
+    """The lowest approved minute number of the meetings after a meeting, if any."""
+    firsts = [
+        allocations[m.id].first_number for m in later if m.id in approved and m.id in allocations
+    ]
+    return min(firsts, default=None)
+
+
+def _place(
+    block: MinuteAllocation, first: int, count: int, now: dt.datetime, moved: list[MinuteAllocation]
+) -> int:
+    if (block.first_number, block.count) != (first, count):
+        block.first_number, block.count, block.updated_at = first, count, now
+        moved.append(block)
+    return first + count
 
 
 def allocate_minute_numbers(
     session: Session, meeting: Meeting, count: int, *, actor: str, now: dt.datetime
 ) -> MinuteAllocation:
-    """The meeting's block of ``count`` minute numbers, allocated the first time and reused after.
+    """The meeting's block of minute numbers for a skeleton of ``count`` minutes.
 
-    If the skeleton has grown since (items added after the first build), the block grows with
-    it only while no later block exists; otherwise the block stays as it is and the skeleton
-    letters the extra minutes on its last number (135a, 135b), so numbers already given to a
-    later meeting are never reused. A skeleton that shrank keeps its block (numbers already
-    shown to people are not handed out again)."""
+    The block is recorded the first time and laid out again with the body's other blocks in
+    meeting date order every time (see :func:`renumber_body`), so the numbers do not depend on
+    the order skeletons are built in. The block never shrinks (numbers already shown to people
+    are not handed out to another meeting while they may still be in use); once the minutes
+    are approved it never changes."""
     body = _lock_body(session, meeting.body)
-    existing = allocation_for(session, meeting)
-    if existing is not None:
-        if count > existing.count:
-            later = session.scalar(
-                select(func.count())
-                .select_from(MinuteAllocation)
-                .where(
-                    MinuteAllocation.body_id == body.id,
-                    MinuteAllocation.first_number > existing.first_number,
-                )
-            )
-            high_water = body.next_minute_number or 0
-            if not later and high_water <= existing.last_number + 1:
-                existing.count = count
-                existing.updated_at = now
-                body.next_minute_number = existing.last_number + 1
-        return existing
-    first = _next_free(session, body)
-    allocation = MinuteAllocation(
-        meeting_id=meeting.id,
-        body_id=body.id,
-        first_number=first,
-        count=count,
-        allocated_by=actor,
-        allocated_at=now,
-        updated_at=now,
-    )
-    session.add(allocation)
-    body.next_minute_number = first + count
+    block = allocation_for(session, meeting)
+    approved = approved_last_numbers(session, body)
+    if block is None:
+        last = approved.get(meeting.id)
+        block = MinuteAllocation(
+            meeting_id=meeting.id,
+            body_id=body.id,
+            # minutes approved without a skeleton: the skeleton ends on their last number
+            first_number=max(1, last - count + 1) if last else body.next_minute_number or 1,
+            count=count,
+            allocated_by=actor,
+            allocated_at=now,
+            updated_at=now,
+        )
+        session.add(block)
+    elif meeting.id not in approved:
+        block.count = max(block.count, count)
     session.flush()
-    return allocation
+    renumber_body(session, body, now=now)
+    return block

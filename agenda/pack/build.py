@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from agenda.board import audit
 from agenda.board.agenda_of import build_agenda
+from agenda.board.guard import Piece, check_public, document_pieces
 from agenda.board.lookup import get_meeting
 from agenda.board.models import ForwardPlanItem, Meeting
 from agenda.board.permissions import Actor, require_clerk
@@ -90,6 +91,16 @@ class PackResult:
     outputs: dict[str, PackOutput]
     page_ranges: PageRanges
     papers: tuple[IncludedPaper, ...]
+    missing: tuple[str, ...] = ()  # reports whose papers are still outstanding ("to follow")
+
+    def missing_warning(self) -> str | None:
+        if not self.missing:
+            return None
+        return (
+            f"Not in the pack, shown as to follow: {'; '.join(self.missing)}. Send a "
+            f"supplementary pack when they arrive (boardclerk pack {self.meeting_ref} "
+            "--supplementary)."
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -378,7 +389,10 @@ def _build_and_record(
         pdf_images=pdf_images,
     )
 
-    # Every format built: now store the files and record them.
+    if not private:
+        _guard_public(session, store, meeting, built, kind=kind)
+
+    # Every format built and cleared: now store the files and record them.
     included = tuple(
         IncludedPaper(
             entry_key=e.key,
@@ -440,7 +454,28 @@ def _build_and_record(
         files={f: o.sha256 for f, o in outputs.items()},
         papers=[[p.paper_id, p.version] for p in included],
     )
-    return PackResult(meeting.ref, str(kind), private, outputs, built.page_ranges, included)
+    missing = tuple(
+        f"item {e.number} '{e.heading.rstrip('.')}'"
+        for e in agenda.entries
+        if not e.procedural and e.kind in (None, "report") and e.paper is None
+    )
+    return PackResult(
+        meeting.ref, str(kind), private, outputs, built.page_ranges, included, missing
+    )
+
+
+def _guard_public(
+    session: Session, store: FileStore, meeting: Meeting, built: AssembledPack, *, kind: str
+) -> None:
+    """Stop a public pack (PDF, Word working copy, their bookmarks, properties and names)
+    that carries exempt text of the body, before anything is stored."""
+    pieces: list[Piece] = []
+    for fmt, data in (("pdf", built.pdf), ("docx", built.docx)):
+        if data is not None:
+            name = pack_file_name(meeting, kind=kind, private=False, fmt=fmt)
+            pieces += document_pieces(name, data)
+    what = "supplementary pack" if kind == PackKind.SUPPLEMENTARY else "agenda pack"
+    check_public(session, store, meeting.body, pieces, what=f"the public {what} of {meeting.ref}")
 
 
 def write_outputs(result: PackResult, out_dir: Path) -> list[Path]:

@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 
 from agenda.board import audit
 from agenda.board.due import local_date, meeting_deadlines
+from agenda.board.guard import Piece, check_public, document_pieces
 from agenda.board.lookup import get_meeting
-from agenda.board.models import Meeting, MeetingStatus, Paper, Role
+from agenda.board.models import ItemStatus, Meeting, MeetingStatus, Paper, Role
 from agenda.board.permissions import Actor, require_clerk
 from agenda.clock import zone
 from agenda.documents.words import spoken_moment
@@ -47,6 +48,16 @@ class PublishedNotice:
     late: bool
     republished: bool
     papers_since_pack: int = 0  # papers submitted after the published pack was built
+    stopped_chasing: tuple[str, ...] = ()  # outstanding papers whose authors are no longer chased
+
+    def chasing_note(self) -> str | None:
+        if not self.stopped_chasing:
+            return None
+        return (
+            f"Stopped chasing {'; '.join(self.stopped_chasing)}: the agenda is published "
+            "without them, so their authors get no more reminders. If one arrives, send it "
+            f"in a supplementary pack (boardclerk pack {self.meeting_ref} --supplementary)."
+        )
 
     def notice_text(self) -> str:
         """ "The agenda for the Health and Wellbeing Board on Thursday 8 April 2027 at
@@ -102,6 +113,44 @@ def _check_publishable(meeting: Meeting, now: dt.datetime) -> None:
         )
 
 
+def _guard(session: Session, store: FileStore, meeting: Meeting, pack: Pack, tz: str) -> None:
+    """Check what is about to be published against the body's exempt papers and minutes
+    again: an exempt paper may have arrived (or been marked exempt) since the pack was built.
+    The Word working copy built with the pack is published alongside it, so it is checked
+    too."""
+    copies = session.scalars(
+        select(Pack).where(
+            Pack.meeting_id == meeting.id,
+            Pack.private.is_(False),
+            Pack.built_at == pack.built_at,
+        )
+    ).all()
+    pieces = [Piece("the publish notice", notice_text_of(meeting, tz))]
+    for built in copies:
+        if store.exists(built.sha256):
+            pieces += document_pieces(built.file_name, store.get(built.sha256))
+    check_public(session, store, meeting.body, pieces, what=f"publishing {meeting.ref}")
+
+
+def notice_text_of(meeting: Meeting, tz: str) -> str:
+    """The notice's words, to check before it is posted (see PublishedNotice.notice_text)."""
+    return PublishedNotice(
+        meeting_ref=meeting.ref,
+        body_name=meeting.body.name,
+        channel=None,
+        member_slack_ids=(),
+        pack_path=Path("."),
+        pack_sha256="",
+        pack_file_name="",
+        starts_at=meeting.starts_at,
+        timezone=tz,
+        venue=meeting.venue,
+        publication_date=meeting.date,
+        late=False,
+        republished=False,
+    ).notice_text()
+
+
 def publish_meeting(
     session: Session, store: FileStore, *, actor: Actor, meeting_ref: str, now: dt.datetime
 ) -> PublishedNotice:
@@ -124,6 +173,7 @@ def publish_meeting(
             f"Build the agenda pack again first: /boardclerk pack {meeting.ref}"
         )
     tz = body.organisation.zone
+    _guard(session, store, meeting, pack, tz.key)
     publication = meeting_deadlines(meeting).publication
     late = local_date(now, tz) > publication
     republished = meeting.status == MeetingStatus.PUBLISHED.value
@@ -171,7 +221,19 @@ def publish_meeting(
         late=late,
         republished=republished,
         papers_since_pack=since,
+        stopped_chasing=_outstanding(meeting),
     )
+
+
+def _outstanding(meeting: Meeting) -> tuple[str, ...]:
+    """Reports on the agenda still without a paper, with who was being chased for them."""
+    out = []
+    for item in meeting.items:
+        if item.status != ItemStatus.PLANNED.value or item.kind != "report" or item.papers:
+            continue
+        who = ", ".join(a.label for a in item.authors)
+        out.append(f"'{item.title}'" + (f" ({who})" if who else ""))
+    return tuple(out)
 
 
 __all__ = ["PublishedNotice", "latest_public_pack", "publish_meeting"]

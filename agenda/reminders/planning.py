@@ -310,6 +310,8 @@ def _reason(item: ForwardPlanItem | None, meeting: Meeting | None, has_paper: bo
         return "paper received"
     if item.chasing_paused:
         return "chasing paused by the clerk"
+    if meeting is not None and meeting.status == MeetingStatus.PUBLISHED.value:
+        return "agenda published without it"
     return "deadline or meeting changed"
 
 

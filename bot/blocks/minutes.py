@@ -101,13 +101,26 @@ def approved_minutes_modal(meeting_ref: str, label: str) -> View:
         [
             section(messages.approved_minutes_intro(label)),
             file,
+            {
+                "type": "input",
+                "block_id": "confidential",
+                "optional": True,
+                "label": {"type": "plain_text", "text": messages.CONFIDENTIAL_MINUTES_LABEL},
+                "element": {
+                    "type": "file_input",
+                    "action_id": "confidential",
+                    "filetypes": ["docx", "pdf"],
+                    "max_files": 1,
+                },
+            },
         ],
         submit="File",
         metadata={"meeting": meeting_ref},
     )
 
 
-def approved_file(view: View) -> dict[str, Any] | None:
-    """The file attached to the approved minutes form, if any."""
-    files = state_values(view).get("file", ("file", []))[1] or []
+def approved_file(view: View, block: str = "file") -> dict[str, Any] | None:
+    """The file attached to the approved minutes form (``block="confidential"``: the Part B
+    minutes), if any."""
+    files = state_values(view).get(block, (block, []))[1] or []
     return files[0] if files else None

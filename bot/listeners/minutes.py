@@ -184,6 +184,14 @@ def save_approved(
     data = download_private_file(
         file.get("url_private_download") or file["url_private"], context.bot_token or ""
     )
+    secret = approved_file(view, "confidential")
+    secret_data = None
+    if secret is not None:  # the Part B minutes: only ever an exempt paper
+        if not secret.get("url_private_download"):
+            secret = file_of(client, secret["id"])
+        secret_data = download_private_file(
+            secret.get("url_private_download") or secret["url_private"], context.bot_token or ""
+        )
     with deps.session() as session:
         result = file_approved_minutes(
             session,
@@ -194,6 +202,8 @@ def save_approved(
             data=data,
             now=deps.now(),
             source="slack",
+            confidential_file_name=str(secret.get("name") or "") if secret else None,
+            confidential_data=secret_data,
         )
     dm(client, user, messages.done(result.summary()))
 

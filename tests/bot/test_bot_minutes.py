@@ -145,7 +145,7 @@ def test_slash_command_apologies_reply(bot, clock):
     assert refused.startswith(":x: The Health and Wellbeing Board has no meeting on 1 January 2000")
 
 
-def approved_docx(day) -> bytes:
+def approved_docx(day, *more: str) -> bytes:
     import io
 
     from docx import Document
@@ -154,19 +154,25 @@ def approved_docx(day) -> bytes:
     doc.add_paragraph(
         f"Minutes of the Meeting of the HEALTH AND WELLBEING BOARD held on {day.day} {day:%B %Y}"
     )
+    for line in more:
+        doc.add_paragraph(line)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
 
 
-def file_approved(bot, meeting: str, data: bytes, name: str = "approved.docx") -> None:
+def file_approved(
+    bot, meeting: str, data: bytes, name: str = "approved.docx", confidential: bytes | None = None
+) -> None:
     mark = len(bot.fake.calls)
     bot.slack.click("U0CLERK01", APPROVED_ACTION, meeting)
     view = bot.opened(APPROVED_CALLBACK, mark)
     file = bot.fake.add_file(data, name, user="U0CLERK01")
-    response = bot.slack.submit_view(
-        "U0CLERK01", view, {"file": {"file": {"type": "file_input", "files": [file]}}}
-    )
+    values = {"file": {"file": {"type": "file_input", "files": [file]}}}
+    if confidential is not None:  # the optional second file: the Part B minutes
+        secret = bot.fake.add_file(confidential, "approved-part-b.docx", user="U0CLERK01")
+        values["confidential"] = {"confidential": {"type": "file_input", "files": [secret]}}
+    response = bot.slack.submit_view("U0CLERK01", view, values)
     assert response.status == 200
 
 
@@ -178,16 +184,43 @@ def test_the_clerk_files_approved_minutes_from_slack_into_the_next_meetings_pape
     first, second = meeting_refs(clock.now().date())[:2]
     with transaction(bot.deps.engine) as s:
         get_meeting(s, first).status = "held"
-    file_approved(bot, first, approved_docx(dt.date.fromisoformat(first.split(":")[1])))
+    day = dt.date.fromisoformat(first.split(":")[1])
+    # The first meeting took exempt business (the care home contract award): both parts.
+    file_approved(
+        bot,
+        first,
+        approved_docx(day),
+        confidential=approved_docx(day, "CARE HOME CONTRACT AWARD", "RESOLVED: that ..."),
+    )
     text = wait_for(
         lambda: next((t for t in bot.fake.dm_texts("U0CLERK01") if "Approved minutes" in t), None)
     )
     assert "filed as version 1 of the minutes paper" in text and second in text
+    assert "only in the private pack" in text
     with transaction(bot.deps.engine) as s:
         item = s.scalars(
             select(ForwardPlanItem).where(ForwardPlanItem.procedural_key == "minutes")
         ).one()
         assert item.meeting.ref == second and item.current_paper is not None
+        secret = s.scalars(
+            select(ForwardPlanItem).where(ForwardPlanItem.procedural_key == "minutes_confidential")
+        ).one()
+        assert secret.exempt and secret.meeting.ref == second
+
+
+def test_exempt_business_filed_from_slack_without_its_part_b_is_refused(bot, clock):
+    import datetime as dt
+
+    from agenda.board.lookup import get_meeting
+
+    first = meeting_refs(clock.now().date())[0]
+    with transaction(bot.deps.engine) as s:
+        get_meeting(s, first).status = "held"
+    file_approved(bot, first, approved_docx(dt.date.fromisoformat(first.split(":")[1])))
+    text = wait_for(
+        lambda: next((t for t in bot.fake.dm_texts("U0CLERK01") if "did not file" in t), None)
+    )
+    assert "took exempt business" in text and "Care Home Contract Award" in text
 
 
 def test_approved_minutes_for_a_meeting_not_yet_held_are_refused_by_direct_message(bot, clock):

@@ -386,7 +386,15 @@ def test_minutes_beyond_an_allocated_block_are_lettered_not_renumbered():
     style = load_minutes_style("council-agenda-item")
     assert minute_labels(135, 3, 3, style) == ["135.", "136.", "137."]
     assert minute_labels(135, 4, 2, style) == ["135.", "136.", "136a.", "136b."]
-    assert load_minutes_style("council-appendix").format_number(7) == "07."
+    assert load_minutes_style("council-appendix").format_number(7) == "7."  # no padding
+
+
+def test_minute_numbers_are_zero_padded_only_when_the_style_asks():
+    from dataclasses import replace
+
+    style = load_minutes_style("council-appendix")
+    assert style.number_digits == 0 and style.format_number(7) == "7."
+    assert replace(style, number_digits=3).format_number(7) == "007."
 
 
 @pytest.mark.parametrize(
