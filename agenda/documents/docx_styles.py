@@ -165,13 +165,17 @@ def resolve_theme(document: DocxDocument) -> None:
     """Write theme fonts and theme colours out as the values of the paper's own theme."""
     fonts = theme_fonts(document)
     for root in _xml_parts(document):
-        for rfonts in root.iter(qn("w:rFonts")):
+        # Without a theme of its own the paper's theme fonts are whatever Word falls back
+        # on: leave them be.
+        for rfonts in root.iter(qn("w:rFonts")) if fonts else ():
             for theme_attr, attr in _THEME_FONT_ATTRS.items():
                 name = rfonts.attrib.pop(theme_attr, None)
                 if name is not None and name in fonts:
                     rfonts.set(attr, fonts[name])
         for el in root.iter(qn("w:color"), qn("w:shd"), qn("w:u")):
             for theme_attr, literal in _THEME_COLOUR_ATTRS.items():
+                if el.tag == qn("w:u"):
+                    literal = qn("w:color")  # w:u's w:val is the kind of line
                 # Word writes the computed colour next to the theme reference: keep that.
                 if theme_attr in el.attrib and el.get(literal) not in (None, "auto"):
                     del el.attrib[theme_attr]
@@ -266,12 +270,12 @@ def _ui_name(style: etree._Element) -> str | None:
 
 
 def _rename_refs(elements: Iterable[etree._Element], ids: dict[str, str]) -> None:
+    tags = {*_STYLE_REFS, *_NUMBERING_STYLE_REFS, *_STYLE_LINKS}
     for root in elements:
-        for tag in (*_STYLE_REFS, *_NUMBERING_STYLE_REFS, *_STYLE_LINKS):
-            for ref in root.iter(tag):
-                value = ref.get(qn("w:val"))
-                if value in ids:
-                    ref.set(qn("w:val"), ids[value])
+        for ref in root.iter(*tags):
+            value = ref.get(qn("w:val"))
+            if value in ids:
+                ref.set(qn("w:val"), ids[value])
 
 
 class PaperLook:
