@@ -212,6 +212,7 @@ class _Composer(Composer):
 
     def insert(self, index: int, doc: DocxDocument, remove_property_fields: bool = True) -> None:
         self._styles_done: set[str] = set()
+        self._plain_styles: set[str] = set()
         super().insert(index, doc, remove_property_fields=remove_property_fields)
 
     def add_referenced_parts(self, src_part, dst_part, element) -> None:  # type: ignore[no-untyped-def]
@@ -239,8 +240,20 @@ class _Composer(Composer):
             super().add_numberings(doc, element)
 
     def restart_first_numbering(self, doc, element) -> None:  # type: ignore[no-untyped-def]
-        if qn("w:pStyle") in self._scan(element)[0]:
-            super().restart_first_numbering(doc, element)
+        tags = self._scan(element)[0]
+        if qn("w:pStyle") not in tags:
+            return
+        if qn("w:numPr") not in tags:
+            # Every paragraph names its style now: remember the styles with no list, rather
+            # than let docxcompose look them up again for each paragraph.
+            style_id = next(element.iter(qn("w:pStyle"))).get(qn("w:val"))
+            if style_id in self._plain_styles:
+                return
+            style = self.doc.styles.element.get_by_id(style_id)
+            if style is None or not xpath(style, ".//w:numId"):
+                self._plain_styles.add(style_id)
+                return
+        super().restart_first_numbering(doc, element)
 
     def remove_header_and_footer_references(self, doc, element) -> None:  # type: ignore[no-untyped-def]
         if {qn("w:headerReference"), qn("w:footerReference")} & self._scan(element)[0]:

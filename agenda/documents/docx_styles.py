@@ -243,10 +243,18 @@ def name_unstyled_paragraphs(paper: DocxDocument) -> None:
     take the "default" mark off the paper's styles (the pack has its own defaults)."""
     default = paper.styles.default(WD_STYLE_TYPE.PARAGRAPH)
     if default is not None:
+        ppr_tag, style_tag = qn("w:pPr"), qn("w:pStyle")
         for p in paper.element.body.iter(qn("w:p")):
-            ppr = p.get_or_add_pPr()
-            if ppr.pStyle is None:
-                ppr.style = default.style_id
+            # Plain lxml: python-docx's accessors cost more than the rest of this module.
+            ppr = p[0] if len(p) and p[0].tag == ppr_tag else None
+            if ppr is None:
+                ppr = OxmlElement("w:pPr")
+                p.insert(0, ppr)
+            elif len(ppr) and ppr[0].tag == style_tag:
+                continue
+            ref = OxmlElement("w:pStyle")
+            ref.set(qn("w:val"), default.style_id)
+            ppr.insert(0, ref)
     for style in paper.styles.element.style_lst:
         style.attrib.pop(qn("w:default"), None)
 
