@@ -1,12 +1,20 @@
 """The DOCX working copy: the whole pack as one Word file a clerk can edit.
 
 Built with python-docx + docxcompose: the front matter, a contents page whose page numbers are
-``PAGEREF`` fields to an alphanumeric bookmark per item (Word and LibreOffice compute them
-from this file's own pagination), then each paper in its own section(s) with its stamp in the
-header, its page setup kept (landscape stays landscape, on A4) and its lists restarted. A PDF
-paper appears as a page saying where to find it in the published PDF pack. The merge applies
-the front document's styles, so this file paginates differently from the PDF pack: it is
-marked as the working copy and the PDF pack stays the document of record.
+``PAGEREF`` fields to an alphanumeric bookmark on each paper's first and last paragraph, then
+each paper in its own section(s) with its stamp in the header, its page setup kept (landscape
+stays landscape, on A4), its lists restarted and its own look: its styles, theme fonts and
+document defaults come along under names of its own (:mod:`agenda.documents.docx_styles`),
+so a paper paginates as it does in the PDF pack. A PDF paper appears as pages saying where
+to find it in the published PDF pack (or as pictures of its pages).
+
+Built with the PDF pack's page ranges, the copy is numbered as the PDF pack: the front matter
+and contents i, ii, ...; each paper's first section restarts at the paper's first page in
+the PDF pack; every PAGEREF's stored result is the PDF pack's number. A viewer that never
+updates fields shows the right pages, and Word's own update gives the same numbers, so the
+file does not ask Word to update fields on opening. Built alone (no ranges), the copy numbers
+its own pages and asks Word to update its page references. The PDF pack stays the document
+of record either way.
 """
 
 from __future__ import annotations
@@ -588,7 +596,8 @@ def _page_images(master: DocxDocument, part: DocxPart, *, bm_id: int, dpi: int =
             section.header_distance = section.footer_distance = Mm(6)
             paragraph = master.add_paragraph()
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            room_w, room_h = section.page_width - Mm(30), section.page_height - Mm(42)
+            width, height = section.page_width or Mm(210), section.page_height or Mm(297)
+            room_w, room_h = width - Mm(30), height - Mm(42)
             paragraph.add_run().add_picture(str(image), width=int(min(room_w, room_h / aspect)))
             if number == 0:
                 add_bookmark(paragraph, bookmark_name(part.entry), bm_id)
@@ -749,10 +758,10 @@ class DocxPackBuilder:
             and not self._swap_front(front_docx)
         ):
             # A front matter of another shape (other images, say): compose again behind it.
-            self.__init__(
+            self.__init__(  # type: ignore[misc]
                 front_docx,
                 self.parts,
-                private=self.private,  # type: ignore[misc]
+                private=self.private,
                 title=self.title,
                 pdf_images=self.pdf_images,
             )
@@ -845,8 +854,9 @@ def build_docx_pack(
     pdf_images: bool = False,
 ) -> bytes:
     """One Word file: front matter, contents with PAGEREF fields, then every paper. PDF papers
-    appear as a page pointing to the PDF pack, or with ``pdf_images`` as pictures of their
-    pages."""
+    appear as pages pointing to the PDF pack, or with ``pdf_images`` as pictures of their
+    pages. With a range in ``pdf_page_ranges`` for every paper the copy is numbered as the
+    PDF pack (see :meth:`DocxPackBuilder.finish`)."""
     return DocxPackBuilder(
         front_docx, parts, private=private, title=title, pdf_images=pdf_images
     ).finish(None, pdf_page_ranges)
