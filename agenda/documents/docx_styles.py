@@ -90,7 +90,15 @@ _NEUTRAL: dict[str, dict[str, str]] = {
         qn("w:lineRule"): "auto",
     },
     qn("w:ind"): {qn("w:left"): "0", qn("w:right"): "0"},
+    qn("w:color"): {qn("w:val"): "auto"},
 }
+# On/off properties: where only the pack's defaults turn one on, the paper gets it turned off.
+_ON_OFF = set(
+    _tags(
+        "b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint vanish "
+        "keepNext keepLines pageBreakBefore widowControl contextualSpacing"
+    )
+)
 # Properties whose attributes Word inherits one by one (the others are taken whole).
 _BY_ATTRIBUTE = {qn("w:rFonts"), qn("w:spacing"), qn("w:ind")}
 # Theme names of the font scheme slots.
@@ -209,17 +217,27 @@ def _fold(
                 if attr not in existing.attrib:
                     existing.set(attr, value)
     for default in theirs if theirs is not None else ():
-        neutral = _NEUTRAL.get(default.tag)
-        if neutral is None:
-            continue
         existing = target.find(default.tag)
+        if default.tag in _ON_OFF:
+            if existing is None:  # the pack turns it on by default; the paper did not
+                off = OxmlElement(default.tag.replace(_W, "w:"))
+                off.set(qn("w:val"), "0")
+                _insert_ordered(target, off, order)
+            continue
+        neutral = _NEUTRAL.get(default.tag, {})
+        # (the pack's theme fonts count as its fonts)
+        wanted = {
+            attr: neutral[attr]
+            for attr in (_THEME_FONT_ATTRS.get(a, a) for a in default.attrib)
+            if attr in neutral and (existing is None or attr not in existing.attrib)
+        }
+        if not wanted:
+            continue
         if existing is None:
             existing = OxmlElement(default.tag.replace(_W, "w:"))
             _insert_ordered(target, existing, order)
-        for attr in default.attrib:
-            attr = _THEME_FONT_ATTRS.get(attr, attr)  # the pack's theme font: neutral too
-            if attr in neutral and attr not in existing.attrib:
-                existing.set(attr, neutral[attr])
+        for attr, value in wanted.items():
+            existing.set(attr, value)
 
 
 def fold_defaults(paper: DocxDocument, pack: DocxDocument) -> None:
