@@ -18,7 +18,13 @@ from agenda.documents.docx_pack import DocxPart, build_docx_pack, end_bookmark_n
 from agenda.documents.frontsheet import build_front_docx
 from agenda.documents.pdf_pack import bookmark_name
 from agenda.filestore import LocalFileStore
-from tests.support.docx_look import Look, paragraph_look, paragraphs_between, style_look
+from tests.support.docx_look import (
+    Look,
+    paragraph_look,
+    paragraphs_between,
+    style_look,
+    style_spacing,
+)
 from tests.support.pack_helpers import PaperSpec, agenda_with_papers
 
 HEADING = "5. Consultation and engagement"
@@ -126,3 +132,28 @@ def test_text_sized_by_a_papers_document_defaults_keeps_its_size(tmp_path: Path)
     assert _look_in_paper(papers[0], BODY).size_pt == 14
     assert [look.size_pt for look in _looks_in_copy(copy, agenda, BODY)] == [14]
     assert style_look(copy, copy.styles["Normal"].style_id).size_pt != 14
+
+
+def no_defaults_paper() -> bytes:
+    """A paper with no document defaults at all (as some converters write them): Word's own
+    defaults apply, single spacing and no space after paragraphs."""
+    document = docx.Document()
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    defaults.getparent().remove(defaults)
+    return _write(document)
+
+
+def test_the_packs_document_defaults_do_not_leak_into_a_paper(tmp_path: Path) -> None:
+    agenda, papers, copy = _copy(tmp_path, [no_defaults_paper()])
+    pack_normal = copy.styles["Normal"].style_id
+    assert style_spacing(copy, pack_normal).get("after") == "200"  # the front sheet's
+    paper = docx.Document(io.BytesIO(papers[0]))
+    assert style_spacing(paper, "Normal").get("after", "0") == "0"
+    [entry] = agenda.papers
+    body = next(
+        p
+        for p in paragraphs_between(copy, bookmark_name(entry), end_bookmark_name(entry))
+        if p.text == BODY
+    )
+    spacing = style_spacing(copy, body._p.pPr.style)
+    assert (spacing["after"], spacing["line"]) == ("0", "240")

@@ -56,6 +56,29 @@ def style_look(document: DocxDocument, style_id: str | None) -> Look:
     )
 
 
+def style_spacing(document: DocxDocument, style_id: str | None) -> dict[str, str]:
+    """The spacing (before, after, line, lineRule) of paragraph style ``style_id``: each
+    attribute from the nearest style that sets it, then the document defaults, then Word's
+    own default (none)."""
+    styles = document.styles.element
+    chain = []
+    seen: set[str] = set()
+    while style_id and style_id not in seen:
+        seen.add(style_id)
+        style = styles.get_by_id(style_id)
+        if style is None:
+            break
+        chain.append(style.find(f"{qn('w:pPr')}/{qn('w:spacing')}"))
+        style_id = style.basedOn_val
+    chain.append(
+        styles.find(f"{qn('w:docDefaults')}/{qn('w:pPrDefault')}/{qn('w:pPr')}/{qn('w:spacing')}")
+    )
+    spacing: dict[str, str] = {}
+    for element in reversed([el for el in chain if el is not None]):
+        spacing.update({etree.QName(k).localname: v for k, v in element.attrib.items()})
+    return spacing
+
+
 def paragraph_look(document: DocxDocument, paragraph: Paragraph) -> Look:
     """The look of ``paragraph``'s style (the default paragraph style when it names none)."""
     ppr = paragraph._p.pPr
