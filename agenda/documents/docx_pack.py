@@ -143,6 +143,53 @@ def _copy_margins(target: Section, source: Section) -> None:
         value = getattr(source, attr)
         if value is not None:
             setattr(target, attr, value)
+    _copy_layout(target, source)
+
+
+# Schema order of w:sectPr's children (after the header/footer references).
+_SECTPR_ORDER = (
+    "w:footnotePr",
+    "w:endnotePr",
+    "w:type",
+    "w:pgSz",
+    "w:pgMar",
+    "w:paperSrc",
+    "w:pgBorders",
+    "w:lnNumType",
+    "w:pgNumType",
+    "w:cols",
+    "w:formProt",
+    "w:vAlign",
+    "w:noEndnote",
+    "w:titlePg",
+    "w:textDirection",
+    "w:bidi",
+    "w:rtlGutter",
+    "w:docGrid",
+    "w:printerSettings",
+    "w:sectPrChange",
+)
+# Page layout of a section besides size and margins: columns, line grid, vertical alignment,
+# line numbers, borders, text direction.
+_LAYOUT_TAGS = ("w:pgBorders", "w:lnNumType", "w:cols", "w:vAlign", "w:textDirection", "w:docGrid")
+
+
+def _insert_in_sect_pr(sect_pr: BaseOxmlElement, element: BaseOxmlElement, tag: str) -> None:
+    """Insert ``element`` (a ``tag``) into ``sect_pr`` where the schema wants it."""
+    after = _SECTPR_ORDER[_SECTPR_ORDER.index(tag) + 1 :]
+    sect_pr.insert_element_before(element, *after)
+
+
+def _copy_layout(target: Section, source: Section) -> None:
+    """Give ``target`` the columns, line grid and other layout of ``source`` (docxcompose
+    drops a paper's last section properties: a two-column paper would become one column)."""
+    for tag in _LAYOUT_TAGS:
+        old = target._sectPr.find(qn(tag))
+        if old is not None:
+            target._sectPr.remove(old)
+        new = source._sectPr.find(qn(tag))
+        if new is not None:
+            _insert_in_sect_pr(target._sectPr, deepcopy(new), tag)
 
 
 def enable_update_fields_on_open(document: DocxDocument) -> None:
@@ -365,21 +412,6 @@ class _Composer(Composer):
 # The pack
 
 
-_SECTPR_AFTER_PGNUMTYPE = (
-    "w:cols",
-    "w:formProt",
-    "w:vAlign",
-    "w:noEndnote",
-    "w:titlePg",
-    "w:textDirection",
-    "w:bidi",
-    "w:rtlGutter",
-    "w:docGrid",
-    "w:printerSettings",
-    "w:sectPrChange",
-)
-
-
 def set_page_numbering(section: Section, *, fmt: str, start: int | None = None) -> None:
     """Number ``section``'s pages in ``fmt`` ("decimal", "lowerRoman"), from ``start`` or on
     from the previous section."""
@@ -387,7 +419,7 @@ def set_page_numbering(section: Section, *, fmt: str, start: int | None = None) 
     pg = sect_pr.find(qn("w:pgNumType"))
     if pg is None:
         pg = OxmlElement("w:pgNumType")
-        sect_pr.insert_element_before(pg, *_SECTPR_AFTER_PGNUMTYPE)
+        _insert_in_sect_pr(sect_pr, pg, "w:pgNumType")
     pg.set(qn("w:fmt"), fmt)
     if start is None:
         pg.attrib.pop(qn("w:start"), None)

@@ -22,8 +22,9 @@ from pathlib import Path
 import docx
 import pytest
 from docx.document import Document as DocxDocument
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm
+from docx.shared import Mm, RGBColor
 from pypdf import PdfReader
 
 from agenda.documents.agenda import Agenda
@@ -44,11 +45,37 @@ from tests.support.pack_helpers import (
 
 pytestmark = pytest.mark.soffice
 
+
+def two_column_paper() -> bytes:
+    """A newsletter-style paper: black Arial headings over two columns of Georgia text."""
+    document = docx.Document()
+    for name, font in (("Normal", "Georgia"), ("Heading 1", "Arial")):
+        style = document.styles[name]
+        style.font.name = font
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        rfonts = style.element.rPr.rFonts
+        for attr in ("w:asciiTheme", "w:hAnsiTheme"):
+            rfonts.attrib.pop(qn(attr), None)
+    cols = OxmlElement("w:cols")
+    cols.set(qn("w:num"), "2")
+    cols.set(qn("w:space"), "567")
+    old = document.sections[0]._sectPr.find(qn("w:cols"))
+    old.getparent().replace(old, cols)
+    for n in range(1, 7):
+        document.add_heading(f"{n}. Neighbourhood news", level=1)
+        for _ in range(6):
+            document.add_paragraph("Residents met at the community centre to plan events. " * 4)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
 SPECS = [
     PaperSpec("docx", 3),
     PaperSpec("docx", 2, landscape=True),
     PaperSpec("pdf", data=simple_pdf(3, landscape_pages=(2,))),
     PaperSpec("docx", 4),
+    PaperSpec("docx", data=two_column_paper()),
     PaperSpec("docx", 1, exempt=True),
 ]
 
@@ -174,7 +201,7 @@ def test_authors_headings_keep_their_font_and_colour(pack: Built) -> None:
         assert (look.font, look.colour) == ("Arial", "000000")  # the samples' black Arial
         assert paragraph_look(copy, in_copy) == look, stamp_text(entry)
         checked += 1
-    assert checked == 3
+    assert checked == 4
 
 
 def test_no_heading_of_ours_ends_a_page(pack: Built) -> None:
@@ -215,3 +242,21 @@ def test_pdf_papers_as_pictures_also_land_on_the_pdf_packs_pages(tmp_path: Path)
     expected = _by_stamp(built)
     assert stamp_pages(page_texts(built.copy_pdf), list(expected)) == expected
     assert len(docx.Document(io.BytesIO(built.copy.read_bytes())).inline_shapes) == 3
+
+
+def test_a_two_column_paper_keeps_its_columns(pack: Built) -> None:
+    copy = _copy(pack)
+    entry = pack.agenda.papers[4]
+    body = copy.element.body
+    start = next(
+        el
+        for el in body
+        if any(b.get(qn("w:name")) == bookmark_name(entry) for b in el.iter(qn("w:bookmarkStart")))
+    )
+    sect_pr = next(
+        found
+        for el in [start, *start.itersiblings()]
+        if (found := el if el.tag == qn("w:sectPr") else el.find(f"{qn('w:pPr')}/{qn('w:sectPr')}"))
+        is not None
+    )
+    assert sect_pr.find(qn("w:cols")).get(qn("w:num")) == "2"
