@@ -557,13 +557,14 @@ def _stand_in_pages(pointer: Paragraph, entry: AgendaEntry, first: int, last: in
         ).italic = True
     if after is pointer:
         return
+    # The stand-in's last paragraph holds the end bookmark, start and end (ours alone).
     name = end_bookmark_name(entry)
-    body = pointer._p.getparent()
-    start = next(b for b in body.iter(qn("w:bookmarkStart")) if b.get(qn("w:name")) == name)
-    end = next(
-        b for b in body.iter(qn("w:bookmarkEnd")) if b.get(qn("w:id")) == start.get(qn("w:id"))
+    start = next(
+        (b for b in pointer._p.iter(qn("w:bookmarkStart")) if b.get(qn("w:name")) == name), None
     )
-    _place_bookmark(after._p, start, end)
+    ends = list(pointer._p.iter(qn("w:bookmarkEnd")))
+    if start is not None and ends:
+        _place_bookmark(after._p, start, ends[-1])
 
 
 def _replace_runs(paragraph: Paragraph, text: str) -> None:

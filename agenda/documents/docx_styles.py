@@ -321,7 +321,10 @@ class PaperLook:
         resolve_theme(paper)
         fold_defaults(paper, self.pack)
         name_unstyled_paragraphs(paper)
-        renames = self.renames.setdefault(self._signature(paper), self._plan(paper, label))
+        signature = self._signature(paper)
+        if signature not in self.renames:
+            self.renames[signature] = self._plan(paper, label)
+        renames = self.renames[signature]
         ids = {old: new_id for old, (new_id, _) in renames.items()}
         for style in paper.styles.element.style_lst:
             if style.styleId in renames:
