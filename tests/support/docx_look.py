@@ -22,20 +22,33 @@ class Look:
     bold: bool
 
 
-def _first(document: DocxDocument, style_id: str | None, tag: str) -> etree._Element | None:
-    """The nearest ``tag`` in the run properties of the style chain, then the defaults."""
+def _chain(document: DocxDocument, style_id: str | None) -> list[etree._Element]:
+    """The style ``style_id`` and the styles it is based on, nearest first."""
     styles = document.styles.element
-    seen: set[str] = set()
-    while style_id and style_id not in seen:
-        seen.add(style_id)
+    chain: list[etree._Element] = []
+    while style_id and all(s.styleId != style_id for s in chain):
         style = styles.get_by_id(style_id)
         if style is None:
             break
+        chain.append(style)
+        style_id = style.basedOn_val
+    return chain
+
+
+def _default(document: DocxDocument, kind: str, tag: str) -> etree._Element | None:
+    """``tag`` in the document defaults' w:rPr (``kind`` "r") or w:pPr ("p")."""
+    return document.styles.element.find(
+        f"{qn('w:docDefaults')}/{qn(f'w:{kind}PrDefault')}/{qn(f'w:{kind}Pr')}/{tag}"
+    )
+
+
+def _first(document: DocxDocument, style_id: str | None, tag: str) -> etree._Element | None:
+    """The nearest ``tag`` in the run properties of the style chain, then the defaults."""
+    for style in _chain(document, style_id):
         found = style.find(f"{qn('w:rPr')}/{tag}")
         if found is not None:
             return found
-        style_id = style.basedOn_val
-    return styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{tag}")
+    return _default(document, "r", tag)
 
 
 def style_look(document: DocxDocument, style_id: str | None) -> Look:
@@ -60,21 +73,11 @@ def style_spacing(document: DocxDocument, style_id: str | None) -> dict[str, str
     """The spacing (before, after, line, lineRule) of paragraph style ``style_id``: each
     attribute from the nearest style that sets it, then the document defaults, then Word's
     own default (none)."""
-    styles = document.styles.element
-    chain = []
-    seen: set[str] = set()
-    while style_id and style_id not in seen:
-        seen.add(style_id)
-        style = styles.get_by_id(style_id)
-        if style is None:
-            break
-        chain.append(style.find(f"{qn('w:pPr')}/{qn('w:spacing')}"))
-        style_id = style.basedOn_val
-    chain.append(
-        styles.find(f"{qn('w:docDefaults')}/{qn('w:pPrDefault')}/{qn('w:pPr')}/{qn('w:spacing')}")
-    )
+    tag = qn("w:spacing")
+    found = [s.find(f"{qn('w:pPr')}/{tag}") for s in _chain(document, style_id)]
+    found.append(_default(document, "p", tag))
     spacing: dict[str, str] = {}
-    for element in reversed([el for el in chain if el is not None]):
+    for element in reversed([el for el in found if el is not None]):
         spacing.update({etree.QName(k).localname: v for k, v in element.attrib.items()})
     return spacing
 
