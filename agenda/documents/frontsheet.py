@@ -56,13 +56,19 @@ PARAGRAPH_STYLES: dict[str, ParaLook] = {
     "BC Group": ParaLook(size=11, bold=True, before=6, after=2, keep_with_next=True),
     "BC Member": ParaLook(size=11, after=2),
     "BC Text": ParaLook(size=11, after=6),
-    "BC Session": ParaLook(size=14, bold=True, align="centre", before=0, after=6),
+    "BC Session": ParaLook(
+        size=14, bold=True, align="centre", before=0, after=6, keep_with_next=True
+    ),
     "BC Item Heading": ParaLook(
         size=11, bold=True, before=10, after=2, indent_mm=12, hanging_mm=12, keep_with_next=True
     ),
     "BC Item Reference": ParaLook(size=11, bold=True, after=2, indent_mm=12, keep_with_next=True),
     "BC Item Text": ParaLook(size=11, after=4, indent_mm=12),
 }
+
+# Headings never end a page: kept with what follows even when a clerk's template restyled them
+# without "keep with next".
+HEADING_STYLES = frozenset(name for name, look in PARAGRAPH_STYLES.items() if look.keep_with_next)
 
 _ALIGN = {
     "left": WD_ALIGN_PARAGRAPH.LEFT,
@@ -143,6 +149,8 @@ class _Writer:
 
     def para(self, text: str, style: str, *, bold_prefix: str | None = None) -> Paragraph:
         p = self.doc.add_paragraph(style=style)
+        if style in HEADING_STYLES:
+            p.paragraph_format.keep_with_next = True
         if bold_prefix:
             p.add_run(bold_prefix).bold = True
             p.add_run(" ")
