@@ -48,6 +48,7 @@ class ItemStatus(enum.StrEnum):
 __all__ = [
     "CONFIDENTIAL_MINUTES_KEY",
     "MINUTES_KEY",
+    "AccessibilityPolicy",
     "InterestKind",
     "ItemKind",
     "ItemStatus",
@@ -59,3 +60,10 @@ __all__ = [
 # and of the exempt item carrying the previous meeting's confidential (Part B) minutes.
 MINUTES_KEY = "minutes"
 CONFIDENTIAL_MINUTES_KEY = "minutes_confidential"
+
+
+class AccessibilityPolicy(enum.StrEnum):
+    """What a body does with a paper that fails the accessibility check at submission."""
+
+    WARN = "warn"  # accept it; the receipt lists what to fix
+    REQUIRE = "require"  # refuse it with the list

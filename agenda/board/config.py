@@ -20,7 +20,9 @@ from agenda import yamlfile
 from agenda.board.due import validate_rule
 from agenda.board.models import ItemKind, Role
 from agenda.documents.house_style import style_names
+from agenda.documents.tagging import DEFAULT_LANGUAGE, LANGUAGE
 from agenda.errors import BoardclerkError, ConfigError
+from agenda.kinds import AccessibilityPolicy
 from agenda.yamlfile import Located as _Node
 
 SUBDIVISIONS = ("ENG", "WLS", "SCT", "NIR")
@@ -31,6 +33,7 @@ TOP_KEYS = (
     "holidays",
     "closure_days",
     "slack_team",
+    "language",
     "bodies",
     "forward_plan",
 )
@@ -44,6 +47,7 @@ BODY_KEYS = (
     "members",
     "next_minute_number",
     "meetings",
+    "accessibility",
 )
 PERSON_KEYS = ("name", "role", "title", "group", "slack", "email")
 MEETING_KEYS = ("date", "time", "venue", "status", "note")
@@ -96,6 +100,7 @@ class BodyConfig:
     members: tuple[PersonConfig, ...]
     next_minute_number: int | None
     meetings: tuple[MeetingConfig, ...]
+    accessibility: str = AccessibilityPolicy.WARN.value  # warn | require
 
 
 @dataclass(frozen=True)
@@ -129,6 +134,7 @@ class BoardConfig:
     slack_team: str | None
     bodies: tuple[BodyConfig, ...]
     forward_plan: tuple[ItemConfig, ...] = field(default=())
+    language: str = DEFAULT_LANGUAGE  # of the published documents (BCP 47, PDF /Lang)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -423,6 +429,13 @@ def _body(
         nmn = None
     meetings = _meetings(node.get("meetings"), where, problems)
     deadlines = _deadlines(node.get("deadlines"), where, problems, validate_rule)
+    policy = _text(node, "accessibility", where, problems) or AccessibilityPolicy.WARN.value
+    if policy not in {p.value for p in AccessibilityPolicy}:
+        problems.add(
+            _line(node, "accessibility"),
+            f"accessibility '{policy}' of {where} is not known",
+            "use warn (accept papers and list what to fix) or require (refuse failing papers)",
+        )
     if not (body_id and name and style):
         return None
     return BodyConfig(
@@ -435,6 +448,7 @@ def _body(
         members=tuple(members),
         next_minute_number=nmn,
         meetings=tuple(meetings),
+        accessibility=policy,
     )
 
 
@@ -584,6 +598,13 @@ def parse_config(
                 f"subdivision '{subdivision}' is not part of GB",
                 f"use one of {', '.join(SUBDIVISIONS)}",
             )
+    language = _text(root, "language", "the file", problems) or DEFAULT_LANGUAGE
+    if not LANGUAGE.match(language):
+        problems.add(
+            _line(root, "language"),
+            f"language '{language}' is not a language tag",
+            "use a tag such as en-GB or cy-GB",
+        )
     closures: list[dt.date] = []
     for value in root.get("closure_days") or []:
         day = _date(value, _line(root, "closure_days"), "closure day", problems)
@@ -634,6 +655,7 @@ def parse_config(
         slack_team=_text(root, "slack_team", "the file", problems),
         bodies=tuple(bodies.values()),
         forward_plan=tuple(items),
+        language=language,
     )
 
 

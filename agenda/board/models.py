@@ -77,6 +77,8 @@ class Organisation(Base):
     holiday_country: Mapped[str] = mapped_column(String(8), default="GB")
     holiday_subdivision: Mapped[str | None] = mapped_column(String(8), default="ENG")
     closure_days: Mapped[list[Any]] = mapped_column(default=list)  # ISO dates the offices are shut
+    # The language of published documents (BCP 47: the PDF's /Lang), from ``language:``.
+    language: Mapped[str] = mapped_column(String(35), default="en-GB")
     created_at: Mapped[dt.datetime]
 
     bodies: Mapped[list[Body]] = relationship(back_populates="organisation", order_by="Body.id")
@@ -102,6 +104,8 @@ class Body(Base):
     deadlines: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # The number the next minute takes; advanced when approved minutes are filed.
     next_minute_number: Mapped[int | None] = mapped_column(Integer)
+    # warn: failing papers are accepted with a list of what to fix; require: refused.
+    accessibility: Mapped[str] = mapped_column(String(8), default="warn")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     organisation: Mapped[Organisation] = relationship(back_populates="bodies")
@@ -280,6 +284,9 @@ class Paper(Base):
     # is taken); kept with the version it explains.
     late_reason: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(16), default="slack")  # slack | cli | demo | email
+    # The accessibility check at submission (agenda.documents.accessibility.Report.as_json):
+    # what to fix, what was checked, whether it finished. None: not checked (older papers).
+    accessibility: Mapped[dict[str, Any] | None] = mapped_column(default=None)
 
     item: Mapped[ForwardPlanItem] = relationship(back_populates="papers")
 

@@ -27,12 +27,16 @@ from pypdf.generic import (
     NameObject,
     PdfObject,
     StreamObject,
+    TextStringObject,
 )
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from agenda.documents.agenda import AgendaEntry
+from agenda.documents.tagging import DEFAULT_LANGUAGE
 from agenda.errors import BoardclerkError
 
 PageRanges = dict[str, tuple[int, int]]
@@ -40,8 +44,35 @@ PageRanges = dict[str, tuple[int, int]]
 # asks for placeholders (used only to learn its length when the front itself is numbered).
 FrontBuilder = Callable[[PageRanges | None], bytes]
 
-STAMP_FONT = ("Helvetica-Bold", 11)
-FOOTER_FONT = ("Helvetica", 9)
+# Stamps, page numbers and placeholders use Liberation Sans (fonts-liberation2, metric-
+# compatible with Arial) registered with reportlab, so the font is embedded in the pack:
+# Helvetica, reportlab's default, is one of the 14 standard fonts it never embeds.
+SANS, SANS_BOLD = "BoardclerkSans", "BoardclerkSans-Bold"
+STAMP_FONT = (SANS_BOLD, 11)
+FOOTER_FONT = (SANS, 9)
+FONT_DIRS = (
+    Path("/usr/share/fonts/truetype/liberation2"),
+    Path("/usr/share/fonts/truetype/liberation"),
+    Path("/usr/share/fonts/liberation-sans"),
+    Path("/usr/local/share/fonts"),
+)
+_FONT_FILES = {SANS: "LiberationSans-Regular.ttf", SANS_BOLD: "LiberationSans-Bold.ttf"}
+
+
+def register_fonts() -> None:
+    """Register the embedded stamp fonts with reportlab (once per process)."""
+    registered = pdfmetrics.getRegisteredFontNames()
+    for name, file_name in _FONT_FILES.items():
+        if name in registered:
+            continue
+        path = next((d / file_name for d in FONT_DIRS if (d / file_name).exists()), None)
+        if path is None:
+            raise BoardclerkError(
+                f"The font {file_name} is not installed, so the pack's stamps cannot be "
+                "drawn in an embedded font.",
+                hint="apt-get install fonts-liberation2",
+            )
+        pdfmetrics.registerFont(TTFont(name, str(path)))
 
 
 @dataclass(frozen=True)
@@ -82,17 +113,18 @@ def is_withheld(entry: AgendaEntry, *, private: bool) -> bool:
 
 def placeholder_pdf(entry: AgendaEntry) -> bytes:
     """The single public page standing in for an exempt paper."""
+    register_fonts()
     buf = io.BytesIO()
     width, height = A4
     c = canvas.Canvas(buf, pagesize=A4)
     c.setTitle("Exempt information")
     y = height - 130
-    c.setFont("Helvetica-Bold", 16)
-    for line in simpleSplit(f"{entry.number}. {entry.heading}", "Helvetica-Bold", 16, width - 144):
+    c.setFont(SANS_BOLD, 16)
+    for line in simpleSplit(f"{entry.number}. {entry.heading}", SANS_BOLD, 16, width - 144):
         c.drawString(72, y, line)
         y -= 22
     y -= 16
-    c.setFont("Helvetica-Bold", 13)
+    c.setFont(SANS_BOLD, 13)
     c.drawString(72, y, "NOT FOR PUBLICATION")
     y -= 26
     body = (
@@ -101,9 +133,9 @@ def placeholder_pdf(entry: AgendaEntry) -> bytes:
         "excluded."
     )
     reason = entry.exempt_reason or "The reason for exemption has not been recorded."
-    c.setFont("Helvetica", 11)
+    c.setFont(SANS, 11)
     for text in (body, f"Reason: {reason}"):
-        for line in simpleSplit(text, "Helvetica", 11, width - 144):
+        for line in simpleSplit(text, SANS, 11, width - 144):
             c.drawString(72, y, line)
             y -= 15
         y -= 10
@@ -150,6 +182,7 @@ def _stamps(
     sizes: Sequence[tuple[float, float]], headers: Sequence[str], footers: Sequence[str]
 ) -> PdfReader:
     """One reportlab page per paper page, each the size of the page it will be laid on."""
+    register_fonts()
     buf = io.BytesIO()
     c = canvas.Canvas(buf)
     for (w, h), header, footer in zip(sizes, headers, footers, strict=True):
@@ -196,13 +229,18 @@ def build_pdf_pack(
     page_of_total: bool = False,
     number_front: bool = False,
     readers: Sequence[PdfReader] | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> PdfPack:
     """Assemble the pack. ``parts`` are the agenda entries with papers, in agenda order
     (``readers``, from :func:`open_parts`, saves opening them again).
 
     Exempt entries become placeholders unless ``private``. ``page_of_total`` prints "Page n of
     N" instead of "Page n". ``number_front`` numbers the front matter too (pages then start at
-    1 on the front sheet)."""
+    1 on the front sheet). ``language`` is the pack's /Lang.
+
+    The merged pack keeps the language, the title shown in the title bar, bookmarks and page
+    labels, but not the papers' structure trees (pypdf drops them when merging): each public
+    paper is also published as its own tagged PDF (:mod:`agenda.pack.renditions`)."""
     readers = list(readers) if readers is not None else open_parts(parts, private=private)
     counts = [(p.entry.key, len(r.pages)) for p, r in zip(parts, readers, strict=True)]
     with ThreadPoolExecutor(1) as pool:
@@ -245,6 +283,8 @@ def build_pdf_pack(
             writer.set_page_label(front_pages, last, style=PageLabelStyle.DECIMAL, start=1)
     writer.add_metadata({"/Title": title, "/Producer": "boardclerk", "/Creator": "boardclerk"})
     writer.page_mode = "/UseOutlines"
+    writer._root_object[NameObject("/Lang")] = TextStringObject(language)
+    writer.create_viewer_preferences().display_doctitle = True
     out = io.BytesIO()
     writer.write(out)
     return PdfPack(out.getvalue(), ranges, front_pages, len(writer.pages))
@@ -285,7 +325,9 @@ class _Overlay:
     ``PageObject.merge_page`` parses and rewrites the whole content stream of the page (slow
     on LibreOffice output: most of a 300-page build). Here the page's own streams are left
     untouched: the contents become ``[q] + original streams + [Q, draw the stamp]``, which
-    also protects the stamp from any graphics state the paper leaves behind."""
+    also protects the stamp from any graphics state the paper leaves behind. The stamp is
+    drawn as a pagination artifact, so screen readers skip it and the paper's tags (in the
+    paper's own tagged PDF) are not disturbed."""
 
     def __init__(self, writer: PdfWriter) -> None:
         self.writer = writer
@@ -324,7 +366,8 @@ class _Overlay:
     def apply(self, page: PageObject, stamp: PageObject, x0: float, y0: float) -> None:
         if (x0, y0) not in self.calls:
             self.calls[(x0, y0)] = self._stream(
-                f"Q\nq 1 0 0 1 {x0:g} {y0:g} cm /BcStamp Do Q\n".encode()
+                f"Q\n/Artifact <</Type /Pagination>> BDC\n"
+                f"q 1 0 0 1 {x0:g} {y0:g} cm /BcStamp Do Q\nEMC\n".encode()
             )
         resources = DictionaryObject(page.get("/Resources", DictionaryObject()).get_object())
         xobjects = DictionaryObject(resources.get("/XObject", DictionaryObject()).get_object())

@@ -155,7 +155,19 @@ def _profile(slot: int) -> Iterator[Path]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _soffice_command(profile: Path, out_dir: Path, inputs: Sequence[Path]) -> list[str]:
+# Tagged PDF (structure tree, alt text, reading order) and PDF/UA, which also sets
+# DisplayDocTitle; bookmarks from headings. LibreOffice >= 7.4 reads filter options as JSON.
+TAGGED_PDF_FILTER = (
+    'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
+    '"PDFUACompliance":{"type":"boolean","value":"true"},'
+    '"ExportBookmarks":{"type":"boolean","value":"true"}}'
+)
+UNTAGGED_PDF_FILTER = "pdf"  # only for measuring what tagging costs (benchmarks/pack.py)
+
+
+def _soffice_command(
+    profile: Path, out_dir: Path, inputs: Sequence[Path], *, tagged: bool = True
+) -> list[str]:
     return [
         soffice_path(),
         f"-env:UserInstallation={profile.as_uri()}",
@@ -165,7 +177,7 @@ def _soffice_command(profile: Path, out_dir: Path, inputs: Sequence[Path]) -> li
         "--nodefault",
         "--nologo",
         "--convert-to",
-        "pdf",
+        TAGGED_PDF_FILTER if tagged else UNTAGGED_PDF_FILTER,
         "--outdir",
         str(out_dir),
         *map(str, inputs),
@@ -173,7 +185,13 @@ def _soffice_command(profile: Path, out_dir: Path, inputs: Sequence[Path]) -> li
 
 
 def _run_soffice(
-    inputs: Sequence[Path], out_dir: Path, labels: Sequence[str], *, timeout: float, slot: int
+    inputs: Sequence[Path],
+    out_dir: Path,
+    labels: Sequence[str],
+    *,
+    timeout: float,
+    slot: int,
+    tagged: bool = True,
 ) -> None:
     """One ``soffice`` call converting ``inputs`` in order into ``out_dir``.
 
@@ -185,7 +203,7 @@ def _run_soffice(
         with _stats_lock:
             stats.soffice_calls += 1
         proc = subprocess.Popen(
-            _soffice_command(profile, out_dir, inputs),
+            _soffice_command(profile, out_dir, inputs, tagged=tagged),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -249,10 +267,11 @@ def convert_to_pdf(
     labels: Sequence[str] | None = None,
     timeout: float | None = None,
     workers: int | None = None,
+    tagged: bool = True,
 ) -> list[Path]:
-    """Convert Word files to PDF with LibreOffice: as few ``soffice`` calls as possible, run on
-    up to ``workers`` profiles at once. Returns the PDF paths in input order, each checked
-    (exists, opens, has pages). Input stems must be distinct."""
+    """Convert Word files to tagged PDF with LibreOffice: as few ``soffice`` calls as possible,
+    run on up to ``workers`` profiles at once. Returns the PDF paths in input order, each
+    checked (exists, opens, has pages). Input stems must be distinct."""
     if not inputs:
         return []
     labels = list(labels) if labels is not None else [p.name for p in inputs]
@@ -268,6 +287,7 @@ def convert_to_pdf(
             [labels[i] for i in batch],
             timeout=timeout,
             slot=slot,
+            tagged=tagged,
         )
 
     if len(batches) == 1:
@@ -394,7 +414,8 @@ class RenderCache:
         self.root = root if root is not None else default_cache_dir()
 
     def path(self, sha256: str) -> Path:
-        return self.root / f"{sha256}.pdf"
+        # ".tagged": renders cached before tagged export are not reused.
+        return self.root / f"{sha256}.tagged.pdf"
 
     def get(self, sha256: str) -> Path | None:
         path = self.path(sha256)

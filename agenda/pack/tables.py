@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from agenda.board.models import Base
@@ -61,3 +61,19 @@ class PackPaper(Base):
     withheld: Mapped[bool] = mapped_column(Boolean, default=False)
 
     pack: Mapped[Pack] = relationship(back_populates="papers")
+
+
+class PaperRendition(Base):
+    """A public paper version published in another form for the public site: its own tagged
+    PDF (with the organisation's language and the item's title) or a web page (HTML).
+    Written when the public pack is built; never for an exempt paper."""
+
+    __tablename__ = "paper_renditions"
+    __table_args__ = (UniqueConstraint("paper_id", "format"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    paper_id: Mapped[int] = mapped_column(ForeignKey("papers.id"), index=True)
+    format: Mapped[str] = mapped_column(String(8))  # pdf | html
+    sha256: Mapped[str] = mapped_column(String(64))
+    file_name: Mapped[str] = mapped_column(String(300))
+    language: Mapped[str] = mapped_column(String(35))
+    built_at: Mapped[dt.datetime]

@@ -91,6 +91,7 @@ def import_config(
         "holiday_country": config.holiday_country,
         "holiday_subdivision": config.holiday_subdivision,
         "closure_days": [d.isoformat() for d in config.closure_days],
+        "language": config.language,
     }
     if config.slack_team:
         org_values["slack_team_id"] = config.slack_team
@@ -137,6 +138,7 @@ def _import_body(
         "style": bc.style,
         "channel": bc.channel,
         "deadlines": bc.deadlines,
+        "accessibility": bc.accessibility,
         "active": True,
     }
     if body is None:
