@@ -19,10 +19,13 @@ from agenda.board.lookup import get_item
 from agenda.board.models import ItemStatus, Meeting, Member, Paper, Role
 from agenda.board.permissions import Actor, require_can_submit
 from agenda.clock import zone
+from agenda.documents.accessibility import Report as AccessibilityReport
+from agenda.documents.accessibility import check_paper as check_accessibility
 from agenda.documents.filecheck import check_paper_file
 from agenda.documents.words import short_moment
-from agenda.errors import DeadlinePassed, InvalidInput
+from agenda.errors import DeadlinePassed, InvalidInput, PaperRejected
 from agenda.filestore import FileStore
+from agenda.kinds import AccessibilityPolicy
 from agenda.reminders import planning as reminders
 
 
@@ -45,16 +48,33 @@ class Receipt:
     exempt: bool
     clerk_slack_ids: tuple[str, ...]  # whom to flag a late paper to
     late_reason: str | None = None
+    accessibility: AccessibilityReport | None = None  # the check at submission
 
     def summary(self, tz: str = "Europe/London") -> str:
         when = "on time" if self.on_time else "LATE"
         due = (
             f"; it was due {short_moment(self.due_at.astimezone(zone(tz)))}" if self.due_at else ""
         )
-        return (
+        text = (
             f"Received '{self.item_title}' for {self.meeting_ref} as version {self.version} "
             f"({self.file_name}), {when}{due}."
         )
+        notes = self.accessibility_text()
+        return f"{text}\n{notes}" if notes else text
+
+    def accessibility_text(self) -> str | None:
+        """What the author should fix so the paper can be read by everyone (the paper is
+        accepted either way), one line each; None when the check found nothing."""
+        report = self.accessibility
+        if report is None or (report.passed and report.complete):
+            return None
+        head = (
+            "The paper is accepted. To make it accessible to everyone (screen readers, "
+            "people who zoom), please fix, then send it again:"
+            if report.findings
+            else "The paper is accepted."
+        )
+        return "\n".join([head, *report.lines()])
 
 
 def _meeting_open_for_papers(meeting: Meeting | None, title: str, now: dt.datetime) -> Meeting:
@@ -108,6 +128,14 @@ def submit_paper(
         )
     meeting = _meeting_open_for_papers(item.meeting, item.title, now)
     checked = check_paper_file(file_name, data)
+    # Time-limited and never raising: a check that fails only says what it could not check.
+    report = check_accessibility(data, checked.kind)
+    if item.body.accessibility == AccessibilityPolicy.REQUIRE.value and report.findings:
+        raise PaperRejected(
+            f"The {item.body.name} accepts only accessible papers, and '{item.title}' needs "
+            "these fixes first:\n" + "\n".join(report.lines()),
+            hint="fix them in Word and send the paper again",
+        )
     if isinstance(recommendations, str):
         recommendations = recommendations.splitlines()
     recs = [r.strip(" \t-•") for r in (recommendations or []) if r and r.strip(" \t-•")]
@@ -140,6 +168,7 @@ def submit_paper(
         on_time=on_time,
         late_reason=None if on_time else _clean(late_reason),
         source=source,
+        accessibility=report.as_json(),
     )
     session.add(paper)
     session.flush()
@@ -154,6 +183,7 @@ def submit_paper(
         sha256=digest,
         on_time=on_time,
         file_name=file_name,
+        accessibility_issues=[f.code for f in report.findings],
     )
     session.refresh(item)
     reminders.replan_item(session, item, now=now)
@@ -181,4 +211,5 @@ def submit_paper(
         exempt=item.exempt,
         clerk_slack_ids=tuple(s for s in clerks if s),
         late_reason=paper.late_reason,
+        accessibility=report,
     )
