@@ -39,6 +39,7 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Fal
 
 VAGUE_LINKS = {"click here", "here", "click", "link", "this link", "read more", "more", "this"}
 _SHOWS_TEXT = re.compile(rb"[)\]>]\s*(?:Tj|TJ|'|\")")  # a string, then a text-showing operator
+PLACEHOLDER_TITLES = {"untitled", "document", "title", "report", "anonymous"}
 BIG_TEXT = 28  # half-points: 14 pt and over, bold, short, is being used as a heading
 
 
@@ -198,12 +199,21 @@ def _check_docx(data: bytes, report: Report, deadline: _Deadline) -> None:
 def _docx_title(core: etree._Element | None, report: Report) -> None:
     report.checked.append("title")
     title = core.find(f"{_DC}title") if core is not None else None
-    if title is None or not (title.text or "").strip():
+    if not _real_title(title.text if title is not None else None):
         report.add(
             "no-title",
             "The document has no title.",
             "in Word, File > Info > Properties > Title, type the paper's title, then save.",
         )
+
+
+def _real_title(title: str | None) -> bool:
+    """A title a listener can use: not empty, not a producer's stand-in ("untitled",
+    "Microsoft Word - report3.docx")."""
+    text = (title or "").strip()
+    return bool(text) and text.lower() not in PLACEHOLDER_TITLES and not text.startswith(
+        "Microsoft Word - "
+    )
 
 
 def _drawings(body: etree._Element) -> Iterator[etree._Element]:
@@ -359,7 +369,7 @@ def _check_pdf(data: bytes, report: Report, deadline: _Deadline) -> None:
     root = reader.trailer["/Root"]
     report.checked.append("title")
     info = reader.metadata
-    if not (info and (info.title or "").strip()):
+    if not _real_title(info.title if info else None):
         report.add(
             "no-title",
             "The PDF has no title.",

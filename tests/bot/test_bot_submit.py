@@ -337,3 +337,35 @@ def test_exempt_paper_details_go_only_to_the_author_never_to_a_channel(
     assert "Exempt (Part B)" in receipt
     assert bot.papers(CONTRACT)[0].exempt_reason.startswith(EXEMPT_REASON)
     assert not [t for t in bot.fake.channel_texts() if EXEMPT_REASON in t or CONTRACT in t]
+
+
+def _docx_with_image_lacking_alt_text() -> bytes:
+    import io
+
+    import docx as python_docx
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 30), (0, 90, 160)).save(picture, "PNG")
+    document = python_docx.Document()
+    document.core_properties.title = STRATEGY
+    document.add_heading(STRATEGY, 1)
+    document.add_paragraph("The refreshed strategy has four priorities. " * 10)
+    document.add_picture(io.BytesIO(picture.getvalue()))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_an_image_lacking_alt_text_is_named_on_the_receipt_and_the_paper_is_accepted(
+    bot: Bot,
+) -> None:
+    _, resp = submit(
+        bot, PUBLIC_HEALTH, STRATEGY, _docx_with_image_lacking_alt_text(), "strategy.docx"
+    )
+    assert resp.status == 200 and not resp.body
+    receipt = bot.dm_to(PUBLIC_HEALTH, "Version 1")
+    assert "1 image has no alternative text" in receipt
+    assert "View Alt Text" in receipt  # the one-line way to fix it in Word
+    [paper] = bot.papers(STRATEGY)
+    assert [f["code"] for f in paper.accessibility["findings"]] == ["image-alt"]

@@ -209,3 +209,46 @@ def test_no_papers_for_a_cancelled_meeting(engine, clock, board, store) -> None:
         session.get(ForwardPlanItem, bcf).meeting.status = "cancelled"
     with pytest.raises(DeadlinePassed, match="cancelled"):
         submit(engine, store, ASC_DIRECTOR, bcf, a_docx(), clock.now())
+
+
+def _untagged_untitled_pdf() -> bytes:
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.drawString(72, 700, "Better Care Fund plan")
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def test_a_body_that_requires_accessible_papers_refuses_a_failing_one_with_the_list(
+    engine, clock, board, store
+) -> None:  # type: ignore[no-untyped-def]
+    from agenda.board.models import Body
+
+    with transaction(engine) as session:
+        for body in session.scalars(select(Body)):
+            body.accessibility = "require"
+    bcf = item_of(engine, "Better Care Fund Plan")
+    with pytest.raises(PaperRejected) as err:
+        submit(engine, store, ASC_DIRECTOR, bcf, _untagged_untitled_pdf(), clock.now(), "a.pdf")
+    assert "The PDF has no title" in str(err.value) and "not tagged" in str(err.value)
+    with transaction(engine) as session:
+        assert session.scalar(select(func.count(Paper.id))) == 0
+
+
+def test_a_failing_paper_is_accepted_under_warn_and_its_result_kept(
+    engine, clock, board, store
+) -> None:  # type: ignore[no-untyped-def]
+    bcf = item_of(engine, "Better Care Fund Plan")
+    receipt = submit(
+        engine, store, ASC_DIRECTOR, bcf, _untagged_untitled_pdf(), clock.now(), "a.pdf"
+    )
+    assert receipt.version == 1
+    assert "The PDF is not tagged" in receipt.summary()
+    with transaction(engine) as session:
+        [paper] = session.scalars(select(Paper))
+        assert {f["code"] for f in paper.accessibility["findings"]} == {"no-title", "untagged"}
