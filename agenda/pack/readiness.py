@@ -151,6 +151,8 @@ def render_readiness(ready: Readiness, tz: ZoneInfo) -> str:
         version = f" v{item.paper_version}" if item.paper_version else ""
         exempt = " [EXEMPT]" if item.exempt else ""
         lines.append(f"  #{item.id:<4} {row.state + version:<18} {item.title}{exempt}")
+        if item.paper_accessibility:
+            lines.append(f"        {item.paper_accessibility}")
     if ready.attendance is not None:
         for apology in ready.attendance.apologies:
             reason = f" ({apology.reason})" if apology.reason else ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,6 +22,7 @@ from agenda.board.models import (
     Meeting,
 )
 from agenda.board.permissions import Actor, can_see_exempt, require_clerk
+from agenda.documents.accessibility import Report as AccessibilityReport
 from agenda.errors import DeadlinePassed, InvalidInput
 from agenda.reminders import planning as reminders
 
@@ -50,6 +52,9 @@ class ItemView:
     paper_version: int | None
     paper_on_time: bool | None
     notes: tuple[str, ...] = ()  # for the clerk, e.g. reminders that could not be planned
+    # The current paper's accessibility check in a few words: "accessible", "2 accessibility
+    # issues: image-alt, no-title"; None without a checked paper.
+    paper_accessibility: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,7 +84,17 @@ def item_view(session: Session, item: ForwardPlanItem, viewer: Actor | None = No
         due_at=item_due_at(item),
         paper_version=paper.version if paper else None,
         paper_on_time=paper.on_time if paper else None,
+        paper_accessibility=accessibility_summary(paper.accessibility) if paper else None,
     )
+
+
+def accessibility_summary(result: dict[str, Any] | None) -> str | None:
+    """The stored result of the check at submission, as the clerk reads it."""
+    if result is None:
+        return None
+    report = AccessibilityReport.from_json(result)
+    codes = ", ".join(f.code for f in report.findings)
+    return f"{report.summary()}: {codes}" if codes else report.summary()
 
 
 def _replanned(session: Session, item: ForwardPlanItem, now: dt.datetime) -> ItemView:

@@ -50,9 +50,10 @@ def readiness_lines(readiness: Readiness, tz: str) -> list[str]:
         item = entry.item
         got = f" v{item.paper_version}" if item.paper_version else ""
         exempt = " · exempt" if item.exempt else ""
+        a11y = f" · {item.paper_accessibility}" if item.paper_accessibility else ""
         lines.append(
             f"{STATE_ICON.get(entry.state, '•')} `#{item.id}` {escape(item.title)}: "
-            f"{entry.state}{got}{exempt}"
+            f"{entry.state}{got}{exempt}{a11y}"
         )
     return lines
 

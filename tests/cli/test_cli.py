@@ -75,7 +75,12 @@ def test_clerk_files_a_paper_from_the_command_line(tmp_path, config) -> None:  #
     result = run(tmp_path, "submit", ref, item, str(paper))
     assert result.returncode == 0, result.stderr
     assert "as version 1" in result.stdout and "on time" in result.stdout
-    assert "received v1" in run(tmp_path, "status", ref).stdout
+    # The sample paper's tables have no header row: the clerk is told what to fix ...
+    assert "3 tables have no header row" in result.stdout and "Repeat Header Rows" in result.stdout
+    status = run(tmp_path, "status", ref).stdout
+    assert "received v1" in status
+    # ... and status shows the paper's result.
+    assert "1 accessibility issue: table-header" in status
 
 
 def test_unknown_meeting_and_item_name_what_exists(tmp_path, config) -> None:  # type: ignore[no-untyped-def]
