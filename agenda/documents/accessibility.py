@@ -76,8 +76,10 @@ class Report:
         """What the receipt says, one line each."""
         out = [f"• {f.line()}" for f in self.findings]
         if not self.complete:
-            out.append(f"• The check could not finish ({self.note}); it checked: "
-                       f"{', '.join(self.checked) or 'nothing'}.")
+            out.append(
+                f"• The check could not finish ({self.note}); it checked: "
+                f"{', '.join(self.checked) or 'nothing'}."
+            )
         return out
 
     def as_json(self) -> dict[str, Any]:
@@ -189,8 +191,9 @@ def _check_docx(data: bytes, report: Report, deadline: _Deadline) -> None:
         deadline.check()
         _docx_title(_xml(archive, "docProps/core.xml"), report)
         _docx_images(body, report, deadline)
-        words = _docx_headings(body, _heading_styles(_xml(archive, "word/styles.xml")), report,
-                               deadline)
+        words = _docx_headings(
+            body, _heading_styles(_xml(archive, "word/styles.xml")), report, deadline
+        )
         _docx_tables(body, report, deadline)
         _docx_links(body, report)
         _docx_text_as_images(body, words, report)
@@ -211,8 +214,10 @@ def _real_title(title: str | None) -> bool:
     """A title a listener can use: not empty, not a producer's stand-in ("untitled",
     "Microsoft Word - report3.docx")."""
     text = (title or "").strip()
-    return bool(text) and text.lower() not in PLACEHOLDER_TITLES and not text.startswith(
-        "Microsoft Word - "
+    return (
+        bool(text)
+        and text.lower() not in PLACEHOLDER_TITLES
+        and not text.startswith("Microsoft Word - ")
     )
 
 
@@ -333,8 +338,7 @@ def _docx_links(body: etree._Element, report: Report) -> None:
     if vague:
         report.add(
             "vague-link",
-            f"{len(vague)} {'link says' if len(vague) == 1 else 'links say'} only "
-            f"'{vague[0]}'.",
+            f"{len(vague)} {'link says' if len(vague) == 1 else 'links say'} only '{vague[0]}'.",
             "in Word, retype the link's text to say where it goes, e.g. 'the 2026 budget "
             "report', not 'click here'.",
         )
@@ -346,8 +350,7 @@ def _docx_text_as_images(body: etree._Element, words: int, report: Report) -> No
     if words == 0:
         report.add(
             "no-text",
-            "The document has no text"
-            + (" (only pictures, perhaps of text)." if images else "."),
+            "The document has no text" + (" (only pictures, perhaps of text)." if images else "."),
             "in Word, type the text itself rather than pasting pictures or scans of it.",
         )
     elif images and words < 20 * images and words < 100:
@@ -396,8 +399,7 @@ def _check_pdf(data: bytes, report: Report, deadline: _Deadline) -> None:
         report.add(
             "scanned",
             "The PDF is a scan: it has no text, only pictures of pages.",
-            "send the Word file it was made from (or, in Word, File > Save As > PDF), not a "
-            "scan.",
+            "send the Word file it was made from (or, in Word, File > Save As > PDF), not a scan.",
         )
     elif pictures:
         report.add(

@@ -116,7 +116,7 @@ def placeholder_pdf(entry: AgendaEntry) -> bytes:
     register_fonts()
     buf = io.BytesIO()
     width, height = A4
-    c = canvas.Canvas(buf, pagesize=A4)
+    c = canvas.Canvas(buf, pagesize=A4, initialFontName=SANS)
     c.setTitle("Exempt information")
     y = height - 130
     c.setFont(SANS_BOLD, 16)
@@ -184,7 +184,7 @@ def _stamps(
     """One reportlab page per paper page, each the size of the page it will be laid on."""
     register_fonts()
     buf = io.BytesIO()
-    c = canvas.Canvas(buf)
+    c = canvas.Canvas(buf, initialFontName=SANS)  # not Helvetica, never embedded
     for (w, h), header, footer in zip(sizes, headers, footers, strict=True):
         c.setPageSize((w, h))
         font, size = STAMP_FONT

@@ -36,7 +36,7 @@ def finish_pdf(data: bytes, *, title: str, language: str) -> bytes:
         prefs.DisplayDocTitle = True
         with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
             meta["dc:title"] = title
-            meta["dc:language"] = language
+            meta["dc:language"] = [language]
         pdf.docinfo["/Title"] = title
         out = io.BytesIO()
         pdf.save(out)

@@ -44,9 +44,11 @@ from agenda.documents.pdf_pack import (
     stamp_text,
 )
 from agenda.documents.render import PaperFile, RenderCache, render_document, render_papers
+from agenda.documents.tagging import DEFAULT_LANGUAGE
 from agenda.documents.words import clock, long_date
 from agenda.errors import BoardclerkError, InvalidInput
 from agenda.filestore import FileStore, LocalFileStore, atomic_write
+from agenda.pack.renditions import RenditionFile, publish_renditions
 from agenda.pack.tables import Pack, PackKind, PackPaper
 
 FORMATS = ("pdf", "docx")
@@ -58,6 +60,7 @@ class AssembledPack:
     docx: bytes | None
     page_ranges: PageRanges
     pdf_pages: int | None
+    paper_pdfs: Mapping[str, Path] = dataclasses.field(default_factory=dict)  # by sha256
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,7 @@ class PackResult:
             f"supplementary pack when they arrive (boardclerk pack {self.meeting_ref} "
             "--supplementary)."
         )
+    renditions: tuple[RenditionFile, ...] = ()  # each public paper's own tagged PDF and HTML
 
 
 # --------------------------------------------------------------------------------------------
@@ -129,6 +133,7 @@ def assemble_pack(
     authors: Mapping[str, str] | None = None,
     cache: RenderCache | None = None,
     pdf_images: bool = False,
+    language: str = DEFAULT_LANGUAGE,
 ) -> AssembledPack:
     """Build the requested formats of the pack for ``agenda``.
 
@@ -195,10 +200,12 @@ def assemble_pack(
                     front, label="The agenda front sheet", cache=cache
                 ).read_bytes()
 
-            pack = build_pdf_pack(front_for, parts, private=private, title=title, readers=readers)
+            pack = build_pdf_pack(
+                front_for, parts, private=private, title=title, readers=readers, language=language
+            )
             pdf, pages = pack.data, pack.total_pages
         word = composing.result().finish(front, ranges) if composing is not None else None
-    return AssembledPack(pdf=pdf, docx=word, page_ranges=ranges, pdf_pages=pages)
+    return AssembledPack(pdf=pdf, docx=word, page_ranges=ranges, pdf_pages=pages, paper_pdfs=pdfs)
 
 
 def _check_formats(formats: Sequence[str]) -> tuple[str, ...]:
@@ -387,6 +394,7 @@ def _build_and_record(
         authors=_authors_by_entry(session, agenda),
         cache=cache,
         pdf_images=pdf_images,
+        language=meeting.body.organisation.language,
     )
 
     if not private:
@@ -442,6 +450,11 @@ def _build_and_record(
         session.add(row)
         session.flush()
         outputs[fmt] = PackOutput(fmt, name, sha, store.path(sha), pages, row.id)
+    renditions = (
+        publish_renditions(session, store, meeting, agenda, built.paper_pdfs, now=now)
+        if not private and "pdf" in formats
+        else ()
+    )
     audit.record(
         session,
         actor=actor,
@@ -460,7 +473,14 @@ def _build_and_record(
         if not e.procedural and e.kind in (None, "report") and e.paper is None
     )
     return PackResult(
-        meeting.ref, str(kind), private, outputs, built.page_ranges, included, missing
+        meeting.ref,
+        str(kind),
+        private,
+        outputs,
+        built.page_ranges,
+        included,
+        missing,
+        renditions=renditions,
     )
 
 
@@ -479,12 +499,11 @@ def _guard_public(
 
 
 def write_outputs(result: PackResult, out_dir: Path) -> list[Path]:
-    """Copy a built pack's files into ``out_dir``, each appearing whole or not at all."""
+    """Copy a built pack's files, and its papers' own tagged PDFs and web pages, into
+    ``out_dir``, each appearing whole or not at all."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    return [
-        atomic_write(out_dir / output.file_name, output.path.read_bytes())
-        for output in result.outputs.values()
-    ]
+    files = [*result.outputs.values(), *result.renditions]
+    return [atomic_write(out_dir / f.file_name, f.path.read_bytes()) for f in files]
 
 
 __all__ = [

@@ -289,6 +289,10 @@ def test_demo_writes_public_and_private_packs_and_a_working_copy(
         "hwb-2027-04-01-agenda-pack-private.pdf",
         "hwb-2027-04-01-agenda-pack-working-copy.docx",
         "hwb-2027-04-01-agenda-pack.pdf",
+        # Each public paper on its own (tagged PDF; Word papers also as a web page).
+        "hwb-2027-04-01-item-3-v1.html",
+        "hwb-2027-04-01-item-3-v1.pdf",
+        "hwb-2027-04-01-item-4-v1.pdf",
     ]
     private = tmp_path / "out" / "hwb-2027-04-01-agenda-pack-private.pdf"
     assert all(word in all_text(private) for word in EXEMPT_WORDS)
