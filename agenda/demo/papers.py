@@ -56,6 +56,7 @@ from agenda.demo.prose import (
     ordinal,
     person,
 )
+from agenda.documents.pdf_pack import SANS, SANS_BOLD, register_fonts
 
 STYLES = ("council-appendix", "council-agenda-item", "company-board")
 
@@ -238,7 +239,7 @@ def _content_box(landscape_page: bool) -> tuple[float, float]:
 
 @functools.lru_cache(maxsize=4096)
 def _lines(text: str, width: float, size: float, bold: bool = False) -> int:
-    font = "Helvetica-Bold" if bold else "Helvetica"
+    font = "Helvetica-Bold" if bold else "Helvetica"  # (same metrics as the embedded SANS)
     return max(1, len(simpleSplit(text, font, size, width)))
 
 
@@ -841,7 +842,8 @@ def make_report_pdf(
     head = paper.head()
     chunks = paper.filler()
     buf = io.BytesIO()
-    canvas = Canvas(buf, pagesize=A4, invariant=1)
+    register_fonts()  # Liberation Sans: Helvetica's metrics, but embedded
+    canvas = Canvas(buf, pagesize=A4, invariant=1, initialFontName=SANS)
     canvas.setTitle(report.title)
     canvas.setAuthor(report.author.split(",")[0])
     canvas.setSubject(report.body_name)
@@ -869,7 +871,7 @@ def make_report_pdf(
                 if new_y < margin:
                     break
                 y = _pdf_block(canvas, queue.pop(0), margin, y, width)
-        canvas.setFont("Helvetica", 9)
+        canvas.setFont(SANS, 9)
         canvas.drawCentredString(size[0] / 2, 28, f"{page + 1}")
         canvas.showPage()
     canvas.save()
@@ -885,7 +887,7 @@ def _pdf_block(
     items = block.items if block.kind == "bullets" else [block.text]
     bold = block.bold or block.kind in ("heading", "title")
     size = 13.0 if block.kind == "heading" else 11.0
-    font = "Helvetica-Bold" if bold else "Helvetica"
+    font = SANS_BOLD if bold else SANS
     if block.kind == "heading":
         y -= 8
     for item in items:
@@ -921,7 +923,7 @@ def _pdf_table(
         )
     for r, row in enumerate(block.rows):
         fonts = [
-            ("Helvetica-Bold" if (c == 0 if block.kind == "fields" else r == 0) else "Helvetica")
+            (SANS_BOLD if (c == 0 if block.kind == "fields" else r == 0) else SANS)
             for c in range(len(row))
         ]
         cells = [

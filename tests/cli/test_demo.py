@@ -31,6 +31,28 @@ def test_demo_prints_the_readiness_of_the_sample_meeting(tmp_path: Path) -> None
     # The minutes loop: approved minutes become Appendix A of the next meeting, numbering runs on.
     assert "MINUTES OF THE PREVIOUS MEETING' is Appendix A" in text
     assert "Minutes of the next meeting start at 75" in text and "(minutes 75-" in text
+    _check_public_pdfs(out)
+
+
+def _check_public_pdfs(out: Path) -> None:
+    """Every public PDF the demo writes has a language, a title shown in the title bar and
+    embedded fonts; each Word paper's own PDF (the one with a web page beside it) is tagged.
+    The merged pack is not tagged (pypdf drops the papers' structure trees when merging)."""
+    from agenda.documents.tagging import pdf_facts
+
+    public = [
+        p
+        for p in out.rglob("*.pdf")
+        if "private" not in p.name and "data" not in p.relative_to(out).parts  # not the store
+    ]
+    assert any("agenda-pack" in p.name for p in public) and any("-item-" in p.name for p in public)
+    for path in public:
+        facts = pdf_facts(path)
+        assert facts.language == "en-GB" and facts.title and facts.display_doc_title, path
+        if path.with_suffix(".html").exists():
+            assert facts.accessible, (path, facts)
+        if "agenda-pack" in path.name:
+            assert facts.unembedded_fonts == (), (path, facts)
 
 
 def test_demo_is_the_same_whatever_the_day(tmp_path: Path) -> None:

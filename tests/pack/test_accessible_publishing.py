@@ -16,7 +16,7 @@ import pytest
 from docx.oxml.ns import qn
 from lxml import etree
 from PIL import Image
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 
 from agenda.board.permissions import Actor
 from agenda.db.engine import make_engine, transaction
@@ -95,9 +95,7 @@ def _paper(session, store, item, data: bytes, kind: str):  # type: ignore[no-unt
 
 
 @pytest.fixture(scope="module")
-def published(
-    tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
-) -> dict[str, object]:
+def published(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> dict[str, object]:
     """One public build (LibreOffice is slow: built once for the module's tests)."""
     root = tmp_path_factory.mktemp("a11y")
     shutil.copy(sqlite_template, root / "bc.db")
