@@ -369,7 +369,7 @@ def _check_pdf(data: bytes, report: Report, deadline: _Deadline) -> None:
     reader = PdfReader(io.BytesIO(data))
     if reader.is_encrypted:
         reader.decrypt("")
-    root = reader.trailer["/Root"]
+    root = reader.root_object
     report.checked.append("title")
     info = reader.metadata
     if not _real_title(info.title if info else None):

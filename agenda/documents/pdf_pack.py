@@ -20,6 +20,7 @@ from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.constants import PageLabelStyle
 from pypdf.generic import (
     ArrayObject,
+    BooleanObject,
     DecodedStreamObject,
     DictionaryObject,
     FloatObject,
@@ -284,7 +285,8 @@ def build_pdf_pack(
     writer.add_metadata({"/Title": title, "/Producer": "boardclerk", "/Creator": "boardclerk"})
     writer.page_mode = "/UseOutlines"
     writer._root_object[NameObject("/Lang")] = TextStringObject(language)
-    writer.create_viewer_preferences().display_doctitle = True
+    prefs = writer.create_viewer_preferences()
+    prefs[NameObject("/DisplayDocTitle")] = BooleanObject(True)
     out = io.BytesIO()
     writer.write(out)
     return PdfPack(out.getvalue(), ranges, front_pages, len(writer.pages))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import io
 
-import mammoth
+import mammoth  # type: ignore[import-untyped]
 
 # Word's own title and subtitle styles (mammoth's default map knows the headings and lists).
 STYLE_MAP = """

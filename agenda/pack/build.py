@@ -502,8 +502,9 @@ def write_outputs(result: PackResult, out_dir: Path) -> list[Path]:
     """Copy a built pack's files, and its papers' own tagged PDFs and web pages, into
     ``out_dir``, each appearing whole or not at all."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    files = [*result.outputs.values(), *result.renditions]
-    return [atomic_write(out_dir / f.file_name, f.path.read_bytes()) for f in files]
+    files: list[tuple[str, Path]] = [(o.file_name, o.path) for o in result.outputs.values()]
+    files += [(r.file_name, r.path) for r in result.renditions]
+    return [atomic_write(out_dir / name, path.read_bytes()) for name, path in files]
 
 
 __all__ = [
