@@ -37,7 +37,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from agenda.documents.agenda import AgendaEntry
-from agenda.documents.tagging import DEFAULT_LANGUAGE
+from agenda.documents.tagging import DEFAULT_LANGUAGE, PdfSource, graft_structure
 from agenda.errors import BoardclerkError
 
 PageRanges = dict[str, tuple[int, int]]
@@ -289,7 +289,14 @@ def build_pdf_pack(
     prefs[NameObject("/DisplayDocTitle")] = BooleanObject(True)
     out = io.BytesIO()
     writer.write(out)
-    return PdfPack(out.getvalue(), ranges, front_pages, len(writer.pages))
+    sources: list[tuple[PdfSource, int]] = [(front_data, 0)]
+    sources += [
+        (part.pdf, front_pages + start)
+        for part, start in zip(parts, starts, strict=True)
+        if part.pdf is not None and not is_withheld(part.entry, private=private)
+    ]
+    data = graft_structure(out.getvalue(), sources)
+    return PdfPack(data, ranges, front_pages, len(writer.pages))
 
 
 def _stamp_pages(

@@ -13,6 +13,7 @@ import io
 import re
 import shutil
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,3 +102,163 @@ def unembedded_fonts(path: Path) -> tuple[str, ...]:
         if len(fields) >= 7 and fields[-5] == "no":
             missing.append(fields[0])
     return tuple(missing)
+
+
+# --------------------------------------------------------------------------------------------
+# Keeping the papers' structure through the merge
+
+PdfSource = bytes | Path
+
+
+def graft_structure(pack: bytes, sources: Sequence[tuple[PdfSource, int]]) -> bytes:
+    """``pack`` with the structure trees of ``sources`` grafted back in.
+
+    pypdf merges pages and drops each paper's structure tree (and the pages' /StructParents).
+    The pages' content streams, with their marked-content ids, survive untouched (the stamp
+    overlay only wraps them), so the trees can be carried over: each source tree is copied
+    under one /Document element, its page references pointed at the pack's pages (the source
+    starts at page index ``first``), and its parent tree keys shifted past those before it.
+    Link annotations' entries (OBJR) are left out: the pack re-creates its own links.
+    Untagged sources (an author's PDF, a placeholder) add nothing; their pages stay untagged.
+    """
+    with pikepdf.open(io.BytesIO(pack)) as out:
+        root = out.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot))
+        document = out.make_indirect(
+            pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document, P=root)
+        )
+        kids = pikepdf.Array()
+        nums: list[tuple[int, pikepdf.Object]] = []
+        role_map = pikepdf.Dictionary()
+        next_key = 0
+        for source, first in sources:
+            with pikepdf.open(io.BytesIO(source) if isinstance(source, bytes) else source) as pdf:
+                tree = pdf.Root.get("/StructTreeRoot")
+                if not isinstance(tree, pikepdf.Dictionary) or "/K" not in tree:
+                    continue
+                index = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
+                top = _as_list(tree.K)
+                for element in top:
+                    if isinstance(element, pikepdf.Dictionary):
+                        element.P = pikepdf.Name.Null  # not the source root: set below
+                _detach(top, index)
+                entries = _number_tree(tree.get("/ParentTree"))
+                copied = [_copy(out, pdf, e) for e in top]
+                shift = next_key
+                for key, value in entries:
+                    nums.append((key + shift, _copy(out, pdf, value)))
+                    next_key = max(next_key, key + shift + 1)
+                for i, page in enumerate(pdf.pages):
+                    parents = page.obj.get("/StructParents")
+                    if parents is not None and first + i < len(out.pages):
+                        target = out.pages[first + i].obj
+                        target.StructParents = int(parents) + shift
+                        target.Tabs = pikepdf.Name.S  # tab order follows the structure
+                for element in copied:
+                    _attach(element, out, first)
+                    if isinstance(element, pikepdf.Dictionary):
+                        element.P = document
+                    kids.append(element)
+                roles = tree.get("/RoleMap")
+                if isinstance(roles, pikepdf.Dictionary):
+                    for name, value in roles.items():
+                        role_map[name] = value  # names
+        if not len(kids):
+            return pack
+        document.K = kids
+        root.K = document
+        flat = pikepdf.Array()
+        for key, value in sorted(nums, key=lambda kv: kv[0]):
+            flat.extend([key, value])
+        root.ParentTree = out.make_indirect(pikepdf.Dictionary(Nums=flat))
+        root.ParentTreeNextKey = next_key
+        if len(role_map):
+            root.RoleMap = role_map
+        out.Root.StructTreeRoot = root
+        out.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
+        result = io.BytesIO()
+        out.save(result)
+    return result.getvalue()
+
+
+def _copy(out: pikepdf.Pdf, source: pikepdf.Pdf, obj: pikepdf.Object) -> pikepdf.Object:
+    """``obj`` of ``source`` copied into ``out`` (objects it shares with earlier copies from
+    the same source are copied once); scalars as they are."""
+    if not isinstance(obj, pikepdf.Dictionary | pikepdf.Array):
+        return obj
+    if not obj.is_indirect:
+        obj = source.make_indirect(obj)
+    return out.copy_foreign(obj)
+
+
+def _as_list(k: pikepdf.Object) -> list[pikepdf.Object]:
+    return list(k) if isinstance(k, pikepdf.Array) else [k]
+
+
+def _number_tree(node: pikepdf.Object | None) -> list[tuple[int, pikepdf.Object]]:
+    """The (key, value) pairs of a number tree (/Nums leaves under /Kids)."""
+    if not isinstance(node, pikepdf.Dictionary):
+        return []
+    pairs: list[tuple[int, pikepdf.Object]] = []
+    if "/Nums" in node:
+        flat = list(node.Nums)
+        pairs += [(int(flat[i]), flat[i + 1]) for i in range(0, len(flat) - 1, 2)]
+    for kid in node.get("/Kids", []):
+        pairs += _number_tree(kid)
+    return pairs
+
+
+def _is_objr(obj: pikepdf.Object) -> bool:
+    return isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == pikepdf.Name.OBJR
+
+
+def _detach(elements: list[pikepdf.Object], index: dict[tuple[int, int], int]) -> None:
+    """In the (in-memory) source: page references become page numbers, so copying the tree
+    does not copy the source's pages; link references (OBJR) are dropped."""
+    stack = list(elements)
+    seen: set[tuple[int, int]] = set()
+    while stack:
+        obj = stack.pop()
+        if not isinstance(obj, pikepdf.Dictionary):
+            continue
+        if obj.is_indirect:
+            if obj.objgen in seen:
+                continue
+            seen.add(obj.objgen)
+        page = obj.get("/Pg")
+        if isinstance(page, pikepdf.Dictionary):
+            obj.Pg = index.get(page.objgen, -1)
+        k = obj.get("/K")
+        if isinstance(k, pikepdf.Array):
+            keep = [kid for kid in k if not _is_objr(kid)]
+            if len(keep) != len(k):
+                obj.K = pikepdf.Array(keep)
+            stack.extend(keep)
+        elif _is_objr(k):
+            del obj.K
+        elif isinstance(k, pikepdf.Dictionary):
+            stack.append(k)
+
+
+def _attach(element: pikepdf.Object, out: pikepdf.Pdf, first: int) -> None:
+    """In the pack: page numbers left by :func:`_detach` become the pack's pages."""
+    stack = [element]
+    seen: set[tuple[int, int]] = set()
+    while stack:
+        obj = stack.pop()
+        if not isinstance(obj, pikepdf.Dictionary):
+            continue
+        if obj.is_indirect:
+            if obj.objgen in seen:
+                continue
+            seen.add(obj.objgen)
+        page = obj.get("/Pg")
+        if isinstance(page, int):
+            if page >= 0 and first + page < len(out.pages):
+                obj.Pg = out.pages[first + page].obj
+            else:
+                del obj.Pg
+        k = obj.get("/K")
+        if isinstance(k, pikepdf.Array):
+            stack.extend(k)
+        elif isinstance(k, pikepdf.Dictionary):
+            stack.append(k)

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import docx
@@ -190,6 +191,14 @@ def test_the_pack_keeps_language_title_bookmarks_page_labels_and_embeds_its_stam
     path = result.outputs["pdf"].path  # type: ignore[attr-defined]
     facts = pdf_facts(path)
     assert facts.language == LANGUAGE and facts.display_doc_title
+    # The papers' structure trees are grafted back after merging: the pack is tagged, and a
+    # screen reader finds the Word paper's heading and table through the structure.
+    assert facts.tagged and facts.marked
+    structure = subprocess.run(
+        ["pdfinfo", "-struct-text", str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    assert "H1" in structure and '"Better Care Fund plan"' in structure
+    assert "Table" in structure and "TH" in structure
     assert facts.title and "Agenda pack" in facts.title
     with pikepdf.open(path) as pdf:
         assert "/PageLabels" in pdf.Root
