@@ -240,8 +240,9 @@ def build_pdf_pack(
     1 on the front sheet). ``language`` is the pack's /Lang.
 
     The merged pack keeps the language, the title shown in the title bar, bookmarks and page
-    labels, but not the papers' structure trees (pypdf drops them when merging): each public
-    paper is also published as its own tagged PDF (:mod:`agenda.pack.renditions`)."""
+    labels; pypdf drops the structure trees when merging, so they are grafted back afterwards
+    (:func:`~agenda.documents.tagging.graft_structure`). Each public paper is also published
+    as its own tagged PDF (:mod:`agenda.pack.renditions`)."""
     readers = list(readers) if readers is not None else open_parts(parts, private=private)
     counts = [(p.entry.key, len(r.pages)) for p, r in zip(parts, readers, strict=True)]
     with ThreadPoolExecutor(1) as pool:

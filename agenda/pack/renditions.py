@@ -1,9 +1,9 @@
 """Every public paper published on its own, next to the pack: its own tagged PDF and, for a
 Word paper, a web page.
 
-Merging papers into one pack file drops their structure trees (pypdf keeps pages, not tags),
-so the pack is a convenience for reading end to end; the accessible copies a public site links
-are these. Each is recorded per paper version (:class:`PaperRendition`) and stored by sha256.
+The pack carries the papers' structure trees (grafted back after merging), but pages of an
+untagged PDF paper stay untagged there, and a public site links single papers: these are the
+copies to link. Each is recorded per paper version (:class:`PaperRendition`) and stored by sha256.
 Exempt papers never get one: their files are not opened for anything public.
 """
 

@@ -134,3 +134,29 @@ def test_bad_config_writes_nothing(sqlite_engine, tmp_path) -> None:  # type: ig
     with sqlite_engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(Organisation)) == 0
         assert conn.scalar(select(func.count()).select_from(Body)) == 0
+
+
+def test_language_and_accessibility_policy_are_read_and_checked() -> None:
+    from agenda.board.config import parse_config
+    from agenda.errors import ConfigError
+
+    base = (
+        "organisation: Test Council\n{lang}bodies:\n  - id: hwb\n    name: HWB\n"
+        "    style: council-appendix\n{policy}"
+    )
+    config = parse_config(base.format(lang="", policy=""), "b.yaml", styles=None)
+    assert config.language == "en-GB" and config.bodies[0].accessibility == "warn"
+    config = parse_config(
+        base.format(lang="language: cy-GB\n", policy="    accessibility: require\n"),
+        "b.yaml",
+        styles=None,
+    )
+    assert config.language == "cy-GB" and config.bodies[0].accessibility == "require"
+    with pytest.raises(ConfigError) as err:
+        parse_config(
+            base.format(lang="language: English\n", policy="    accessibility: strict\n"),
+            "b.yaml",
+            styles=None,
+        )
+    assert "language 'English' is not a language tag" in str(err.value)
+    assert "accessibility 'strict' of body 'hwb' is not known" in str(err.value)

@@ -37,7 +37,7 @@ def test_demo_prints_the_readiness_of_the_sample_meeting(tmp_path: Path) -> None
 def _check_public_pdfs(out: Path) -> None:
     """Every public PDF the demo writes has a language, a title shown in the title bar and
     embedded fonts; each Word paper's own PDF (the one with a web page beside it) is tagged.
-    The merged pack is not tagged (pypdf drops the papers' structure trees when merging)."""
+    The merged pack is tagged too (the papers' trees grafted back after merging)."""
     from agenda.documents.tagging import pdf_facts
 
     public = [
@@ -52,7 +52,7 @@ def _check_public_pdfs(out: Path) -> None:
         if path.with_suffix(".html").exists():
             assert facts.accessible, (path, facts)
         if "agenda-pack" in path.name:
-            assert facts.unembedded_fonts == (), (path, facts)
+            assert facts.unembedded_fonts == () and facts.tagged and facts.marked, (path, facts)
 
 
 def test_demo_is_the_same_whatever_the_day(tmp_path: Path) -> None:
