@@ -37,7 +37,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from agenda.documents.agenda import AgendaEntry
-from agenda.documents.tagging import DEFAULT_LANGUAGE, PdfSource, graft_structure
+from agenda.documents.tagging import DEFAULT_LANGUAGE, PdfSource, graft_structure, tag_page
 from agenda.errors import BoardclerkError
 
 PageRanges = dict[str, tuple[int, int]]
@@ -113,20 +113,31 @@ def is_withheld(entry: AgendaEntry, *, private: bool) -> bool:
 
 
 def placeholder_pdf(entry: AgendaEntry) -> bytes:
-    """The single public page standing in for an exempt paper."""
+    """The single public page standing in for an exempt paper, tagged (a heading and
+    paragraphs) so that its pages in the tagged pack are read like the rest."""
     register_fonts()
     buf = io.BytesIO()
     width, height = A4
     c = canvas.Canvas(buf, pagesize=A4, initialFontName=SANS)
     c.setTitle("Exempt information")
+    tags: list[str] = []
+
+    def begin(tag: str) -> None:
+        c._code.append(f"/{tag} <</MCID {len(tags)}>> BDC")  # reportlab has no API for it
+        tags.append(tag)
+
     y = height - 130
     c.setFont(SANS_BOLD, 16)
+    begin("H1")
     for line in simpleSplit(f"{entry.number}. {entry.heading}", SANS_BOLD, 16, width - 144):
         c.drawString(72, y, line)
         y -= 22
+    c._code.append("EMC")
     y -= 16
     c.setFont(SANS_BOLD, 13)
+    begin("P")
     c.drawString(72, y, "NOT FOR PUBLICATION")
+    c._code.append("EMC")
     y -= 26
     body = (
         "This paper contains exempt information. It is not included in the public agenda "
@@ -136,13 +147,15 @@ def placeholder_pdf(entry: AgendaEntry) -> bytes:
     reason = entry.exempt_reason or "The reason for exemption has not been recorded."
     c.setFont(SANS, 11)
     for text in (body, f"Reason: {reason}"):
+        begin("P")
         for line in simpleSplit(text, SANS, 11, width - 144):
             c.drawString(72, y, line)
             y -= 15
+        c._code.append("EMC")
         y -= 10
     c.showPage()
     c.save()
-    return buf.getvalue()
+    return tag_page(buf.getvalue(), tags)
 
 
 def _page_count(data: bytes) -> int:
@@ -291,11 +304,11 @@ def build_pdf_pack(
     out = io.BytesIO()
     writer.write(out)
     sources: list[tuple[PdfSource, int]] = [(front_data, 0)]
-    sources += [
-        (part.pdf, front_pages + start)
-        for part, start in zip(parts, starts, strict=True)
-        if part.pdf is not None and not is_withheld(part.entry, private=private)
-    ]
+    for part, start in zip(parts, starts, strict=True):
+        if is_withheld(part.entry, private=private):
+            sources.append((placeholder_pdf(part.entry), front_pages + start))
+        elif part.pdf is not None:
+            sources.append((part.pdf, front_pages + start))
     data = graft_structure(out.getvalue(), sources)
     return PdfPack(data, ranges, front_pages, len(writer.pages))
 

@@ -130,6 +130,7 @@ def graft_structure(pack: bytes, sources: Sequence[tuple[PdfSource, int]]) -> by
         nums: list[tuple[int, pikepdf.Object]] = []
         role_map = pikepdf.Dictionary()
         next_key = 0
+        targets = [page.obj for page in out.pages]
         for source, first in sources:
             with pikepdf.open(io.BytesIO(source) if isinstance(source, bytes) else source) as pdf:
                 tree = pdf.Root.get("/StructTreeRoot")
@@ -149,12 +150,12 @@ def graft_structure(pack: bytes, sources: Sequence[tuple[PdfSource, int]]) -> by
                     next_key = max(next_key, key + shift + 1)
                 for i, page in enumerate(pdf.pages):
                     parents = page.obj.get("/StructParents")
-                    if parents is not None and first + i < len(out.pages):
-                        target = out.pages[first + i].obj
+                    if parents is not None and first + i < len(targets):
+                        target = targets[first + i]
                         target.StructParents = int(parents) + shift
                         target.Tabs = pikepdf.Name.S  # tab order follows the structure
                 for element in copied:
-                    _attach(element, out, first)
+                    _attach(element, targets, first)
                     if isinstance(element, pikepdf.Dictionary):
                         element.P = document
                     kids.append(element)
@@ -178,6 +179,42 @@ def graft_structure(pack: bytes, sources: Sequence[tuple[PdfSource, int]]) -> by
         result = io.BytesIO()
         out.save(result)
     return result.getvalue()
+
+
+def tag_page(data: bytes, tags: Sequence[str]) -> bytes:
+    """A one-page PDF whose content is marked with MCIDs 0, 1, ... given a structure tree:
+    a /Document of one element per MCID, of the type in ``tags`` ("H1", "P")."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        page = pdf.pages[0].obj
+        root = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot))
+        document = pdf.make_indirect(
+            pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document, P=root)
+        )
+        elements = [
+            pdf.make_indirect(
+                pikepdf.Dictionary(
+                    Type=pikepdf.Name.StructElem,
+                    S=pikepdf.Name(f"/{tag}"),
+                    P=document,
+                    Pg=page,
+                    K=mcid,
+                )
+            )
+            for mcid, tag in enumerate(tags)
+        ]
+        document.K = pikepdf.Array(elements)
+        root.K = document
+        root.ParentTree = pdf.make_indirect(
+            pikepdf.Dictionary(Nums=pikepdf.Array([0, pikepdf.Array(elements)]))
+        )
+        root.ParentTreeNextKey = 1
+        pdf.Root.StructTreeRoot = root
+        pdf.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
+        page.StructParents = 0
+        page.Tabs = pikepdf.Name.S
+        out = io.BytesIO()
+        pdf.save(out)
+    return out.getvalue()
 
 
 def _copy(out: pikepdf.Pdf, source: pikepdf.Pdf, obj: pikepdf.Object) -> pikepdf.Object:
@@ -239,7 +276,7 @@ def _detach(elements: list[pikepdf.Object], index: dict[tuple[int, int], int]) -
             stack.append(k)
 
 
-def _attach(element: pikepdf.Object, out: pikepdf.Pdf, first: int) -> None:
+def _attach(element: pikepdf.Object, targets: list[pikepdf.Object], first: int) -> None:
     """In the pack: page numbers left by :func:`_detach` become the pack's pages."""
     stack = [element]
     seen: set[tuple[int, int]] = set()
@@ -253,8 +290,8 @@ def _attach(element: pikepdf.Object, out: pikepdf.Pdf, first: int) -> None:
             seen.add(obj.objgen)
         page = obj.get("/Pg")
         if isinstance(page, int):
-            if page >= 0 and first + page < len(out.pages):
-                obj.Pg = out.pages[first + page].obj
+            if page >= 0 and first + page < len(targets):
+                obj.Pg = targets[first + page]
             else:
                 del obj.Pg
         k = obj.get("/K")

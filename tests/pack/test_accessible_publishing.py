@@ -199,6 +199,8 @@ def test_the_pack_keeps_language_title_bookmarks_page_labels_and_embeds_its_stam
     ).stdout
     assert "H1" in structure and '"Better Care Fund plan"' in structure
     assert "Table" in structure and "TH" in structure
+    # The exempt paper's placeholder page is tagged too: a heading and its reason.
+    assert '"NOT FOR PUBLICATION"' in structure
     assert facts.title and "Agenda pack" in facts.title
     with pikepdf.open(path) as pdf:
         assert "/PageLabels" in pdf.Root
