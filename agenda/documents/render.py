@@ -3,8 +3,8 @@
 LibreOffice is slow to start (≈1.3 s) and refuses to share a profile between two running
 instances, so each worker process converts many documents per ``soffice`` call, on profile
 directories of its own (``lo_profile_<pid>_<slot>``) guarded by a lock. Renders are cached by
-the paper's sha256 under ``BOARDCLERK_DATA_DIR/render-cache/<sha>.pdf``: rebuilding a pack after
-one late paper renders only that paper.
+the paper's sha256 under ``BOARDCLERK_DATA_DIR/render-cache/<sha>.tagged.pdf``: rebuilding a
+pack after one late paper renders only that paper.
 
 Every failure is a :class:`RenderFailed` (a :class:`PaperRejected`) whose message names the
 paper through the label the caller gave ("Agenda Item 5 'Better Care Fund' by Jane Smith").

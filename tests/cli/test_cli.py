@@ -142,7 +142,7 @@ def test_supplementary_pack_from_the_command_line_has_only_the_changed_paper(
     supplement = run(tmp_path, "pack", ref, "--supplementary", "--format", "pdf", "--out", "pack2")
     assert supplement.returncode == 0, supplement.stderr
     assert "paper v2" in supplement.stdout and "v1" not in supplement.stdout
-    pdf = next((tmp_path / "pack2").glob("*.pdf"))
+    pdf = next((tmp_path / "pack2").glob("*supplementary-pack.pdf"))  # not the papers' own
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "SUPPLEMENTARY" in text.upper() and "WINTER PLAN" in text.upper()
     assert "BETTER CARE FUND PLAN" not in text.upper()

@@ -44,7 +44,7 @@ def test_word_paper_is_rendered_without_its_own_header_and_cached_by_sha(
     monkeypatch.setenv("BOARDCLERK_DATA_DIR", str(tmp_path / "data"))
     paper = _paper(tmp_path, _with_header("Draft v3 author header"), "docx")
     [(sha, pdf)] = render_papers([paper]).items()
-    assert pdf == tmp_path / "data" / "render-cache" / f"{paper.sha256}.pdf"
+    assert pdf == tmp_path / "data" / "render-cache" / f"{paper.sha256}.tagged.pdf"
     text = all_text(pdf)
     assert "The body of the report." in text
     assert "author header" not in text and "Author footer" not in text
