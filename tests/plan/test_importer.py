@@ -109,3 +109,19 @@ def test_meeting_on_a_bank_holiday_or_added_late_is_reported(engine, clock) -> N
     joined = "\n".join(report.warnings)
     assert "hwb:2027-12-28" in joined and "holiday" in joined.lower(), joined
     assert "hwb:2027-03-04" in joined and "before today" in joined
+
+
+def test_language_and_accessibility_policy_land_on_organisation_and_body(engine, clock) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    config = sample_board(clock.now().date())
+    config = dataclasses.replace(
+        config,
+        language="cy-GB",
+        bodies=tuple(dataclasses.replace(b, accessibility="require") for b in config.bodies),
+    )
+    with transaction(engine) as session:
+        import_config(session, config, now=clock.now())
+    with transaction(engine) as session:
+        body = session.scalar(select(Body).where(Body.key == "hwb"))
+        assert body.organisation.language == "cy-GB" and body.accessibility == "require"
