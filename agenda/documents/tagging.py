@@ -169,7 +169,8 @@ def graft_structure(pack: bytes, sources: Sequence[tuple[PdfSource, int]]) -> by
         root.K = document
         flat = pikepdf.Array()
         for key, value in sorted(nums, key=lambda kv: kv[0]):
-            flat.extend([key, value])
+            flat.append(key)
+            flat.append(value)
         root.ParentTree = out.make_indirect(pikepdf.Dictionary(Nums=flat))
         root.ParentTreeNextKey = next_key
         if len(role_map):
@@ -244,7 +245,7 @@ def _number_tree(node: pikepdf.Object | None) -> list[tuple[int, pikepdf.Object]
     return pairs
 
 
-def _is_objr(obj: pikepdf.Object) -> bool:
+def _is_objr(obj: object) -> bool:
     return isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == pikepdf.Name.OBJR
 
 
@@ -276,7 +277,7 @@ def _detach(elements: list[pikepdf.Object], index: dict[tuple[int, int], int]) -
             stack.append(k)
 
 
-def _attach(element: pikepdf.Object, targets: list[pikepdf.Object], first: int) -> None:
+def _attach(element: pikepdf.Object, targets: Sequence[pikepdf.Object], first: int) -> None:
     """In the pack: page numbers left by :func:`_detach` become the pack's pages."""
     stack = [element]
     seen: set[tuple[int, int]] = set()
