@@ -13,7 +13,7 @@ import io
 import re
 import shutil
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -249,10 +249,10 @@ def _is_objr(obj: object) -> bool:
     return isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == pikepdf.Name.OBJR
 
 
-def _detach(elements: list[pikepdf.Object], index: dict[tuple[int, int], int]) -> None:
-    """In the (in-memory) source: page references become page numbers, so copying the tree
-    does not copy the source's pages; link references (OBJR) are dropped."""
-    stack = list(elements)
+def _elements(start: Sequence[pikepdf.Object]) -> Iterator[pikepdf.Dictionary]:
+    """Every dictionary of a structure (sub)tree once, parents before children, following /K
+    only. The caller may rewrite an element's /K when it is yielded: the new one is followed."""
+    stack = list(start)
     seen: set[tuple[int, int]] = set()
     while stack:
         obj = stack.pop()
@@ -262,6 +262,18 @@ def _detach(elements: list[pikepdf.Object], index: dict[tuple[int, int], int]) -
             if obj.objgen in seen:
                 continue
             seen.add(obj.objgen)
+        yield obj
+        k = obj.get("/K")
+        if isinstance(k, pikepdf.Array):
+            stack.extend(k)
+        elif isinstance(k, pikepdf.Dictionary):
+            stack.append(k)
+
+
+def _detach(elements: list[pikepdf.Object], index: dict[tuple[int, int], int]) -> None:
+    """In the (in-memory) source: page references become page numbers, so copying the tree
+    does not copy the source's pages; link references (OBJR) are dropped."""
+    for obj in _elements(elements):
         page = obj.get("/Pg")
         if isinstance(page, pikepdf.Dictionary):
             obj.Pg = index.get(page.objgen, -1)
@@ -270,33 +282,16 @@ def _detach(elements: list[pikepdf.Object], index: dict[tuple[int, int], int]) -
             keep = [kid for kid in k if not _is_objr(kid)]
             if len(keep) != len(k):
                 obj.K = pikepdf.Array(keep)
-            stack.extend(keep)
         elif _is_objr(k):
             del obj.K
-        elif isinstance(k, pikepdf.Dictionary):
-            stack.append(k)
 
 
 def _attach(element: pikepdf.Object, targets: Sequence[pikepdf.Object], first: int) -> None:
     """In the pack: page numbers left by :func:`_detach` become the pack's pages."""
-    stack = [element]
-    seen: set[tuple[int, int]] = set()
-    while stack:
-        obj = stack.pop()
-        if not isinstance(obj, pikepdf.Dictionary):
-            continue
-        if obj.is_indirect:
-            if obj.objgen in seen:
-                continue
-            seen.add(obj.objgen)
+    for obj in _elements([element]):
         page = obj.get("/Pg")
         if isinstance(page, int):
             if page >= 0 and first + page < len(targets):
                 obj.Pg = targets[first + page]
             else:
                 del obj.Pg
-        k = obj.get("/K")
-        if isinstance(k, pikepdf.Array):
-            stack.extend(k)
-        elif isinstance(k, pikepdf.Dictionary):
-            stack.append(k)
