@@ -843,7 +843,7 @@ def make_report_pdf(
     chunks = paper.filler()
     buf = io.BytesIO()
     register_fonts()  # Liberation Sans: Helvetica's metrics, but embedded
-    canvas = Canvas(buf, pagesize=A4, invariant=1, initialFontName=SANS)
+    canvas = Canvas(buf, pagesize=A4, invariant=1, initialFontName=SANS)  # type: ignore[arg-type]
     canvas.setTitle(report.title)
     canvas.setAuthor(report.author.split(",")[0])
     canvas.setSubject(report.body_name)

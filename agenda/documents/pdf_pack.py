@@ -118,12 +118,12 @@ def placeholder_pdf(entry: AgendaEntry) -> bytes:
     register_fonts()
     buf = io.BytesIO()
     width, height = A4
-    c = canvas.Canvas(buf, pagesize=A4, initialFontName=SANS)
+    c = canvas.Canvas(buf, pagesize=A4, initialFontName=SANS)  # type: ignore[arg-type]
     c.setTitle("Exempt information")
     tags: list[str] = []
 
     def begin(tag: str) -> None:
-        c._code.append(f"/{tag} <</MCID {len(tags)}>> BDC")  # reportlab has no API for it
+        c.addLiteral(f"/{tag} <</MCID {len(tags)}>> BDC")
         tags.append(tag)
 
     y = height - 130
@@ -132,12 +132,12 @@ def placeholder_pdf(entry: AgendaEntry) -> bytes:
     for line in simpleSplit(f"{entry.number}. {entry.heading}", SANS_BOLD, 16, width - 144):
         c.drawString(72, y, line)
         y -= 22
-    c._code.append("EMC")
+    c.addLiteral("EMC")
     y -= 16
     c.setFont(SANS_BOLD, 13)
     begin("P")
     c.drawString(72, y, "NOT FOR PUBLICATION")
-    c._code.append("EMC")
+    c.addLiteral("EMC")
     y -= 26
     body = (
         "This paper contains exempt information. It is not included in the public agenda "
@@ -151,7 +151,7 @@ def placeholder_pdf(entry: AgendaEntry) -> bytes:
         for line in simpleSplit(text, SANS, 11, width - 144):
             c.drawString(72, y, line)
             y -= 15
-        c._code.append("EMC")
+        c.addLiteral("EMC")
         y -= 10
     c.showPage()
     c.save()
@@ -198,7 +198,7 @@ def _stamps(
     """One reportlab page per paper page, each the size of the page it will be laid on."""
     register_fonts()
     buf = io.BytesIO()
-    c = canvas.Canvas(buf, initialFontName=SANS)  # not Helvetica, never embedded
+    c = canvas.Canvas(buf, initialFontName=SANS)  # type: ignore[arg-type]  # the stub says float
     for (w, h), header, footer in zip(sizes, headers, footers, strict=True):
         c.setPageSize((w, h))
         font, size = STAMP_FONT

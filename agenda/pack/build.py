@@ -104,6 +104,7 @@ class PackResult:
             f"supplementary pack when they arrive (boardclerk pack {self.meeting_ref} "
             "--supplementary)."
         )
+
     renditions: tuple[RenditionFile, ...] = ()  # each public paper's own tagged PDF and HTML
 
 
