@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from agenda.board import audit
 from agenda.board.due import item_due_at
 from agenda.board.lookup import get_item
-from agenda.board.models import ItemStatus, Meeting, Member, Paper, Role
+from agenda.board.models import ForwardPlanItem, ItemStatus, Meeting, Member, Paper, Role
 from agenda.board.permissions import Actor, require_can_submit
 from agenda.clock import zone
 from agenda.documents.accessibility import Report as AccessibilityReport
@@ -100,6 +100,18 @@ def _clean(text: str | None) -> str | None:
     return text or None
 
 
+def next_version(session: Session, item_id: int) -> int:
+    """The next version number of an item's paper. The item's row is locked first (``SELECT …
+    FOR UPDATE`` on PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already makes writers take turns),
+    so concurrent submissions for one item queue here and each reads the version the previous
+    one committed: all land, numbered without gaps, instead of colliding on the unique key."""
+    session.execute(
+        select(ForwardPlanItem.id).where(ForwardPlanItem.id == item_id).with_for_update()
+    )
+    latest = session.scalar(select(func.max(Paper.version)).where(Paper.item_id == item_id))
+    return (latest or 0) + 1
+
+
 def submit_paper(
     session: Session,
     store: FileStore,
@@ -142,9 +154,7 @@ def submit_paper(
     reason = _clean(exempt_reason) or (item.exempt_reason if item.exempt else None)
 
     digest = store.put(data)  # stored before the row, so the row never names a missing file
-    version = (
-        session.scalar(select(func.max(Paper.version)).where(Paper.item_id == item.id)) or 0
-    ) + 1
+    version = next_version(session, item.id)
     due = item_due_at(item)
     on_time = due is None or now <= due
     paper = Paper(
