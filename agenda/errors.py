@@ -45,3 +45,7 @@ class PaperRejected(BoardclerkError):
 
 class DeadlinePassed(BoardclerkError):
     """An action that is closed because its deadline or the meeting has passed."""
+
+
+class PapersChanged(BoardclerkError):
+    """A build's papers changed while it rendered, so its result was not kept."""

@@ -29,7 +29,7 @@ from agenda.jobs import queue as jobs
 from agenda.jobs.installations import latest_bot_token
 from agenda.minutes.service import build_minutes
 from agenda.outbox.notify import ReminderMessage
-from agenda.pack.build import build_pack
+from agenda.pack.build import build_pack_briefly
 from bot import errors, messages
 from bot.app import installation_store
 from bot.blocks.publish import publish_offer_blocks
@@ -139,15 +139,14 @@ class JobRunner:
 
     def _build_pack(self, payload: dict[str, Any], client: WebClient) -> str:
         private = bool(payload.get("private"))
-        with transaction(self.engine) as session:
-            result = build_pack(
-                session,
-                self.store,
-                payload["meeting"],
-                private=private,
-                now=self.clock.now(),
-                actor=Actor.slack(payload["user"]),
-            )
+        result = build_pack_briefly(  # no transaction held while it renders
+            self.engine,
+            self.store,
+            payload["meeting"],
+            private=private,
+            now=self.clock.now(),
+            actor=Actor.slack(payload["user"]),
+        )
         files = [(out.path, out.file_name) for out in result.outputs.values()]
         note = messages.pack_built(result.meeting_ref, private=private)
         self._upload(client, payload["user"], files, note)

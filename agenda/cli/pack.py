@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from agenda.cli.context import Context, pass_context
-from agenda.pack.build import build_pack, build_supplementary_pack, write_outputs
+from agenda.pack.build import build_pack_briefly, write_outputs
 
 FORMAT_CHOICES = {"pdf": ("pdf",), "docx": ("docx",), "both": ("pdf", "docx")}
 
@@ -45,17 +45,17 @@ def pack(
     obj: Context, meeting: str, private: bool, fmt: str, out_dir: str, supplementary: bool
 ) -> None:
     """Build the agenda pack of MEETING (BODY:DATE), as the clerk."""
-    build = build_supplementary_pack if supplementary else build_pack
-    with obj.session() as session:
-        result = build(
-            session,
-            obj.store,
-            meeting,
-            private=private,
-            formats=FORMAT_CHOICES[fmt],
-            now=obj.clock.now(),
-            actor=obj.actor,
-        )
+    # Rendered outside any transaction: papers submitted meanwhile are stored at once.
+    result = build_pack_briefly(
+        obj.engine,
+        obj.store,
+        meeting,
+        private=private,
+        supplementary=supplementary,
+        formats=FORMAT_CHOICES[fmt],
+        now=obj.clock.now(),
+        actor=obj.actor,
+    )
     for path in write_outputs(result, Path(out_dir)):
         click.echo(f"Wrote {path}")
     if warning := result.missing_warning():

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 
 from agenda import settings
 
+READ_ONLY = "boardclerk_read_only"  # an execution option: this connection only reads
+
 
 def database_url() -> str:
     """``$DATABASE_URL``, else a SQLite file in the current folder."""
@@ -51,7 +53,11 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 def _sqlite_begin_immediate(conn: Any) -> None:
     # Take the write lock at BEGIN: two writers then queue on busy_timeout instead of one
     # failing with "database is locked" when it upgrades a read lock mid-transaction.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # A reader (see :func:`reading`) takes no lock: WAL lets it read beside a writer.
+    if conn.get_execution_options().get(READ_ONLY):
+        conn.exec_driver_sql("BEGIN")
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def rows_changed(result: Result[Any]) -> int:
@@ -65,3 +71,19 @@ def transaction(engine: Engine) -> Iterator[Session]:
     """One unit of work: commits on success, rolls back on any error."""
     with Session(engine, expire_on_commit=False) as session, session.begin():
         yield session
+
+
+def reader(engine: Engine) -> Engine:
+    """The same engine (and pool) for work that only reads: on SQLite its transactions do not
+    take the write lock, so reads never queue behind a writer."""
+    return engine.execution_options(**{READ_ONLY: True})
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Session]:
+    """A unit of work that only reads; whatever it did is rolled back at the end."""
+    with Session(reader(engine), expire_on_commit=False) as session:
+        try:
+            yield session
+        finally:
+            session.rollback()

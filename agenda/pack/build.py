@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import docx
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from agenda.board import audit
@@ -31,6 +31,7 @@ from agenda.board.guard import Piece, check_public, document_pieces
 from agenda.board.lookup import get_meeting
 from agenda.board.models import ForwardPlanItem, Meeting
 from agenda.board.permissions import Actor, require_clerk
+from agenda.db.engine import reading, transaction
 from agenda.documents.agenda import Agenda, AgendaEntry
 from agenda.documents.docx_pack import DocxPackBuilder, DocxPart
 from agenda.documents.frontsheet import build_front_docx
@@ -46,7 +47,7 @@ from agenda.documents.pdf_pack import (
 from agenda.documents.render import PaperFile, RenderCache, render_document, render_papers
 from agenda.documents.tagging import DEFAULT_LANGUAGE
 from agenda.documents.words import clock, long_date
-from agenda.errors import BoardclerkError, InvalidInput
+from agenda.errors import BoardclerkError, InvalidInput, PapersChanged
 from agenda.filestore import FileStore, LocalFileStore, atomic_write
 from agenda.pack.renditions import RenditionFile, publish_renditions
 from agenda.pack.tables import Pack, PackKind, PackPaper
@@ -255,52 +256,74 @@ def _title(agenda: Agenda, meeting: Meeting, *, kind: str, private: bool) -> str
     return f"{agenda.body_name}, {meeting.date:%-d %B %Y}: {what}{suffix}"
 
 
-def build_pack(
+@dataclass(frozen=True)
+class _PackPlan:
+    """Everything a build needs from the database, read before rendering. Two plans are
+    equal when nothing on the agenda (papers, versions, titles, order) changed."""
+
+    meeting_id: int
+    meeting_ref: str
+    organisation_id: int
+    agenda: Agenda
+    kind: str
+    private: bool
+    note: str | None
+    title: str
+    file_names: tuple[tuple[str, str], ...]  # (format, file name)
+    language: str
+    authors: tuple[tuple[str, str], ...]  # (entry key, author names) for error messages
+
+
+Planner = Callable[[Session], _PackPlan]
+
+
+def _plan(
     session: Session,
-    store: FileStore,
+    meeting: Meeting,
+    agenda: Agenda,
+    *,
+    kind: str,
+    private: bool,
+    note: str | None,
+) -> _PackPlan:
+    return _PackPlan(
+        meeting_id=meeting.id,
+        meeting_ref=meeting.ref,
+        organisation_id=meeting.body.organisation_id,
+        agenda=agenda,
+        kind=str(kind),
+        private=private,
+        note=note,
+        title=_title(agenda, meeting, kind=kind, private=private),
+        file_names=tuple(
+            (fmt, pack_file_name(meeting, kind=kind, private=private, fmt=fmt)) for fmt in FORMATS
+        ),
+        language=meeting.body.organisation.language,
+        authors=tuple(sorted(_authors_by_entry(session, agenda).items())),
+    )
+
+
+def _plan_full(
+    session: Session,
     meeting_ref: str,
     *,
     private: bool,
-    formats: Sequence[str] = FORMATS,
-    now: dt.datetime,
     actor: Actor,
-    cache: RenderCache | None = None,
-    pdf_images: bool = False,
-) -> PackResult:
-    """Build, store and record the agenda pack of ``meeting_ref`` (clerk only)."""
+) -> _PackPlan:
     meeting = get_meeting(session, meeting_ref)
     require_clerk(session, meeting.body, actor, "build the agenda pack")
     agenda = build_agenda(session, meeting, private=private)
     kind = PackKind.PRIVATE if private else PackKind.PUBLIC
-    return _build_and_record(
-        session,
-        store,
-        meeting,
-        agenda,
-        kind=kind,
-        private=private,
-        formats=formats,
-        now=now,
-        actor=actor,
-        note=None,
-        cache=cache,
-        pdf_images=pdf_images,
-    )
+    return _plan(session, meeting, agenda, kind=kind, private=private, note=None)
 
 
-def build_supplementary_pack(
+def _plan_supplementary(
     session: Session,
-    store: FileStore,
     meeting_ref: str,
     *,
     private: bool,
-    formats: Sequence[str] = ("pdf",),
-    now: dt.datetime,
     actor: Actor,
-    cache: RenderCache | None = None,
-) -> PackResult:
-    """A pack of the papers that arrived or changed since the meeting's last published pack
-    (of the same privacy), with its own agenda listing only them."""
+) -> _PackPlan:
     meeting = get_meeting(session, meeting_ref)
     require_clerk(session, meeting.body, actor, "build a supplementary pack")
     packs = list(
@@ -336,18 +359,99 @@ def build_supplementary_pack(
         "SUPPLEMENTARY AGENDA PACK: papers received or changed since the agenda pack was "
         f"published on {long_date(since.date())} at {clock(since)}."
     )
-    return _build_and_record(
+    return _plan(
         session,
-        store,
         meeting,
         dataclasses.replace(agenda, entries=fresh),
         kind=PackKind.SUPPLEMENTARY,
         private=private,
-        formats=formats,
-        now=now,
-        actor=actor,
         note=note,
-        cache=cache,
+    )
+
+
+def _planner(
+    meeting_ref: str,
+    *,
+    supplementary: bool,
+    private: bool,
+    actor: Actor,
+) -> Planner:
+    plan = _plan_supplementary if supplementary else _plan_full
+    return lambda session: plan(session, meeting_ref, private=private, actor=actor)
+
+
+def build_pack(
+    session: Session,
+    store: FileStore,
+    meeting_ref: str,
+    *,
+    private: bool,
+    formats: Sequence[str] = FORMATS,
+    now: dt.datetime,
+    actor: Actor,
+    cache: RenderCache | None = None,
+    pdf_images: bool = False,
+) -> PackResult:
+    """Build, store and record the agenda pack of ``meeting_ref`` (clerk only), all inside the
+    caller's session. Long-running processes use :func:`build_pack_briefly` instead."""
+    plan = _plan_full(session, meeting_ref, private=private, actor=actor)
+    built = _assemble(plan, store, formats, cache, pdf_images)
+    return _record(session, store, plan, built, now=now, actor=actor)
+
+
+def build_supplementary_pack(
+    session: Session,
+    store: FileStore,
+    meeting_ref: str,
+    *,
+    private: bool,
+    formats: Sequence[str] = ("pdf",),
+    now: dt.datetime,
+    actor: Actor,
+    cache: RenderCache | None = None,
+) -> PackResult:
+    """A pack of the papers that arrived or changed since the meeting's last published pack
+    (of the same privacy), with its own agenda listing only them."""
+    plan = _plan_supplementary(session, meeting_ref, private=private, actor=actor)
+    built = _assemble(plan, store, formats, cache, False)
+    return _record(session, store, plan, built, now=now, actor=actor)
+
+
+def build_pack_briefly(
+    engine: Engine,
+    store: FileStore,
+    meeting_ref: str,
+    *,
+    private: bool,
+    supplementary: bool = False,
+    formats: Sequence[str] = FORMATS,
+    now: dt.datetime,
+    actor: Actor,
+    cache: RenderCache | None = None,
+    pdf_images: bool = False,
+    attempts: int = 3,
+) -> PackResult:
+    """Build a pack without holding a transaction while it renders: read what the build needs
+    (no lock), render outside any transaction, then record the result in one short
+    transaction, but only if the agenda is still what was rendered. If a paper arrived or
+    changed meanwhile, build again; after ``attempts`` builds the clerk is told."""
+    planner = _planner(
+        meeting_ref,
+        supplementary=supplementary,
+        private=private,
+        actor=actor,
+    )
+    for _ in range(attempts):
+        with reading(engine) as session:
+            plan = planner(session)
+        built = _assemble(plan, store, formats, cache, pdf_images)
+        with transaction(engine) as session:
+            if planner(session) == plan:
+                return _record(session, store, plan, built, now=now, actor=actor)
+    raise PapersChanged(
+        f"The papers for {meeting_ref} kept changing while the pack was being built "
+        f"({attempts} builds), so none was kept.",
+        hint="build it again once the papers have settled",
     )
 
 
@@ -362,46 +466,52 @@ def _with_note(front: bytes, note: str | None) -> bytes:
     return out.getvalue()
 
 
-def _build_and_record(
-    session: Session,
+def _assemble(
+    plan: _PackPlan,
     store: FileStore,
-    meeting: Meeting,
-    agenda: Agenda,
-    *,
-    kind: str,
-    private: bool,
     formats: Sequence[str],
-    now: dt.datetime,
-    actor: Actor,
-    note: str | None,
     cache: RenderCache | None,
-    pdf_images: bool = False,
-) -> PackResult:
+    pdf_images: bool,
+) -> AssembledPack:
+    """The slow part: no database here."""
     formats = _check_formats(formats)
     if cache is None and isinstance(store, LocalFileStore):
         cache = RenderCache(store.root / "render-cache")  # = BOARDCLERK_DATA_DIR/render-cache
+    agenda = plan.agenda
     paths = {
         e.paper.sha256: store.path(e.paper.sha256) for e in agenda.papers if e.paper is not None
     }
-    built = assemble_pack(
+    return assemble_pack(
         agenda,
         paths,
-        private=private,
+        private=plan.private,
         formats=formats,
         front_docx=lambda ranges: _with_note(
-            build_front_docx(agenda, ranges, private=private), note
+            build_front_docx(agenda, ranges, private=plan.private), plan.note
         ),
-        title=_title(agenda, meeting, kind=kind, private=private),
-        authors=_authors_by_entry(session, agenda),
+        title=plan.title,
+        authors=dict(plan.authors),
         cache=cache,
         pdf_images=pdf_images,
-        language=meeting.body.organisation.language,
+        language=plan.language,
     )
 
-    if not private:
-        _guard_public(session, store, meeting, built, kind=kind)
 
-    # Every format built and cleared: now store the files and record them.
+def _record(
+    session: Session,
+    store: FileStore,
+    plan: _PackPlan,
+    built: AssembledPack,
+    *,
+    now: dt.datetime,
+    actor: Actor,
+) -> PackResult:
+    """Every format built: check a public pack, then store the files and record them."""
+    agenda, private = plan.agenda, plan.private
+    meeting = session.get(Meeting, plan.meeting_id)
+    assert meeting is not None
+    if not private:
+        _guard_public(session, store, meeting, built, kind=plan.kind)
     included = tuple(
         IncludedPaper(
             entry_key=e.key,
@@ -417,19 +527,19 @@ def _build_and_record(
         for e in agenda.papers
         if e.paper is not None
     )
+    names = dict(plan.file_names)
     outputs: dict[str, PackOutput] = {}
     for fmt, data, pages in (("pdf", built.pdf, built.pdf_pages), ("docx", built.docx, None)):
         if data is None:
             continue
         sha = store.put(data)
-        name = pack_file_name(meeting, kind=kind, private=private, fmt=fmt)
         row = Pack(
-            meeting_id=meeting.id,
-            kind=str(kind),
+            meeting_id=plan.meeting_id,
+            kind=plan.kind,
             private=private,
             format=fmt,
             sha256=sha,
-            file_name=name,
+            file_name=names[fmt],
             pages=pages,
             built_at=now,
             built_by=actor.id,
@@ -450,10 +560,10 @@ def _build_and_record(
             )
         session.add(row)
         session.flush()
-        outputs[fmt] = PackOutput(fmt, name, sha, store.path(sha), pages, row.id)
+        outputs[fmt] = PackOutput(fmt, names[fmt], sha, store.path(sha), pages, row.id)
     renditions = (
         publish_renditions(session, store, meeting, agenda, built.paper_pdfs, now=now)
-        if not private and "pdf" in formats
+        if not private and built.pdf is not None
         else ()
     )
     audit.record(
@@ -461,9 +571,9 @@ def _build_and_record(
         actor=actor,
         action="pack.built",
         at=now,
-        organisation_id=meeting.body.organisation_id,
-        subject=meeting.ref,
-        kind=str(kind),
+        organisation_id=plan.organisation_id,
+        subject=plan.meeting_ref,
+        kind=plan.kind,
         private=private,
         files={f: o.sha256 for f, o in outputs.items()},
         papers=[[p.paper_id, p.version] for p in included],
@@ -474,8 +584,8 @@ def _build_and_record(
         if not e.procedural and e.kind in (None, "report") and e.paper is None
     )
     return PackResult(
-        meeting.ref,
-        str(kind),
+        plan.meeting_ref,
+        plan.kind,
         private,
         outputs,
         built.page_ranges,
@@ -515,6 +625,7 @@ __all__ = [
     "PackResult",
     "assemble_pack",
     "build_pack",
+    "build_pack_briefly",
     "build_supplementary_pack",
     "pack_file_name",
     "paper_label",
