@@ -12,7 +12,8 @@ import logging
 import os
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,7 @@ class JobRunner:
     ) -> None:
         self.engine, self.store, self.client_for, self.clock = engine, store, client_for, clock
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+        self.lost = threading.Event()
         self.handlers: dict[str, Callable[[dict[str, Any], WebClient], str]] = {
             "build_pack": self._build_pack,
             "build_minutes": self._build_minutes,
@@ -84,6 +86,14 @@ class JobRunner:
 
     def run_once(self) -> int:
         """Claim and run due jobs until none are left; return how many ran."""
+        for job in jobs.give_up_abandoned(self.engine, now=self.clock.now()):
+            if job.payload.get("user"):  # its worker died on the last attempt: say so
+                dm(
+                    self.client_for(job.payload.get("team_id")),
+                    job.payload["user"],
+                    f":x: Building the {_what(job.kind)} for `{job.payload.get('meeting')}` "
+                    "failed: the worker stopped each time. Please ask again.",
+                )
         ran = 0
         while claimed := jobs.claim(self.engine, self.owner, now=self.clock.now()):
             for job in claimed:
@@ -105,6 +115,34 @@ class JobRunner:
                 log.exception("job poll failed; trying again")
             stop_event.wait(interval)
 
+    @contextmanager
+    def _heartbeat(self, job_id: int) -> Iterator[None]:
+        """Renew the job's lease while it runs, so that only a dead worker's job is taken
+        over (within a minute). Sets ``self.lost`` if another worker took it over."""
+        done = threading.Event()
+        self.lost = threading.Event()
+
+        def beat() -> None:
+            while not done.wait(jobs.HEARTBEAT.total_seconds()):
+                try:
+                    if not jobs.heartbeat(self.engine, job_id, self.owner, now=self.clock.now()):
+                        self.lost.set()
+                        return
+                except Exception:  # noqa: BLE001 - a missed beat is retried; the lease is 3 beats
+                    log.warning("heartbeat of job %s failed", job_id, exc_info=True)
+
+        beater = threading.Thread(target=beat, name=f"heartbeat-{job_id}", daemon=True)
+        beater.start()
+        try:
+            yield
+        finally:
+            done.set()
+            beater.join()
+
+    def _still_mine(self) -> None:
+        if self.lost.is_set():
+            raise LeaseLost("another worker took this job over")
+
     def _run(self, job: jobs.ClaimedJob) -> None:
         payload = job.payload
         user = payload.get("user")
@@ -113,7 +151,11 @@ class JobRunner:
             handler = self.handlers.get(job.kind)
             if handler is None:
                 raise BoardclerkError(f"I do not know how to do '{job.kind}' yet.")
-            summary = handler(payload, client)
+            with self._heartbeat(job.id):
+                summary = handler(payload, client)
+        except LeaseLost:
+            log.warning("job %s was taken over by another worker; dropping my result", job.id)
+            return
         except BoardclerkError as err:  # the user's problem: say so, don't retry
             jobs.fail(self.engine, job.id, self.owner, now=self.clock.now(), error=str(err))
             if user:
@@ -177,8 +219,10 @@ class JobRunner:
         )
         return result.file_name
 
-    @staticmethod
-    def _upload(client: WebClient, user: str, files: list[tuple[Path, str]], comment: str) -> None:
+    def _upload(
+        self, client: WebClient, user: str, files: list[tuple[Path, str]], comment: str
+    ) -> None:
+        self._still_mine()  # a worker that lost its job must not send it twice
         # files_upload_v2 needs a conversation id, not a user id: open the DM first.
         try:
             channel = dm_channel(client, user)
@@ -191,6 +235,10 @@ class JobRunner:
             )
         except SlackApiError as err:
             raise RuntimeError(f"upload failed: {err.response.get('error')}") from err
+
+
+class LeaseLost(Exception):
+    """This worker no longer holds the job it is running."""
 
 
 def _what(kind: str) -> str:

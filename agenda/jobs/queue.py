@@ -1,9 +1,9 @@
 """A job queue in the database: the web process enqueues slow work (building a pack or the
 minutes); workers claim it with a lease.
 
-The claim is one ``UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING``, so
-any number of workers on PostgreSQL never take the same job, and a job whose worker died is
-claimed again once its lease runs out. On SQLite the statement is atomic (single writer).
+Claims, leases and fencing are those of :mod:`agenda.db.lease` (shared with the reminder
+outbox): any number of workers never take the same job, and a job whose worker died is claimed
+again once its lease runs out.
 """
 
 from __future__ import annotations
@@ -12,14 +12,18 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, or_, select, update
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from agenda.db.engine import rows_changed, transaction
+from agenda.db.lease import LeasedTable
 from agenda.jobs.tables import Job, JobStatus, ProcessedEvent
 
-DEFAULT_LEASE = dt.timedelta(minutes=10)  # a pack build takes seconds; ten minutes is generous
+# Short, because a running job's worker renews it (:func:`heartbeat`) every HEARTBEAT: a job
+# whose worker died is taken up again within a minute.
+DEFAULT_LEASE = dt.timedelta(seconds=30)
+HEARTBEAT = dt.timedelta(seconds=10)
 MAX_ATTEMPTS = 3
 RETRY_DELAY = dt.timedelta(minutes=1)
 
@@ -54,6 +58,9 @@ def enqueue(
     return job
 
 
+JOBS = LeasedTable(Job, JobStatus.QUEUED.value, JobStatus.RUNNING.value, Job.run_after)
+
+
 def claim(
     engine: Engine,
     owner: str,
@@ -64,34 +71,48 @@ def claim(
     max_attempts: int = MAX_ATTEMPTS,
 ) -> list[ClaimedJob]:
     """Take up to ``batch`` due jobs for ``owner``, in their own committed transaction."""
-    due = or_(
-        and_(Job.status == JobStatus.QUEUED.value, Job.run_after <= now),
-        and_(Job.status == JobStatus.RUNNING.value, Job.lease_until < now),
-    )  # dead worker's
-    ids = (
-        select(Job.id)
-        .where(due, Job.attempts < max_attempts)
-        .order_by(Job.run_after, Job.id)
-        .limit(batch)
-        .with_for_update(skip_locked=True)
-    )
     with transaction(engine) as session:
-        rows = session.execute(
-            update(Job)
-            .where(Job.id.in_(ids.scalar_subquery()))
-            .values(
-                status=JobStatus.RUNNING.value,
-                lease_owner=owner,
-                lease_until=now + lease,
-                attempts=Job.attempts + 1,
-            )
-            .returning(Job.id, Job.kind, Job.payload, Job.attempts),
-            execution_options={"synchronize_session": False},
-        ).all()
-    return [
-        ClaimedJob(id=r.id, kind=r.kind, payload=r.payload, attempts=r.attempts)
-        for r in sorted(rows, key=lambda r: r.id)
-    ]
+        rows = JOBS.claim(
+            session,
+            owner,
+            now,
+            batch=batch,
+            lease=lease,
+            max_attempts=max_attempts,
+            returning=(Job.kind, Job.payload, Job.attempts),
+        )
+    return [ClaimedJob(id=r[0], kind=r[1], payload=r[2], attempts=r[3]) for r in rows]
+
+
+def heartbeat(
+    engine: Engine,
+    job_id: int,
+    owner: str,
+    *,
+    now: dt.datetime,
+    lease: dt.timedelta = DEFAULT_LEASE,
+) -> bool:
+    """Renew a running job's lease; False if another worker has taken it over."""
+    with transaction(engine) as session:
+        return job_id in JOBS.renew(session, owner, [job_id], now, lease)
+
+
+def give_up_abandoned(
+    engine: Engine, *, now: dt.datetime, max_attempts: int = MAX_ATTEMPTS
+) -> list[ClaimedJob]:
+    """Jobs whose last attempt died with its worker: failed for good, returned so that whoever
+    asked can be told."""
+    with transaction(engine) as session:
+        ids = JOBS.give_up_abandoned(
+            session,
+            now,
+            max_attempts,
+            status=JobStatus.FAILED.value,
+            finished_at=now,
+            error="the worker running it stopped on its last attempt",
+        )
+        jobs = session.scalars(select(Job).where(Job.id.in_(ids))) if ids else []
+        return [ClaimedJob(j.id, j.kind, dict(j.payload), j.attempts) for j in jobs]
 
 
 def complete(
@@ -103,15 +124,10 @@ def complete(
     result: dict[str, Any] | None = None,
 ) -> bool:
     """Mark a job done. Only the lease holder may (fencing): False if the lease was lost."""
-    return _finish(
-        engine,
-        job_id,
-        owner,
-        status=JobStatus.DONE.value,
-        result=result,
-        error=None,
-        finished_at=now,
-    )
+    with transaction(engine) as session:
+        return JOBS.finish(
+            session, owner, job_id, now, status=JobStatus.DONE.value, result=result, finished_at=now
+        )
 
 
 def fail(
@@ -119,34 +135,20 @@ def fail(
 ) -> bool:
     """Record a failure. ``retry`` puts the job back in the queue after a short delay (until
     it has used its attempts); otherwise it fails for good."""
-    if retry:
-        return _finish(
-            engine,
-            job_id,
-            owner,
-            status=JobStatus.QUEUED.value,
-            error=error,
-            run_after=now + RETRY_DELAY,
-            lease_owner=None,
-            lease_until=None,
-        )
-    return _finish(
-        engine, job_id, owner, status=JobStatus.FAILED.value, error=error, finished_at=now
-    )
-
-
-def _finish(engine: Engine, job_id: int, owner: str, **values: Any) -> bool:
     with transaction(engine) as session:
-        result = session.execute(
-            update(Job)
-            .where(
-                Job.id == job_id, Job.lease_owner == owner, Job.status == JobStatus.RUNNING.value
+        if retry:
+            return JOBS.finish(
+                session,
+                owner,
+                job_id,
+                now,
+                status=JobStatus.QUEUED.value,
+                error=error,
+                run_after=now + RETRY_DELAY,
             )
-            .values(**values),
-            execution_options={"synchronize_session": False},
+        return JOBS.finish(
+            session, owner, job_id, now, status=JobStatus.FAILED.value, error=error, finished_at=now
         )
-        n = rows_changed(result)
-    return n == 1
 
 
 def first_delivery(engine: Engine, delivery_id: str, *, now: dt.datetime) -> bool:

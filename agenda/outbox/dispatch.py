@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import socket
-import uuid
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, exists, or_, select, update
+from sqlalchemy import Connection, Engine, exists, select, update
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from agenda.board import audit
@@ -29,6 +28,7 @@ from agenda.board.models import Body, ForwardPlanItem, Meeting, Paper
 from agenda.board.permissions import Actor
 from agenda.clock import Clock, as_utc
 from agenda.db.engine import rows_changed
+from agenda.db.lease import LeasedTable, worker_id
 from agenda.outbox.notify import (
     DeliveryLog,
     Notifier,
@@ -62,10 +62,6 @@ MAX_ATTEMPTS = 5
 LEASE = dt.timedelta(seconds=60)
 
 
-def worker_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-
-
 @dataclass
 class DispatchStats:
     claimed: int = 0
@@ -74,10 +70,19 @@ class DispatchStats:
     failed: int = 0
     cancelled: int = 0
     superseded: int = 0
+    lost_lease: int = 0  # claimed, but the lease passed to another worker before sending
     rate_limited_for: float | None = None  # seconds Slack asked us to wait, if it did
 
     def add(self, other: DispatchStats) -> None:
-        for name in ("claimed", "sent", "retried", "failed", "cancelled", "superseded"):
+        for name in (
+            "claimed",
+            "sent",
+            "retried",
+            "failed",
+            "cancelled",
+            "superseded",
+            "lost_lease",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.rate_limited_for = other.rate_limited_for or self.rate_limited_for
 
@@ -111,6 +116,9 @@ def supersede_stale(session: Session, now: dt.datetime) -> int:
     return rows_changed(result)
 
 
+REMINDERS = LeasedTable(Reminder, PENDING, SENDING, Reminder.due_at, Reminder.updated_at)
+
+
 def claim(
     session: Session,
     owner: str,
@@ -121,63 +129,27 @@ def claim(
     max_attempts: int = MAX_ATTEMPTS,
 ) -> list[int]:
     """Take up to ``batch`` due reminders (and those whose worker's lease ran out)."""
-    due = or_(
-        and_(Reminder.status == PENDING, Reminder.due_at <= now),
-        and_(Reminder.status == SENDING, Reminder.lease_until < now),
-    )
-    ids = (
-        select(Reminder.id)
-        .where(due, Reminder.attempts < max_attempts)
-        .order_by(Reminder.due_at, Reminder.id)
-        .limit(batch)
-        .with_for_update(skip_locked=True)
-    )  # ignored by SQLite (single writer)
-    rows = session.execute(
-        update(Reminder)
-        .where(Reminder.id.in_(ids.scalar_subquery()))
-        .values(
-            status=SENDING,
-            lease_owner=owner,
-            lease_until=now + lease,
-            attempts=Reminder.attempts + 1,
-            updated_at=now,
-        )
-        .returning(Reminder.id),
-        execution_options={"synchronize_session": False},
-    ).all()
-    return sorted(r[0] for r in rows)
+    rows = REMINDERS.claim(session, owner, now, batch=batch, lease=lease, max_attempts=max_attempts)
+    return [r[0] for r in rows]
 
 
 def give_up_abandoned(session: Session, now: dt.datetime, max_attempts: int = MAX_ATTEMPTS) -> int:
     """Rows whose last permitted attempt died with its worker: fail them visibly rather than
     leave them 'sending' for ever."""
-    result = session.execute(
-        update(Reminder)
-        .where(
-            Reminder.status == SENDING,
-            Reminder.lease_until < now,
-            Reminder.attempts >= max_attempts,
-        )
-        .values(
+    return len(
+        REMINDERS.give_up_abandoned(
+            session,
+            now,
+            max_attempts,
             status=FAILED,
-            lease_owner=None,
-            updated_at=now,
             last_error="the worker sending it stopped on its last attempt",
-        ),
-        execution_options={"synchronize_session": False},
+        )
     )
-    return rows_changed(result)
 
 
-def _fenced(session: Session, rid: int, owner: str, **values: object) -> bool:
+def _fenced(session: Session, rid: int, owner: str, **values: Any) -> bool:
     """Finish a claimed row, only if we still hold its lease."""
-    result = session.execute(
-        update(Reminder)
-        .where(Reminder.id == rid, Reminder.lease_owner == owner, Reminder.status == SENDING)
-        .values(lease_owner=None, lease_until=None, **values),
-        execution_options={"synchronize_session": False},
-    )
-    return rows_changed(result) == 1
+    return REMINDERS.finish(session, owner, rid, values.pop("updated_at"), **values)
 
 
 def tell_clerk(session: Session, r: Reminder, reason: str, now: dt.datetime) -> None:
@@ -320,11 +292,8 @@ def _mark_sent(s: Session, fast: Connection | None, rid: int, owner: str, now: d
         _fenced(s, rid, owner, status=SENT, sent_at=now, updated_at=now)
         s.commit()
         return
-    fast.execute(  # one statement, committed on its own: one round trip
-        update(Reminder)
-        .where(Reminder.id == rid, Reminder.lease_owner == owner, Reminder.status == SENDING)
-        .values(status=SENT, sent_at=now, updated_at=now, lease_owner=None, lease_until=None)
-    )
+    # One fenced statement, committed on its own: one round trip.
+    REMINDERS.finish(fast, owner, rid, now, status=SENT, sent_at=now)
 
 
 def _deliver(
@@ -433,8 +402,19 @@ def dispatch_due(
     if not ids:
         return stats
     prepared = _prepare(engine, ids, now)
+    held, renewed = set(ids), time.monotonic()
     with Session(engine) as s, _autocommit(engine) as fast:
         for n, p in enumerate(prepared):
+            if time.monotonic() - renewed > lease.total_seconds() / 3:
+                # A slow Slack must not outlive the lease: renew what is left of the batch,
+                # and send only what we still hold (another worker sends the rest).
+                renewed = time.monotonic()
+                rest = [q.id for q in prepared[n:]]
+                held = REMINDERS.renew(fast or s, owner, rest, as_utc(clock.now()), lease)
+                s.commit()
+            if p.id not in held:
+                stats.lost_lease += 1
+                continue
             wait = _deliver(s, notifier, p, owner, as_utc(clock.now()), max_attempts, stats, fast)
             if wait is not None:
                 # Slack's limit is per app and method: stop this round, put the rest back.

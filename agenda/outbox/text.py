@@ -11,11 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agenda.board.due import item_due_at, meeting_deadlines
-from agenda.board.models import ForwardPlanItem, ItemStatus, Meeting, MeetingStatus, Paper
+from agenda.board.models import ForwardPlanItem, Meeting, Paper
 from agenda.clock import as_utc
 from agenda.documents.words import clock_on_day, day_month
 from agenda.pack.readiness import EXPECTED, LATE, readiness_of
 from agenda.reminders.tables import Reminder, ReminderKind
+from agenda.reminders.wanted import why_unwanted
 
 
 def _when(value: dt.datetime, tz: ZoneInfo) -> str:
@@ -25,34 +26,22 @@ def _when(value: dt.datetime, tz: ZoneInfo) -> str:
 def stale_reason(
     session: Session, r: Reminder, today: dt.date, *, items_with_papers: set[int] | None = None
 ) -> str | None:
-    """Why this reminder should no longer go out, or None. ``items_with_papers`` (for a
-    batch) saves a query per reminder."""
-    kind = ReminderKind(r.kind)
-    if kind.is_notice:
+    """Why this reminder should no longer go out, or None (the shared check of
+    :mod:`agenda.reminders.wanted`). ``items_with_papers`` (for a batch) saves a query per
+    reminder."""
+    if ReminderKind(r.kind).is_notice:
         return None
     meeting = session.get(Meeting, r.meeting_id) if r.meeting_id else None
-    if meeting is None:
-        return "meeting no longer exists"
-    if meeting.status == MeetingStatus.CANCELLED.value:
-        return "meeting cancelled"
-    if meeting.date < today:
-        return "meeting has already taken place"
-    if r.item_id is None:
-        return None
-    item = session.get(ForwardPlanItem, r.item_id)
-    if item is None or item.status != ItemStatus.PLANNED.value or item.meeting_id != meeting.id:
-        return "item withdrawn or moved"
-    if items_with_papers is not None:
-        has_paper = item.id in items_with_papers
+    item = session.get(ForwardPlanItem, r.item_id) if r.item_id is not None else None
+    if item is None or items_with_papers is not None:
+        has_paper = item is not None and item.id in (items_with_papers or set())
     else:
         has_paper = (
             session.scalar(select(Paper.id).where(Paper.item_id == item.id).limit(1)) is not None
         )
-    if has_paper:
-        return "paper received"
-    if item.chasing_paused:
-        return "chasing paused by the clerk"
-    return None
+    return why_unwanted(
+        meeting, item, about_item=r.item_id is not None, has_paper=has_paper, today=today
+    )
 
 
 def render(session: Session, r: Reminder, *, now: dt.datetime) -> str | None:

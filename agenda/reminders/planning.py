@@ -50,6 +50,7 @@ from agenda.clock import UTC, as_utc
 from agenda.deadlines.rules import Rule, parse_rule
 from agenda.deadlines.workdays import calendar_for
 from agenda.reminders.tables import KIND_GROUP, Reminder, ReminderKind, ReminderStatus
+from agenda.reminders.wanted import why_unwanted
 
 SEND_TIME = dt.time(9, 30)  # a sensible local hour: after people arrive, before meetings start
 LIVE = (ReminderStatus.PENDING.value,)
@@ -298,18 +299,15 @@ def _needs_update(row: Reminder, p: Planned) -> bool:
 
 
 def _reason(item: ForwardPlanItem | None, meeting: Meeting | None, has_paper: bool = False) -> str:
-    if meeting is not None and meeting.status == MeetingStatus.CANCELLED.value:
-        return "meeting cancelled"
-    if item is None:
-        return "meeting changed"
-    if item.status == ItemStatus.WITHDRAWN.value:
-        return "item withdrawn"
-    if item.meeting_id is None or item.status == ItemStatus.DEFERRED.value:
-        return "item deferred"
-    if has_paper:
-        return "paper received"
-    if item.chasing_paused:
-        return "chasing paused by the clerk"
+    """Why planning cancels a row: the shared check, or else its timing changed."""
+    why = why_unwanted(
+        meeting if meeting is not None else (item.meeting if item is not None else None),
+        item,
+        about_item=item is not None,
+        has_paper=has_paper,
+    )
+    if why:
+        return why
     if meeting is not None and meeting.status == MeetingStatus.PUBLISHED.value:
         return "agenda published without it"
     return "deadline or meeting changed"
