@@ -24,6 +24,7 @@ from sqlalchemy import Engine
 from agenda.board.permissions import Actor
 from agenda.clock import Clock
 from agenda.db.engine import transaction
+from agenda.documents.render import reap_stray_renderers
 from agenda.errors import BoardclerkError
 from agenda.filestore import FileStore
 from agenda.jobs import queue as jobs
@@ -255,6 +256,7 @@ def run_bot_worker(
     poll: float = POLL_SECONDS,
 ) -> None:
     """Jobs and reminders until ``stop_event`` is set (``boardclerk worker``)."""
+    reap_stray_renderers()  # LibreOffice left running by a worker that was killed
     client_for = clients(settings, engine)
     runner = JobRunner(engine, store, client_for, clock=clock)
     threads = [

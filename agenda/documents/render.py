@@ -110,9 +110,47 @@ _slot_locks_guard = threading.Lock()
 _swept = False
 
 
+def _profile_root() -> Path:
+    return Path(tempfile.gettempdir()) / "boardclerk-lo"
+
+
+def reap_stray_renderers(root: Path | None = None) -> int:
+    """Kill LibreOffice processes left behind by a worker that died (kill -9 skips every
+    clean-up): any renderer on a ``lo_profile_<pid>_*`` profile whose ``<pid>`` is gone.
+    Each runs in its own process group, so the whole group goes. Returns how many."""
+    marker = f"{(root or _profile_root()).as_uri()}/lo_profile_".encode()
+    reaped = 0
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            cmdline = (proc / "cmdline").read_bytes()
+            at = cmdline.find(marker)
+            if at < 0:
+                continue
+            owner = int(cmdline[at + len(marker) :].split(b"_", 1)[0])
+            if _alive(owner):
+                continue
+            os.killpg(os.getpgid(int(proc.name)), signal.SIGKILL)
+            reaped += 1
+        except (OSError, ValueError):
+            continue  # gone meanwhile, or not ours to read
+    return reaped
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _sweep_dead_profiles(root: Path) -> None:
     """Remove the profiles of worker processes that have exited (about 0.5 MB each), once
-    per process. A profile whose lock is held is in use and left alone."""
+    per process, after killing their stray renderers. A profile whose lock is held is in use
+    and left alone."""
+    reap_stray_renderers(root)
     for lock_path in root.glob("lo_profile_*.lock"):
         try:
             pid = int(lock_path.stem.split("_")[2])
@@ -140,7 +178,7 @@ def _profile(slot: int) -> Iterator[Path]:
     with _slot_locks_guard:
         lock = _slot_locks.setdefault(slot, threading.Lock())
     global _swept
-    root = Path(tempfile.gettempdir()) / "boardclerk-lo"
+    root = _profile_root()
     root.mkdir(exist_ok=True)
     with _slot_locks_guard:
         if not _swept:
@@ -153,6 +191,13 @@ def _profile(slot: int) -> Iterator[Path]:
             yield profile
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _dies_with_us() -> list[str]:
+    # The launcher gets SIGKILL when this process dies, even by kill -9; what it started
+    # stays in its process group, which reap_stray_renderers() kills on the next start.
+    setpriv = shutil.which("setpriv")
+    return [setpriv, "--pdeathsig", "KILL", "--"] if setpriv else []
 
 
 # Tagged PDF (structure tree, alt text, reading order) and PDF/UA, which also sets
@@ -169,6 +214,7 @@ def _soffice_command(
     profile: Path, out_dir: Path, inputs: Sequence[Path], *, tagged: bool = True
 ) -> list[str]:
     return [
+        *_dies_with_us(),
         soffice_path(),
         f"-env:UserInstallation={profile.as_uri()}",
         "--headless",

@@ -96,3 +96,32 @@ def test_four_workers_one_killed_send_each_due_reminder_exactly_once(pg_url):
     assert status == {"sent": 8 * (80 + 1), "superseded": 8 * 80 * 3}
     assert senders >= 2
     engine.dispose()
+
+
+@pytest.mark.slow
+def test_two_workers_with_a_slack_taking_4_s_per_post_send_each_reminder_once(pg_url):
+    """Issue 13: a batch of 20 × 4 s outlived the 60 s lease and 6 of 26 went twice. Here the
+    lease (6 s) is far shorter than a batch (7 × 4 s): renewing it is what keeps it held."""
+    _plan(pg_url, bodies=1, items=3)  # 6 authors: 6 chasers + 1 digest due
+    engine = make_engine(pg_url)
+    ctx = multiprocessing.get_context("spawn")
+    workers = [
+        ctx.Process(target=worker_process, args=(pg_url, START, 6.0, 4.0, 150.0)) for _ in range(2)
+    ]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(170)
+        assert w.exitcode == 0
+    with engine.connect() as conn:
+        copies = conn.execute(
+            text("SELECT coalesce(sum(copies - 1), 0) FROM test_deliveries")
+        ).scalar_one()
+        delivered = conn.execute(text("SELECT count(*) FROM test_deliveries")).scalar_one()
+        sent = conn.execute(
+            text("SELECT count(*) FROM reminders WHERE status = 'sent'")
+        ).scalar_one()
+    assert copies == 0, f"{copies} reminder(s) delivered twice"
+    assert delivered == sent == 7
+    assert outstanding(engine, START + dt.timedelta(minutes=5)) == 0
+    engine.dispose()
