@@ -24,6 +24,7 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine, text
 
 from agenda.clock import Clock
+from agenda.db.engine import reader
 from agenda.filestore import FileStore
 from agenda.jobs.queue import first_delivery
 from bot.deps import DEPS_KEY, Deps, deps_of
@@ -154,11 +155,21 @@ def _flask_app(app: App, settings: Settings, engine: Engine) -> Flask:
 
     @flask_app.get("/healthz")
     def healthz() -> Response:
+        # Liveness: this process answers. Touches nothing, so it answers in milliseconds even
+        # while a build runs (an orchestrator must not restart us mid-build).
+        return Response("ok\n", status=200, mimetype="text/plain")
+
+    read_only = reader(engine)
+
+    @flask_app.get("/readyz")
+    def readyz() -> Response:
+        # Readiness: the database answers a read. Takes no write lock (SQLite WAL).
         try:
-            with engine.connect() as conn:
+            with read_only.connect() as conn:
                 conn.execute(text("SELECT 1"))
-        except Exception as err:  # noqa: BLE001 - any failure means "not healthy"
-            log.warning("health check failed: %s", type(err).__name__)
+                conn.rollback()
+        except Exception as err:  # noqa: BLE001 - any failure means "not ready"
+            log.warning("readiness check failed: %s", type(err).__name__)
             return Response("database unreachable\n", status=503, mimetype="text/plain")
         return Response("ok\n", status=200, mimetype="text/plain")
 

@@ -17,7 +17,6 @@ import dataclasses
 import datetime as dt
 import io
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,8 +32,9 @@ from agenda.board.models import ForwardPlanItem, Meeting
 from agenda.board.permissions import Actor, require_clerk
 from agenda.db.engine import reading, transaction
 from agenda.documents.agenda import Agenda, AgendaEntry
-from agenda.documents.docx_pack import DocxPackBuilder, DocxPart
+from agenda.documents.docx_pack import DocxPart
 from agenda.documents.frontsheet import build_front_docx
+from agenda.documents.limits import LimitedWordCopy
 from agenda.documents.pdf_pack import (
     PackPart,
     PageRanges,
@@ -149,12 +149,12 @@ def assemble_pack(
     entries = agenda.papers
     labels = {e.key: paper_label(e, (authors or {}).get(e.key)) for e in entries}
     withheld = {e.key for e in entries if is_withheld(e, private=private)}
-    with ThreadPoolExecutor(1) as pool:
+    composing: LimitedWordCopy | None = None
+    try:
         # The Word copy needs no LibreOffice: compose it (behind a front with placeholder
         # page numbers) while the papers render; the real front is swapped in at the end.
         composing = (
-            pool.submit(
-                DocxPackBuilder,
+            LimitedWordCopy(  # in a child process, killed if it runs past its time limit
                 front_docx(None),
                 [
                     DocxPart(
@@ -206,7 +206,10 @@ def assemble_pack(
                 front_for, parts, private=private, title=title, readers=readers, language=language
             )
             pdf, pages = pack.data, pack.total_pages
-        word = composing.result().finish(front, ranges) if composing is not None else None
+        word = composing.finish(front, ranges) if composing is not None else None
+    finally:
+        if composing is not None:
+            composing.close()  # a failed build leaves no assembler running
     return AssembledPack(pdf=pdf, docx=word, page_ranges=ranges, pdf_pages=pages, paper_pdfs=pdfs)
 
 

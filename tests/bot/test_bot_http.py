@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 import urllib.parse
 import urllib.request
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import func, select
 
+from agenda.db.engine import transaction
 from agenda.jobs.tables import ProcessedEvent
 from tests.support.boards import PUBLIC_HEALTH
 from tests.support.bot_harness import running_bot
@@ -66,7 +69,33 @@ def test_health_check_answers_ok_while_the_database_is_reachable(bot) -> None:
         assert resp.status == 200
 
 
-def test_health_check_answers_503_when_the_database_is_gone(tmp_path, clock, data_dir) -> None:
+def test_health_and_readiness_answer_in_milliseconds_while_a_writer_holds_sqlite(bot) -> None:
+    """Issue 13: /healthz answered 503 through a 200 s build (it waited for the write lock)."""
+    if bot.engine.dialect.name != "sqlite":
+        pytest.skip("the write lock is SQLite's")
+    holding, release = threading.Event(), threading.Event()
+
+    def writer() -> None:  # a long write transaction, as a build used to hold
+        with transaction(bot.engine) as session:
+            session.execute(sa.text("UPDATE organisations SET name = name"))
+            holding.set()
+            release.wait(30)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        assert holding.wait(10)
+        for path in ("/healthz", "/readyz"):
+            started = time.monotonic()
+            with urllib.request.urlopen(f"{bot.url}{path}", timeout=5) as resp:
+                assert resp.status == 200
+            assert time.monotonic() - started < 1.0, path
+    finally:
+        release.set()
+        thread.join()
+
+
+def test_readiness_answers_503_when_the_database_is_gone(tmp_path, clock, data_dir) -> None:
     from agenda.db.engine import make_engine
 
     engine = make_engine(f"sqlite:///{tmp_path}/missing/dir/x.db")
@@ -75,11 +104,11 @@ def test_health_check_answers_503_when_the_database_is_gone(tmp_path, clock, dat
         engine.dispose()
         (tmp_path / "missing").chmod(0o500)
         try:
-            urllib.request.urlopen(f"{bot.url}/healthz", timeout=5)
+            urllib.request.urlopen(f"{bot.url}/readyz", timeout=5)
         except urllib.error.HTTPError as err:
             assert err.code == 503
         else:
-            pytest.fail("health check said ok with no database")
+            pytest.fail("readiness check said ok with no database")
         finally:
             (tmp_path / "missing").chmod(0o700)
 
