@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from agenda.board import audit
 from agenda.board.due import item_due_at
+from agenda.board.fit import clean, fit
 from agenda.board.lookup import get_body, get_item, get_meeting
 from agenda.board.models import (
     Body,
@@ -116,11 +117,9 @@ def _open_meeting(meeting: Meeting, now: dt.datetime, doing: str) -> None:
 
 
 def _check_title(title: str) -> str:
-    title = " ".join((title or "").split())
+    title = fit(" ".join((title or "").split()), ForwardPlanItem.title, "title") or ""
     if not title:
         raise InvalidInput("Give the item a title.")
-    if len(title) > 300:
-        raise InvalidInput(f"The title is {len(title)} characters long; keep it under 300.")
     return title
 
 
@@ -146,7 +145,7 @@ def add_item(
         raise InvalidInput(
             f"'{kind}' is not a kind of item. Use report, presentation, verbal or discussion."
         )
-    exempt_reason = (exempt_reason or "").strip() or None
+    exempt_reason = clean(exempt_reason)
     if exempt and not exempt_reason:
         raise InvalidInput(
             "An exempt item needs the reason it is exempt, e.g. 'Paragraph 3 of "
@@ -158,14 +157,21 @@ def add_item(
         meeting_id=meeting.id,
         title=title,
         kind=kind,
-        lead=(lead or "").strip() or None,
+        lead=fit(lead, ForwardPlanItem.lead, "lead officer"),
         exempt=exempt,
         exempt_reason=exempt_reason if exempt else None,
         position=position,
         status=ItemStatus.PLANNED.value,
         created_at=now,
     )
-    item.authors = [ItemAuthor(slack_id=a.slack_id, name=a.name, email=a.email) for a in authors]
+    item.authors = [
+        ItemAuthor(
+            slack_id=fit(a.slack_id, ItemAuthor.slack_id, "author's Slack id"),
+            name=fit(a.name, ItemAuthor.name, "author's name"),
+            email=fit(a.email, ItemAuthor.email, "author's e-mail address"),
+        )
+        for a in authors
+    ]
     session.add(item)
     session.flush()
     session.add(
@@ -218,7 +224,7 @@ def move_item(
             action="moved",
             from_meeting_id=source.id if source else None,
             to_meeting_id=target.id,
-            reason=(reason or "").strip() or None,
+            reason=clean(reason),
             actor=actor.id,
             at=now,
         )
@@ -261,7 +267,7 @@ def withdraw_item(
             item_id=item.id,
             action="withdrawn",
             from_meeting_id=item.meeting_id,
-            reason=(reason or "").strip() or None,
+            reason=clean(reason),
             actor=actor.id,
             at=now,
         )

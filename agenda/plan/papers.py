@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from agenda.board import audit
 from agenda.board.due import item_due_at
+from agenda.board.fit import clean, column_length, fit, shortened_file_name
 from agenda.board.lookup import get_item
 from agenda.board.models import ForwardPlanItem, ItemStatus, Meeting, Member, Paper, Role
 from agenda.board.permissions import Actor, require_can_submit
@@ -95,11 +96,6 @@ def _meeting_open_for_papers(meeting: Meeting | None, title: str, now: dt.dateti
     return meeting
 
 
-def _clean(text: str | None) -> str | None:
-    text = (text or "").strip()
-    return text or None
-
-
 def next_version(session: Session, item_id: int) -> int:
     """The next version number of an item's paper. The item's row is locked first (``SELECT …
     FOR UPDATE`` on PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already makes writers take turns),
@@ -139,6 +135,9 @@ def submit_paper(
             f"'{item.title}' has been withdrawn from the forward plan, so it takes no paper."
         )
     meeting = _meeting_open_for_papers(item.meeting, item.title, now)
+    file_name = shortened_file_name(clean(file_name) or "", column_length(Paper.file_name))
+    title = fit(title, Paper.title, "title")
+    presenter = fit(presenter, Paper.presenter, "presenter")
     checked = check_paper_file(file_name, data)
     # Time-limited and never raising: a check that fails only says what it could not check.
     report = check_accessibility(data, checked.kind)
@@ -150,8 +149,8 @@ def submit_paper(
         )
     if isinstance(recommendations, str):
         recommendations = recommendations.splitlines()
-    recs = [r.strip(" \t-•") for r in (recommendations or []) if r and r.strip(" \t-•")]
-    reason = _clean(exempt_reason) or (item.exempt_reason if item.exempt else None)
+    recs = [r.strip(" \t-•") for r in map(clean, recommendations or []) if r and r.strip(" \t-•")]
+    reason = clean(exempt_reason) or (item.exempt_reason if item.exempt else None)
 
     digest = store.put(data)  # stored before the row, so the row never names a missing file
     version = next_version(session, item.id)
@@ -161,10 +160,10 @@ def submit_paper(
         item_id=item.id,
         meeting_id=meeting.id,
         version=version,
-        title=_clean(title) or item.title,
-        presenter=_clean(presenter) or item.lead,
-        authors=_clean(authors) or ", ".join(a.label for a in item.authors) or None,
-        executive_summary=_clean(executive_summary),
+        title=clean(title) or item.title,
+        presenter=clean(presenter) or item.lead,
+        authors=clean(authors) or ", ".join(a.label for a in item.authors) or None,
+        executive_summary=clean(executive_summary),
         recommendations=recs,
         exempt_reason=reason,
         file_name=file_name,
@@ -176,7 +175,7 @@ def submit_paper(
         submitted_at=now,
         due_at=due,
         on_time=on_time,
-        late_reason=None if on_time else _clean(late_reason),
+        late_reason=None if on_time else clean(late_reason),
         source=source,
         accessibility=report.as_json(),
     )
