@@ -30,6 +30,11 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 Executor = Session | Connection
 
 
+class LeaseLost(Exception):
+    """This worker no longer holds the row it is working on: another one took it over, so
+    whatever this one was about to record must be dropped (or rolled back)."""
+
+
 def worker_id() -> str:
     """A lease owner's name: unique per process start (a restarted worker is a new owner)."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"

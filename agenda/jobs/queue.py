@@ -9,6 +9,7 @@ again once its lease runs out.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +57,63 @@ def enqueue(
     session.add(job)
     session.flush()
     return job
+
+
+def request_key(*parts: str) -> str:
+    """A request's identity as a key that fits ``jobs.request_key``."""
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def record_request(
+    session: Session,
+    kind: str,
+    payload: dict[str, Any],
+    *,
+    key: str,
+    now: dt.datetime,
+    owner: str,
+    requested_by: str | None = None,
+    lease: dt.timedelta = DEFAULT_LEASE,
+) -> int | None:
+    """Durable intake: record what a request asked, before it is acknowledged, as a job
+    already claimed by ``owner`` (the process that will do the slow part at once). If that
+    process dies, the lease runs out and a worker takes the job over. Returns the job's id,
+    or None if a job with ``key`` exists (a retried or replayed request: nothing to do)."""
+    job = Job(
+        kind=kind,
+        payload=payload,
+        status=JobStatus.RUNNING.value,
+        attempts=1,
+        run_after=now,
+        lease_owner=owner,
+        lease_until=now + lease,
+        requested_by=requested_by,
+        request_key=key,
+        created_at=now,
+    )
+    try:
+        with session.begin_nested():  # a duplicate key rolls back only this insert
+            session.add(job)
+            session.flush()
+    except IntegrityError:
+        return None
+    return job.id
+
+
+def complete_in(
+    session: Session,
+    job_id: int,
+    owner: str,
+    *,
+    now: dt.datetime,
+    result: dict[str, Any] | None = None,
+) -> bool:
+    """Mark a job done inside the caller's transaction, so that its effect (a stored paper)
+    and its completion commit together: a job is never done twice. False if the lease was
+    lost (the caller must then roll back)."""
+    return JOBS.finish(
+        session, owner, job_id, now, status=JobStatus.DONE.value, result=result, finished_at=now
+    )
 
 
 JOBS = LeasedTable(Job, JobStatus.QUEUED.value, JobStatus.RUNNING.value, Job.run_after)

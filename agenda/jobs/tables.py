@@ -56,6 +56,8 @@ class Job(Base):
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)
     requested_by: Mapped[str | None] = mapped_column(String(64))
+    # The identity of the Slack request that recorded it: a replay or retry records nothing.
+    request_key: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
     created_at: Mapped[dt.datetime]
     finished_at: Mapped[dt.datetime | None]
 

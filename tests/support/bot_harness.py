@@ -74,14 +74,16 @@ class Bot:
 
         def find() -> dict[str, Any] | None:
             calls = [
-                c
-                for c in self.fake.calls[after:]
+                (n, c)
+                for n, c in enumerate(self.fake.calls[after:], start=after)
                 if c.method in ("views.open", "views.push", "views.update")
             ]
-            for call in reversed(calls):
+            for n, call in reversed(calls):
                 view = dict(call.body["view"])
                 if callback_id is None or view.get("callback_id") == callback_id:
-                    view.setdefault("id", call.body.get("view_id") or "V1")
+                    # Slack gives every opened modal its own id (and every state a hash).
+                    view.setdefault("id", call.body.get("view_id") or f"V{n}")
+                    view.setdefault("hash", f"h{n}")
                     return view
             return None
 
