@@ -8,6 +8,14 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 
 from agenda.errors import BoardclerkError
 from bot import messages
@@ -15,6 +23,50 @@ from bot import messages
 log = logging.getLogger(__name__)
 
 DOWNLOAD_TIMEOUT = 30
+API_TIMEOUT = 10  # seconds per Web API call; with the retries below a call ends within ~50 s
+MAX_RETRY_AFTER = 10.0  # a 429 asking for a longer wait is reported, not slept through
+RETRIES = 2
+
+
+class BoundedRateLimitHandler(RateLimitErrorRetryHandler):
+    """Waits out a 429 as Slack asks (Retry-After), but only a short wait: a longer one is
+    handed back to the caller (the reminder tick pauses, a job is retried later)."""
+
+    def __init__(self, max_retry_count: int = RETRIES, max_wait: float = MAX_RETRY_AFTER):
+        super().__init__(max_retry_count=max_retry_count)
+        self.max_wait = max_wait
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        wait = next(
+            (v[0] for k, v in response.headers.items() if k.lower() == "retry-after" and v), "1"
+        )
+        try:
+            return float(wait) <= self.max_wait
+        except ValueError:
+            return True
+
+
+def web_client(base_url: str, token: str | None) -> WebClient:
+    """The one Web API client configuration, for the web app and the worker alike: bounded
+    retries of rate limits (honouring Retry-After), server errors and dropped connections."""
+    client = WebClient(base_url=base_url, token=token, timeout=API_TIMEOUT)
+    client.retry_handlers.extend(
+        [
+            BoundedRateLimitHandler(),
+            ServerErrorRetryHandler(max_retry_count=RETRIES),
+            ConnectionErrorRetryHandler(max_retry_count=RETRIES),
+        ]
+    )
+    return client
 
 
 class DownloadError(BoardclerkError):

@@ -37,7 +37,7 @@ from bot.app import installation_store
 from bot.blocks.publish import publish_offer_blocks
 from bot.notifier import SlackNotifier
 from bot.settings import Settings
-from bot.slack import dm, dm_channel
+from bot.slack import dm, dm_channel, web_client
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ ClientFor = Callable[[str | None], WebClient]
 def clients(settings: Settings, engine: Engine) -> ClientFor:
     """A Web API client for a workspace: the env token, or the installed one (OAuth)."""
     if not settings.oauth:
-        client = WebClient(base_url=settings.api_url, token=settings.bot_token)
+        client = web_client(settings.api_url, settings.bot_token)
         return lambda _team_id: client
     store = installation_store(settings, engine)
 
@@ -62,7 +62,7 @@ def clients(settings: Settings, engine: Engine) -> ClientFor:
             token = bot.bot_token if bot else None
         if not token:
             raise RuntimeError(f"no installation for workspace {team_id or '(any)'}")
-        return WebClient(base_url=settings.api_url, token=token)
+        return web_client(settings.api_url, token)
 
     return for_team
 

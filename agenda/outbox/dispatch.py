@@ -59,7 +59,9 @@ BACKOFF = (
     dt.timedelta(hours=1),
 )
 MAX_ATTEMPTS = 5
-LEASE = dt.timedelta(seconds=60)
+# Renewed every third of itself while a batch is sent, so one Slack call (at most ~50 s with
+# its retries) never outlives it; a dead worker's reminders go out again after it.
+LEASE = dt.timedelta(seconds=120)
 
 
 @dataclass

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from agenda.board.models import AuditEvent
 from agenda.clock import FixedClock
-from agenda.outbox.dispatch import claim, dispatch_all_due, dispatch_due
+from agenda.outbox.dispatch import LEASE, claim, dispatch_all_due, dispatch_due
 from agenda.outbox.notify import MemoryNotifier, Offer, ReminderMessage
 from agenda.outbox.tick import run_worker
 from agenda.reminders.planning import replan_meeting
@@ -96,7 +96,7 @@ def test_a_crash_after_sending_is_not_sent_again(engine):
     with Session(engine) as s, s.begin():
         (rid,) = claim(s, "worker-that-dies", clock.now())
     slack.send(ReminderMessage(rid, "U0AUTH001", "first copy", "author_due"))
-    clock.advance(dt.timedelta(minutes=2))
+    clock.advance(LEASE + dt.timedelta(seconds=1))
     stats = dispatch_all_due(engine, slack, clock=clock)
     assert stats.sent == 1 and len(slack.sent) == 1
     assert _status(engine)[0][2] == "sent"
