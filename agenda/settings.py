@@ -21,6 +21,7 @@ DEFAULT_DATABASE_URL = "sqlite:///boardclerk.db"
 DEFAULT_DATA_DIR = "./data"
 DEFAULT_MAX_PAPER_MB = 25.0
 DEFAULT_RENDER_TIMEOUT = 120.0
+DEFAULT_WORD_TIMEOUT = 300.0
 
 DATABASE_URL = "DATABASE_URL"
 DATA_DIR = "BOARDCLERK_DATA_DIR"
@@ -28,6 +29,7 @@ CONFIG = "BOARDCLERK_CONFIG"
 TEMPLATES_DIR = "BOARDCLERK_TEMPLATES_DIR"
 MAX_PAPER_MB = "BOARDCLERK_MAX_PAPER_MB"
 RENDER_TIMEOUT = "BOARDCLERK_RENDER_TIMEOUT"
+WORD_TIMEOUT = "BOARDCLERK_WORD_TIMEOUT"
 RENDER_WORKERS = "BOARDCLERK_RENDER_WORKERS"
 USER = "USER"
 
@@ -74,6 +76,7 @@ class Settings:
     templates_dir: Path | None = None  # extra house styles in <dir>/styles/<name>/
     max_paper_mb: float = DEFAULT_MAX_PAPER_MB
     render_timeout: float = DEFAULT_RENDER_TIMEOUT  # seconds for one LibreOffice batch
+    word_timeout: float = DEFAULT_WORD_TIMEOUT  # seconds to assemble a pack's Word copy
     render_workers: int | None = None  # None: up to two, fewer on a one-core machine
     user: str = "operator"  # who the CLI acts as in the audit trail
 
@@ -88,6 +91,7 @@ class Settings:
             templates_dir=Path(templates) if templates else None,
             max_paper_mb=_positive(env, MAX_PAPER_MB, DEFAULT_MAX_PAPER_MB, "megabytes"),
             render_timeout=_positive(env, RENDER_TIMEOUT, DEFAULT_RENDER_TIMEOUT, "seconds"),
+            word_timeout=_positive(env, WORD_TIMEOUT, DEFAULT_WORD_TIMEOUT, "seconds"),
             render_workers=_workers(env),
             user=env.get(USER) or "operator",
         )

@@ -10,17 +10,16 @@ forking never copies a worker's threads or locks.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import time
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from typing import Any
 
+from agenda import settings
 from agenda.documents.docx_pack import DocxPackBuilder, DocxPart
 from agenda.documents.pdf_pack import PageRanges
 from agenda.errors import BoardclerkError
 
-DEFAULT_WORD_TIMEOUT = 300.0
 _context: Any = None
 
 
@@ -29,8 +28,7 @@ class StepTimedOut(BoardclerkError):
 
 
 def word_timeout() -> float:
-    raw = os.environ.get("BOARDCLERK_WORD_TIMEOUT")
-    return float(raw) if raw else DEFAULT_WORD_TIMEOUT
+    return settings.current().word_timeout
 
 
 def _forkserver() -> Any:
