@@ -142,3 +142,14 @@ def test_a_submission_acknowledged_by_a_process_that_died_is_stored_by_a_worker(
     assert runner.run_once() == 0  # done once, never again
     with bot.session() as s:
         assert s.scalar(select(func.count()).select_from(Paper)) == 1
+
+
+def test_every_text_input_of_the_submit_modal_carries_its_columns_limit(bot: Bot) -> None:
+    view = open_submit(bot, PUBLIC_HEALTH)
+    inputs = {
+        b["element"]["action_id"]: b["element"]
+        for b in view["blocks"]
+        if b.get("type") == "input" and b["element"]["type"] == "plain_text_input"
+    }
+    assert inputs["title"]["max_length"] == 300 and inputs["presenter"]["max_length"] == 300
+    assert all(0 < e["max_length"] <= 3000 for e in inputs.values())
