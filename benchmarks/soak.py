@@ -10,7 +10,8 @@ sent twice, p50/p99 acknowledgement time. Bounded in time; all traffic on 127.0.
 
     .venv/bin/python benchmarks/soak.py [--submissions 500] [--authors 50] [--reminders 1000]
         [--duration 240] [--kill-every 20] [--drain 240] [--seed 13]
-    (PostgreSQL from $BOARDCLERK_TEST_POSTGRES_URL, default the local test server)
+    (PostgreSQL from $BOARDCLERK_TEST_POSTGRES_URL, default the local test server;
+    --sqlite: a SQLite file with one web process)
 
 Targets: 0 lost, 0 duplicated, 0 reminders sent twice, p99 acknowledgement < 300 ms.
 """
@@ -321,16 +322,21 @@ def run_soak(
     seed: int = 13,
     delay: float = 0.2,
     fail_rate: float = 0.05,
-    post_rate: int = 30,
+    post_rate: int = 8,
     log: Any = print,
 ) -> Result:
     rng = random.Random(seed)
     started = time.monotonic()
+    tmp = Path(tempfile.mkdtemp(prefix="bc-soak-"))
+    sqlite = pg_url.startswith("sqlite")
     name = f"bc_soak_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(pg_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = f"{pg_url.rpartition('/')[0]}/{name}"
+    admin = None if sqlite else make_engine(pg_url, isolation_level="AUTOCOMMIT")
+    if admin is None:
+        url = f"sqlite:///{tmp}/soak.db"  # SQLite: one web process (one writer at a time)
+    else:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        url = f"{pg_url.rpartition('/')[0]}/{name}"
     people = [f"U{n:03d}SOAK" for n in range(authors)]
     ref, items = _seed(url, people, reminders)
     log(f"seeded {name}: {authors} authors, {reminders} reminders due")
@@ -342,7 +348,6 @@ def run_soak(
     fake_proc.start()
     base_url, _root, files = conn.recv()
 
-    tmp = Path(tempfile.mkdtemp(prefix="bc-soak-"))
     env = {
         **os.environ,
         "SLACK_BOT_TOKEN": BOT_TOKEN,
@@ -352,7 +357,7 @@ def run_soak(
         "BOARDCLERK_DATA_DIR": str(tmp / "data"),
     }
     env.pop("BOARDCLERK_CONFIG", None)
-    webs = [Service("web", env, port=_free_port()) for _ in range(2)]
+    webs = [Service("web", env, port=_free_port()) for _ in range(1 if sqlite else 2)]
     workers = [Service("worker", env) for _ in range(2)]
     services = webs + workers
     result = Result(submissions=submissions, reminders=reminders)
@@ -362,7 +367,7 @@ def run_soak(
             svc.start()
         for svc in webs:
             svc.wait_ready()
-        log("2 web + 2 worker processes up; load starts")
+        log(f"{len(webs)} web + {len(workers)} worker processes up ({url.split(':')[0]})")
 
         stop_killing = threading.Event()
 
@@ -385,7 +390,7 @@ def run_soak(
 
         def one(n: int) -> None:
             author = people[n % len(people)]
-            ok, ms = _submit(webs[n % 2], n, author, items[author], ref, files[author])
+            ok, ms = _submit(webs[n % len(webs)], n, author, items[author], ref, files[author])
             with lock:
                 if ok:
                     acked.add(n)
@@ -430,9 +435,10 @@ def run_soak(
         conn.send("stop")
         fake_proc.join(10)
         engine.dispose()
-        with admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        if admin is not None:
+            with admin.connect() as c:
+                c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
         result.seconds = time.monotonic() - started
     return result
 
@@ -461,9 +467,14 @@ def main() -> None:
     parser.add_argument("--kill-every", type=float, default=20)
     parser.add_argument("--drain", type=float, default=240, help="at most, after the load")
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument(
+        "--sqlite", action="store_true", help="a SQLite file and one web process instead"
+    )
     args = parser.parse_args()
     result = run_soak(
-        pg_url=os.environ.get("BOARDCLERK_TEST_POSTGRES_URL") or DEFAULT_PG,
+        pg_url="sqlite"
+        if args.sqlite
+        else os.environ.get("BOARDCLERK_TEST_POSTGRES_URL") or DEFAULT_PG,
         submissions=args.submissions,
         authors=args.authors,
         reminders=args.reminders,

@@ -199,6 +199,7 @@ def test_an_author_not_named_on_the_item_is_refused_in_the_modal(bot: Bot, docx:
 def test_someone_with_no_items_is_told_there_is_nothing_to_submit(bot: Bot) -> None:
     mark = len(bot.fake.calls)
     bot.slack.command(STRANGER, "submit")
+
     # The modal opens at once ("Loading…") and is then filled in.
     def filled() -> dict | None:
         view = bot.opened_view(after=mark)
