@@ -24,7 +24,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Row, and_, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 Executor = Session | Connection
@@ -45,8 +45,8 @@ class LeasedTable:
     model: Any  # a mapped class with id, status, attempts, lease_owner, lease_until
     waiting: str  # status of a row waiting to be claimed
     held: str  # status of a claimed row
-    due: InstrumentedAttribute[dt.datetime]  # a waiting row is due when this has passed
-    touched: InstrumentedAttribute[dt.datetime] | None = None  # set to now on every change
+    due: Any  # the column (e.g. ``Job.run_after``): a waiting row is due when it has passed
+    touched: Any = None  # a column set to now on every change, if the table has one
 
     def _stamp(self, now: dt.datetime) -> dict[str, Any]:
         return {self.touched.key: now} if self.touched is not None else {}
@@ -66,7 +66,7 @@ class LeasedTable:
         lease: dt.timedelta,
         max_attempts: int,
         returning: Sequence[InstrumentedAttribute[Any]] = (),
-    ) -> list[Row[Any]]:
+    ) -> list[Any]:
         """Take up to ``batch`` due rows (and those whose worker's lease ran out), oldest
         first; returns ``(id, *returning)`` rows sorted by id."""
         m = self.model
@@ -120,10 +120,11 @@ class LeasedTable:
         result = ex.execute(
             update(self.model)
             .where(self.held_by(owner, row_id))
-            .values(lease_owner=None, lease_until=None, **self._stamp(now), **values),
+            .values(lease_owner=None, lease_until=None, **self._stamp(now), **values)
+            .returning(self.model.id),
             execution_options={"synchronize_session": False},
         )
-        return result.rowcount == 1
+        return len(result.all()) == 1
 
     def give_up_abandoned(
         self, ex: Executor, now: dt.datetime, max_attempts: int, **values: Any

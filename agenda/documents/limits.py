@@ -108,7 +108,7 @@ class LimitedWordCopy:
 
     def _culprit(self) -> str:
         sizes = [
-            (p.path.stat().st_size, p.label or p.entry.title)
+            (p.path.stat().st_size, p.label or p.entry.heading)
             for p in self.parts
             if p.path is not None and p.kind == "docx" and p.path.exists()
         ]

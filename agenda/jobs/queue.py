@@ -169,7 +169,7 @@ def give_up_abandoned(
             finished_at=now,
             error="the worker running it stopped on its last attempt",
         )
-        jobs = session.scalars(select(Job).where(Job.id.in_(ids))) if ids else []
+        jobs: list[Job] = list(session.scalars(select(Job).where(Job.id.in_(ids)))) if ids else []
         return [ClaimedJob(j.id, j.kind, dict(j.payload), j.attempts) for j in jobs]
 
 
