@@ -19,25 +19,12 @@ from agenda.demo.papers import make_report_docx, sample_reports
 from agenda.filestore import LocalFileStore
 from agenda.pack.build import PackResult, build_pack_briefly
 from agenda.plan.papers import submit_paper
-from tests.plan.test_papers import a_docx, item_of
+from tests.plan.test_papers import a_docx, item_of, submit
 from tests.support.boards import ASC_DIRECTOR, CCG, CLERK, load_sample_board, meeting_refs
 
 pytestmark = pytest.mark.soffice
 
 NOW = dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC)
-
-
-def _submit(engine: Engine, store: LocalFileStore, who: str, item: int, seed: int) -> int:
-    with transaction(engine) as session:
-        return submit_paper(
-            session,
-            store,
-            actor=Actor.slack(who),
-            item_id=item,
-            file_name="report.docx",
-            data=a_docx(seed),
-            now=NOW,
-        ).version
 
 
 def _rendering() -> bool:
@@ -90,7 +77,7 @@ def test_a_submission_during_a_slow_pack_build_on_sqlite_is_stored_at_once(
         assert time.monotonic() < deadline and build.is_alive(), "the build never rendered"
         time.sleep(0.02)
     started = time.monotonic()
-    version = _submit(engine, store, CCG, winter, 2)  # the author's paper, mid-build
+    version = submit(engine, store, CCG, winter, a_docx(2), NOW).version  # mid-build
     took = time.monotonic() - started
     still_rendering = build.is_alive()
     build.join(300)
