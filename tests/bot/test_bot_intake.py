@@ -153,3 +153,24 @@ def test_every_text_input_of_the_submit_modal_carries_its_columns_limit(bot: Bot
     }
     assert inputs["title"]["max_length"] == 300 and inputs["presenter"]["max_length"] == 300
     assert all(0 < e["max_length"] <= 3000 for e in inputs.values())
+
+
+def test_a_modal_slack_will_not_open_in_time_gets_busy_try_again(bot: Bot) -> None:
+    """Issue 13: a 429 on views.open with Retry-After 4 s (longer than a trigger lives) left
+    the author with nothing. Now the modal is opened first, and if it cannot be, they hear."""
+    bot.fake.respond("views.open", status=429, retry_after=4)
+    mark = len(bot.fake.calls)
+    assert bot.slack.command(PUBLIC_HEALTH, "submit").status == 200
+    replies = wait_for(lambda: bot.calls_since(mark, "response_url"))
+    assert "try again" in replies[0].body["text"]
+    assert replies[0].body.get("response_type") == "ephemeral"
+    assert len(bot.calls_since(mark, "views.open")) == 1  # not retried past the trigger
+
+
+def test_the_modal_opens_before_the_form_is_built(bot: Bot) -> None:
+    mark = len(bot.fake.calls)
+    bot.slack.command(PUBLIC_HEALTH, "submit")
+    view = bot.opened_view("submit_paper", after=mark)
+    (opened,) = bot.calls_since(mark, "views.open")
+    assert "Loading" in opened.text
+    assert view["id"] == bot.calls_since(mark, "views.update")[-1].body["view_id"]
