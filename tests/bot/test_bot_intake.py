@@ -174,3 +174,31 @@ def test_the_modal_opens_before_the_form_is_built(bot: Bot) -> None:
     (opened,) = bot.calls_since(mark, "views.open")
     assert "Loading" in opened.text
     assert view["id"] == bot.calls_since(mark, "views.update")[-1].body["view_id"]
+
+
+def test_the_worker_rides_out_a_429_and_a_500_from_slack(bot: Bot, docx: bytes) -> None:
+    """The worker's client is the web's configuration: a short 429 is waited out as Slack
+    asks and a 500 is retried, so the author still gets the receipt."""
+    from bot.settings import Settings
+    from bot.worker import clients
+
+    settings = Settings(signing_secret="s", bot_token=BOT_TOKEN, api_url=bot.fake.base_url)
+    runner = JobRunner(bot.engine, bot.store, clients(settings, bot.engine), clock=bot.clock)
+    file = bot.fake.add_file(docx, "strategy.docx", user=PUBLIC_HEALTH)
+    record_submission(
+        bot.engine,
+        user=PUBLIC_HEALTH,
+        team_id=None,
+        form={"item_id": str(bot.item_id(STRATEGY)), "file": file, "title": STRATEGY},
+        key="left-to-the-worker",
+        now=bot.clock.now(),
+        owner="web-that-was-killed",
+    )
+    bot.clock.advance(jobs.DEFAULT_LEASE + dt.timedelta(seconds=1))
+    bot.fake.respond("conversations.open", status=429, retry_after=1)
+    bot.fake.respond("chat.postMessage", status=500)
+    mark = len(bot.fake.calls)
+    assert runner.run_once() == 1
+    assert "Version 1" in bot.dm_to(PUBLIC_HEALTH, "Version 1")
+    assert len(bot.calls_since(mark, "conversations.open")) >= 2  # the 429, then the retry
+    assert len(bot.calls_since(mark, "chat.postMessage")) == 2  # the 500, then the retry
