@@ -21,16 +21,30 @@ _slow_pool = ThreadPoolExecutor(max_workers=SLOW_WORK_THREADS, thread_name_prefi
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def slow(func: F) -> F:
-    """Mark a lazy listener (or an event handler) to run on the slow-work pool. Bolt reads the
-    wrapped function's parameter names, so the signature is kept."""
+# Downloading and storing papers has a pool of its own: a slow file (Slack dripping bytes)
+# holds one of these threads, never the ones that answer other people's commands.
+DOWNLOAD_THREADS = 4
+_download_pool = ThreadPoolExecutor(max_workers=DOWNLOAD_THREADS, thread_name_prefix="download")
 
-    @functools.wraps(func)
-    def hand_over(*args: Any, **kwargs: Any) -> None:
-        future = _slow_pool.submit(func, *args, **kwargs)
-        future.add_done_callback(_log_failure)
 
-    return hand_over  # type: ignore[return-value]
+def _on(pool: ThreadPoolExecutor) -> Callable[[F], F]:
+    def mark(func: F) -> F:
+        @functools.wraps(func)
+        def hand_over(*args: Any, **kwargs: Any) -> None:
+            future = pool.submit(func, *args, **kwargs)
+            future.add_done_callback(_log_failure)
+
+        return hand_over  # type: ignore[return-value]
+
+    return mark
+
+
+slow = _on(_slow_pool)
+"""Mark a lazy listener (or an event handler) to run on the slow-work pool. Bolt reads the
+wrapped function's parameter names, so the signature is kept."""
+
+downloading = _on(_download_pool)
+"""Run on the download pool (papers being fetched from Slack and stored)."""
 
 
 def _log_failure(future: Future[Any]) -> None:
