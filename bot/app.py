@@ -13,12 +13,11 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from flask import Flask, Response, request
-from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.adapter.flask import SlackRequestHandler
 from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine, text
@@ -26,10 +25,11 @@ from sqlalchemy import Engine, text
 from agenda.clock import Clock
 from agenda.db.engine import reader
 from agenda.filestore import FileStore
-from agenda.jobs.queue import first_delivery
+from agenda.jobs.queue import first_delivery, request_key
 from bot.deps import DEPS_KEY, Deps, deps_of
 from bot.listeners import register_all
 from bot.settings import Settings
+from bot.slack import web_client
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +49,8 @@ def installation_store(settings: Settings, engine: Engine) -> SQLAlchemyInstalla
 
 
 def _client(settings: Settings, token: str | None) -> WebClient:
-    """The app's Web API client. Bolt copies it (base URL, retry handlers) for each request.
-    A person is waiting on these calls, so a 429 is waited out once or twice here; the
-    reminder worker has its own client that reports 429 instead (it pauses the whole tick)."""
-    client = WebClient(base_url=settings.api_url, token=token)
-    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
-    return client
+    """The app's Web API client (Bolt copies it, retry handlers included, per request)."""
+    return web_client(settings.api_url, token)
 
 
 def _bolt_app(settings: Settings, engine: Engine) -> App:
@@ -128,6 +124,7 @@ def create_app(
 
     app.use(provide_deps)
     app.use(process_each_event_once)
+    app.use(act_on_each_signed_request_once)
     register_all(app)
     return app, _flask_app(app, settings, engine)
 
@@ -143,6 +140,33 @@ def process_each_event_once(
     if event_id and not first_delivery(deps.engine, event_id, now=deps.now()):
         return BoltResponse(status=200, body="")
     return next()
+
+
+def act_on_each_signed_request_once(
+    req: BoltRequest,
+    body: dict[str, Any],
+    context: BoltContext,
+    next: Callable[[], BoltResponse],  # noqa: A002 - Bolt's name
+) -> BoltResponse:
+    # A signed request replayed within Slack's 5-minute window (same signature and timestamp)
+    # is answered but not acted on again. Runs after the signature check. Events are already
+    # kept to once by their event_id.
+    if body.get("type") == "event_callback":
+        return next()
+    signature = _header(req, "x-slack-signature")
+    stamp = _header(req, "x-slack-request-timestamp")
+    if signature and stamp:
+        deps = deps_of(context)
+        key = request_key("signed", signature, stamp)
+        if not first_delivery(deps.engine, key, now=deps.now()):
+            log.info("replayed request ignored")
+            return BoltResponse(status=200, body="")
+    return next()
+
+
+def _header(req: BoltRequest, name: str) -> str | None:
+    values = req.headers.get(name) or []
+    return values[0] if values else None
 
 
 def _flask_app(app: App, settings: Settings, engine: Engine) -> Flask:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from agenda.clock import Clock
 from agenda.db.engine import transaction
+from agenda.db.lease import worker_id
 from agenda.filestore import FileStore
 from bot.settings import Settings
 
@@ -46,6 +47,8 @@ class Deps:
     store: FileStore
     clock: Clock
     read_engine: Engine = field(default=None)  # type: ignore[assignment]  # set in __post_init__
+    # Who holds the leases of the requests this process records (see bot.intake).
+    owner: str = field(default_factory=worker_id)
 
     def __post_init__(self) -> None:
         if self.read_engine is None:

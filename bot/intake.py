@@ -16,7 +16,6 @@ import logging
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
 from agenda.board.lookup import get_item
@@ -28,16 +27,21 @@ from agenda.documents.filecheck import max_paper_bytes
 from agenda.errors import BoardclerkError
 from agenda.filestore import FileStore
 from agenda.jobs import queue as jobs
+from agenda.pack.overview import organisation_tz as org_tz
 from agenda.plan.papers import submit_paper
 from agenda.reminders.planning import queue_notice
 from agenda.reminders.tables import ReminderKind
-from bot.listeners.common import org_tz
+from bot.messages import late_flag_text, receipt_text, rejection_text
 from bot.slack import DownloadError, dm, download_private_file, file_of
-from bot.views import late_flag_text, receipt_text, rejection_text
 
 log = logging.getLogger(__name__)
 
 SUBMIT_PAPER = "submit_paper"
+
+
+class RetryLater(Exception):
+    """Slack could not be reached for the file: not the author's problem, so not a domain
+    error; the record is tried again."""
 
 
 def submission_key(body: dict[str, Any]) -> str:
@@ -123,20 +127,13 @@ def run_submission(
                 raise LeaseLost(f"submission {job_id} was taken over")  # rolls the paper back
             tz = org_tz(session)
             body_id = get_item(session, payload["item_id"]).body_id
-    except BoardclerkError as err:  # the paper or the request is refused: say why, once
+    except DownloadError as err:
+        if err.retryable:
+            raise RetryLater(str(err)) from err  # the author hears if it keeps failing
         jobs.fail(engine, job_id, owner, now=clock.now(), error=str(err))
         _tell_rejected(engine, client, user, payload["item_id"], name, str(err))
         return f"refused: {err}"
-    except SlackApiError as err:
-        if err.response.get("error") in ("file_not_found", "file_deleted"):
-            problem = "I could not find the file in Slack. Please attach it again."
-            jobs.fail(engine, job_id, owner, now=clock.now(), error=problem)
-            _tell_rejected(engine, client, user, payload["item_id"], name, problem)
-            return "refused: file gone"
-        raise
-    except DownloadError as err:
-        if err.retryable:
-            raise  # tried again; the author hears if it keeps failing
+    except BoardclerkError as err:  # the paper or the request is refused: say why, once
         jobs.fail(engine, job_id, owner, now=clock.now(), error=str(err))
         _tell_rejected(engine, client, user, payload["item_id"], name, str(err))
         return f"refused: {err}"
@@ -197,3 +194,22 @@ def _tell_rejected(
         user,
         rejection_text(problem, file_name=file_name, item_title=title, current_version=version),
     )
+
+
+def run_recorded(
+    engine: Engine, store: FileStore, clock: Clock, client: WebClient, job_id: int, owner: str
+) -> None:
+    """The slow part of a submission this process recorded, run at once. If it fails for a
+    reason that is not the author's, the record goes back to the queue for a worker."""
+    payload = jobs.payload_of(engine, job_id)
+    if payload is None:
+        return
+    try:
+        run_submission(engine, store, clock, client, job_id, owner, payload)
+    except LeaseLost:
+        log.info("submission %s is being stored by another process", job_id)
+    except Exception as err:  # noqa: BLE001 - recorded and retried by a worker
+        log.warning("submission %s not stored yet (%s); a worker will retry", job_id, err)
+        jobs.fail(
+            engine, job_id, owner, now=clock.now(), error=f"{type(err).__name__}: {err}", retry=True
+        )

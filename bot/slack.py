@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 import urllib.request
 from typing import Any
 
@@ -22,7 +23,8 @@ from bot import messages
 
 log = logging.getLogger(__name__)
 
-DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_TIMEOUT = 30  # seconds for any one read
+DOWNLOAD_DEADLINE = 120  # seconds for the whole file
 API_TIMEOUT = 10  # seconds per Web API call; with the retries below a call ends within ~50 s
 MAX_RETRY_AFTER = 10.0  # a 429 asking for a longer wait is reported, not slept through
 RETRIES = 2
@@ -70,7 +72,12 @@ def web_client(base_url: str, token: str | None) -> WebClient:
 
 
 class DownloadError(BoardclerkError):
-    """Slack would not hand over the file's bytes. The message is fit for the author."""
+    """Slack would not hand over the file's bytes. The message is fit for the author.
+    ``retryable``: a network fault worth trying again, not a refusal."""
+
+    def __init__(self, message: str, *, retryable: bool = False) -> None:
+        super().__init__(message)
+        self.retryable = retryable
 
 
 def dm_channel(client: WebClient, user: str) -> str:
@@ -98,10 +105,25 @@ def download_private_file(url: str, token: str, *, limit: int | None = None) -> 
         with urllib.request.urlopen(req, timeout=DOWNLOAD_TIMEOUT) as resp:
             if resp.headers.get_content_type() == "text/html":
                 raise DownloadError(messages.DOWNLOAD_REFUSED)
-            data = resp.read(limit + 1) if limit else resp.read()
+            data = _read_within(resp, limit, time.monotonic() + DOWNLOAD_DEADLINE)
     except OSError as err:
-        raise DownloadError(messages.download_failed(err)) from err
+        raise DownloadError(messages.download_failed(err), retryable=True) from err
     return data
+
+
+def _read_within(resp: Any, limit: int | None, deadline: float) -> bytes:
+    """The body, at most ``limit`` + 1 bytes, read before ``deadline``: a socket timeout only
+    bounds each read, so a server dripping a byte every few seconds is cut off here."""
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := resp.read1(64 * 1024 if limit is None else min(64 * 1024, limit + 1 - size)):
+        chunks.append(chunk)
+        size += len(chunk)
+        if limit is not None and size > limit:
+            break
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the download took longer than {DOWNLOAD_DEADLINE} seconds")
+    return b"".join(chunks)
 
 
 def open_view(client: WebClient, body: dict[str, Any], view: dict[str, Any]) -> None:

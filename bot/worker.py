@@ -24,6 +24,7 @@ from sqlalchemy import Engine
 from agenda.board.permissions import Actor
 from agenda.clock import Clock
 from agenda.db.engine import transaction
+from agenda.db.lease import LeaseLost
 from agenda.documents.render import reap_stray_renderers
 from agenda.errors import BoardclerkError
 from agenda.filestore import FileStore
@@ -35,6 +36,7 @@ from agenda.pack.build import build_pack_briefly
 from bot import errors, messages
 from bot.app import installation_store
 from bot.blocks.publish import publish_offer_blocks
+from bot.intake import SUBMIT_PAPER, run_submission
 from bot.notifier import SlackNotifier
 from bot.settings import Settings
 from bot.slack import dm, dm_channel, web_client
@@ -83,18 +85,15 @@ class JobRunner:
         self.handlers: dict[str, Callable[[dict[str, Any], WebClient], str]] = {
             "build_pack": self._build_pack,
             "build_minutes": self._build_minutes,
+            SUBMIT_PAPER: self._submit_paper,
         }
+        self.current: jobs.ClaimedJob | None = None
 
     def run_once(self) -> int:
         """Claim and run due jobs until none are left; return how many ran."""
         for job in jobs.give_up_abandoned(self.engine, now=self.clock.now()):
             if job.payload.get("user"):  # its worker died on the last attempt: say so
-                dm(
-                    self.client_for(job.payload.get("team_id")),
-                    job.payload["user"],
-                    f":x: Building the {_what(job.kind)} for `{job.payload.get('meeting')}` "
-                    "failed: the worker stopped each time. Please ask again.",
-                )
+                dm(self.client_for(job.payload.get("team_id")), job.payload["user"], _gave_up(job))
         ran = 0
         while claimed := jobs.claim(self.engine, self.owner, now=self.clock.now()):
             for job in claimed:
@@ -152,6 +151,7 @@ class JobRunner:
             handler = self.handlers.get(job.kind)
             if handler is None:
                 raise BoardclerkError(f"I do not know how to do '{job.kind}' yet.")
+            self.current = job
             with self._heartbeat(job.id):
                 summary = handler(payload, client)
         except LeaseLost:
@@ -174,10 +174,18 @@ class JobRunner:
                 retry=not last,
             )
             if last and user:
-                dm(client, user, messages.build_failed(_what(job.kind), payload.get("meeting")))
+                dm(client, user, _gave_up(job))
             return
         jobs.complete(
             self.engine, job.id, self.owner, now=self.clock.now(), result={"summary": summary}
+        )
+
+    def _submit_paper(self, payload: dict[str, Any], client: WebClient) -> str:
+        """A submission recorded by a web process that could not finish it (it died, or
+        Slack failed): stored and completed in one transaction, so never twice."""
+        assert self.current is not None
+        return run_submission(
+            self.engine, self.store, self.clock, client, self.current.id, self.owner, payload
         )
 
     def _build_pack(self, payload: dict[str, Any], client: WebClient) -> str:
@@ -238,8 +246,10 @@ class JobRunner:
             raise RuntimeError(f"upload failed: {err.response.get('error')}") from err
 
 
-class LeaseLost(Exception):
-    """This worker no longer holds the job it is running."""
+def _gave_up(job: jobs.ClaimedJob) -> str:
+    if job.kind == SUBMIT_PAPER:
+        return messages.submission_gave_up((job.payload.get("file") or {}).get("name"))
+    return messages.build_failed(_what(job.kind), job.payload.get("meeting"))
 
 
 def _what(kind: str) -> str:

@@ -42,3 +42,19 @@ def shortened_file_name(name: str, limit: int | None) -> str:
     if not dot or len(ext) > 10:
         return name[:limit]
     return stem[: limit - len(ext) - 2] + "…." + ext
+
+
+def _limits() -> dict[str, int | None]:
+    from agenda.board.models import ForwardPlanItem, Paper
+
+    return {
+        "paper.title": column_length(Paper.title),
+        "paper.presenter": column_length(Paper.presenter),
+        "item.title": column_length(ForwardPlanItem.title),
+        "item.lead": column_length(ForwardPlanItem.lead),
+    }
+
+
+# What forms may accept, by field (Slack's inputs take at most 3000 characters).
+LIMITS = _limits()
+INPUT_MAX = 3000

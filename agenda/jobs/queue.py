@@ -17,7 +17,7 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from agenda.db.engine import rows_changed, transaction
+from agenda.db.engine import reading, rows_changed, transaction
 from agenda.db.lease import LeasedTable
 from agenda.jobs.tables import Job, JobStatus, ProcessedEvent
 
@@ -98,6 +98,13 @@ def record_request(
     except IntegrityError:
         return None
     return job.id
+
+
+def payload_of(engine: Engine, job_id: int) -> dict[str, Any] | None:
+    """What a job was asked to do (None if there is no such job)."""
+    with reading(engine) as session:
+        job = session.get(Job, job_id)
+        return dict(job.payload) if job is not None else None
 
 
 def complete_in(

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from agenda.board.fit import INPUT_MAX
+
 Block = dict[str, Any]
 View = dict[str, Any]
 
@@ -110,6 +112,11 @@ def modal(
     return view
 
 
+def loading_modal(title: str, text: str) -> dict[str, Any]:
+    """What opens at once while the real form is built (its own callback id)."""
+    return modal("boardclerk_loading", title, [section(text)], submit=None)
+
+
 def info_modal(title: str, text: str) -> View:
     return modal(INFO_CALLBACK, title, [section(text)], submit=None)
 
@@ -123,11 +130,13 @@ def text_input(
     multiline: bool = False,
     optional: bool = False,
     hint: str | None = None,
-    max_length: int | None = None,
+    max_length: int | None = INPUT_MAX,
 ) -> Block:
+    """A text input. ``max_length`` matches the column the value goes into, so Slack stops
+    the user at the limit instead of the database refusing the value later."""
     element: Block = {"type": "plain_text_input", "action_id": action_id, "multiline": multiline}
     if initial:
-        element["initial_value"] = initial
+        element["initial_value"] = initial[:max_length] if max_length else initial
     if max_length:
         element["max_length"] = max_length
     block: Block = {

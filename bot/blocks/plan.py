@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from agenda.board.fit import LIMITS
 from agenda.kinds import ItemKind
 from agenda.plan.items import ItemView, MeetingPlan
 from bot import messages
@@ -100,7 +101,7 @@ def add_item_modal(meetings: Sequence[tuple[str, str]], *, meeting_ref: str | No
                 "meeting", [option(label, ref) for ref, label in meetings], initial=meeting_ref
             ),
         },
-        text_input("title", "title", "Title", max_length=300),
+        text_input("title", "title", "Title", max_length=LIMITS["item.title"]),
         {
             "type": "input",
             "block_id": "kind",
@@ -115,6 +116,7 @@ def add_item_modal(meetings: Sequence[tuple[str, str]], *, meeting_ref: str | No
             "Lead officer",
             optional=True,
             hint="As the agenda names them, e.g. Director of Public Health",
+            max_length=LIMITS["item.lead"],
         ),
         {
             "type": "input",

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from agenda.board.fit import LIMITS
 from agenda.pack.overview import SubmitChoice
 from agenda.plan.items import ItemView
 from bot import messages
@@ -111,8 +112,21 @@ def submit_modal(
     names = [a for a in item.authors if not a.startswith("<@")]
     k = f":{item.id}"
     blocks += [
-        text_input("title" + k, "title", "Title of the paper", initial=item.title, max_length=300),
-        text_input("presenter" + k, "presenter", "Presented by", initial=item.lead, optional=True),
+        text_input(
+            "title" + k,
+            "title",
+            "Title of the paper",
+            initial=item.title,
+            max_length=LIMITS["paper.title"],
+        ),
+        text_input(
+            "presenter" + k,
+            "presenter",
+            "Presented by",
+            initial=item.lead,
+            optional=True,
+            max_length=LIMITS["paper.presenter"],
+        ),
         text_input(
             "authors" + k, "authors", "Report author(s)", initial=", ".join(names), optional=True
         ),

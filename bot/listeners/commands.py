@@ -18,11 +18,12 @@ from agenda.pack.overview import clerk_meetings, my_meetings, organisation_tz, s
 from agenda.pack.readiness import meeting_readiness
 from agenda.plan.items import forward_plan
 from bot import errors, messages
+from bot.blocks.common import View
 from bot.blocks.home import status_blocks
 from bot.blocks.plan import plan_blocks
 from bot.blocks.submit import choices_of, submit_modal
 from bot.deps import Deps, deps_of
-from bot.listeners.common import slow
+from bot.listeners.common import open_modal_first, slow
 from bot.listeners.minutes import apologies_command
 from bot.listeners.reminders import reminders_command
 
@@ -49,20 +50,35 @@ def answer(ack: Ack, command: dict[str, Any]) -> None:
         ack(text=messages.unknown_command(sub))
 
 
+def work(
+    command: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    if _sub(command) == "submit":  # the modal opens first, while the trigger is fresh
+        deps, user = deps_of(context), command["user_id"]
+        open_modal_first(
+            client,
+            command["trigger_id"],
+            "Submit a paper",
+            lambda: _submit_form(deps, user),
+            lambda text: respond(text=text, response_type="ephemeral"),
+        )
+        return
+    slow_work(command, client, respond, context)
+
+
+def _submit_form(deps: Deps, user: str) -> View:
+    with deps.read() as session:
+        choices = choices_of(submit_choices(session, user, deps.now()), organisation_tz(session))
+    return submit_modal(choices)
+
+
 @slow
 @errors.ephemeral
-def work(
+def slow_work(
     command: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
 ) -> None:
     deps = deps_of(context)
     sub, args, user = _sub(command), _words(command)[1:], command["user_id"]
-    if sub == "submit":
-        with deps.read() as session:
-            choices = choices_of(
-                submit_choices(session, user, deps.now()), organisation_tz(session)
-            )
-        client.views_open(trigger_id=command["trigger_id"], view=submit_modal(choices))
-        return
     reply: dict[str, Any]
     if sub == "plan":
         reply = plan_reply(deps, user, args[0] if args else None)

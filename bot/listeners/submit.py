@@ -1,24 +1,21 @@
 """Submitting a paper: the modal (from the command, the shortcuts, a file sent by DM or App
 Home), its inline validation, and the lazy part that downloads, checks and files the paper.
 
-The ack function only reads (permission, required fields) so the modal closes or shows its
-errors at once; the download and :func:`agenda.plan.papers.submit_paper` run after the ack.
+The ack function reads (permission, required fields) and records the submission in one short
+transaction (:mod:`bot.intake`), so the modal closes or shows its errors at once; the download
+and :func:`agenda.plan.papers.submit_paper` run from that record after the ack.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from contextlib import suppress
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from agenda.board.permissions import Actor
 from agenda.documents.filecheck import max_paper_bytes
-from agenda.errors import BoardclerkError
-from agenda.pack.overview import check_can_submit, item_as_seen, organisation_tz, submit_choices
-from agenda.plan.papers import Receipt, submit_paper
+from agenda.pack.overview import check_can_submit, organisation_tz, submit_choices
 from bot import errors, messages
 from bot.blocks.common import View, info_modal, metadata_of, state_values
 from bot.blocks.submit import (
@@ -33,9 +30,9 @@ from bot.blocks.submit import (
     submit_modal,
 )
 from bot.deps import Deps, deps_of
-from bot.errors import user_of
-from bot.listeners.common import just_ack, slow
-from bot.slack import DownloadError, dm, download_private_file, file_of
+from bot.intake import record_submission, run_recorded, submission_key
+from bot.listeners.common import downloading, just_ack, open_modal_first, slow
+from bot.slack import DownloadError, dm, file_of
 
 PAPER_TYPES = (".docx", ".pdf")
 
@@ -63,45 +60,47 @@ def modal_for(
 # -- ways in ---------------------------------------------------------------------------------
 
 
-@slow
-@errors.in_modal("Submit a paper")
+# Each way in opens the modal first, on Bolt's request thread while the trigger is fresh; the
+# real form is built on the slow-work pool and put in place (open_modal_first).
+TITLE = "Submit a paper"
+
+
+def _open(body: dict[str, Any], client: WebClient, build: Callable[[], View]) -> None:
+    user = body["user"]["id"]
+    open_modal_first(client, body["trigger_id"], TITLE, build, lambda t: dm(client, user, t))
+
+
 def from_shortcut(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    view = modal_for(deps_of(context), body["user"]["id"])
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+    _open(body, client, lambda: modal_for(deps_of(context), body["user"]["id"]))
 
 
-@slow
-@errors.in_modal("Submit a paper")
 def from_message(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     files = (body.get("message") or {}).get("files") or []
     if not files:
-        view = info_modal("Submit a paper", messages.NO_FILE_ON_MESSAGE)
-    else:
-        view = modal_for(deps_of(context), body["user"]["id"], file=_file_ref(files[0]))
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+        _open(body, client, lambda: info_modal(TITLE, messages.NO_FILE_ON_MESSAGE))
+        return
+    file = _file_ref(files[0])
+    _open(body, client, lambda: modal_for(deps_of(context), body["user"]["id"], file=file))
 
 
-@slow
-@errors.in_modal("Submit a paper")
 def from_dm_button(
     body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
-    try:
-        file = file_of(client, action["value"])
-    except DownloadError:
-        view = info_modal("Submit a paper", messages.FILE_GONE)
-    else:
-        view = modal_for(deps_of(context), body["user"]["id"], file=_file_ref(file))
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+    def build() -> View:
+        try:
+            file = file_of(client, action["value"])
+        except DownloadError:
+            return info_modal(TITLE, messages.FILE_GONE)
+        return modal_for(deps_of(context), body["user"]["id"], file=_file_ref(file))
+
+    _open(body, client, build)
 
 
-@slow
-@errors.in_modal("Submit a paper")
 def from_home(
     body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
-    view = modal_for(deps_of(context), body["user"]["id"], item_id=int(action["value"]))
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+    user, value = body["user"]["id"], action["value"]
+    _open(body, client, lambda: modal_for(deps_of(context), user, item_id=int(value)))
 
 
 @slow
@@ -156,46 +155,32 @@ def change_item(
 # -- submission ------------------------------------------------------------------------------
 
 
-def validate(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-    found = field_errors(deps_of(context), body["user"]["id"], view)
+def validate(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    deps, user = deps_of(context), body["user"]["id"]
+    found = field_errors(deps, user, view)
     if found:
         ack(response_action="errors", errors=found)
-    else:
-        ack()
-
-
-def _rejected(kwargs: Mapping[str, Any], problem: str) -> str:
-    """Why the paper was not stored, naming the file and the item, and which version stands."""
-    deps, user = deps_of(kwargs["context"]), user_of(kwargs["body"])
-    form = _submitted(kwargs["view"])
-    title, version = None, None
-    with suppress(BoardclerkError):  # the rejection matters more than its details
-        with deps.read() as session:
-            item = item_as_seen(session, form["item_id"], user)
-        title, version = item.title, item.paper_version
-    return messages.rejection_text(
-        problem,
-        file_name=(form["file"] or {}).get("name") or "file",
-        item_title=title,
-        current_version=version,
-    )
-
-
-@slow
-@errors.by_dm_saying(_rejected)
-def save(
-    body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
-) -> None:
-    # Bolt runs the lazy part even when the ack showed errors: the form stays open then.
-    deps, user = deps_of(context), body["user"]["id"]
-    if field_errors(deps, user, view):
         return
-    receipt, tz = save_submission(deps, user, view, client, context.bot_token or "")
-    dm(client, user, messages.receipt_text(receipt, tz))
-    if not receipt.on_time:
-        for clerk in receipt.clerk_slack_ids:
-            if clerk != user:
-                dm(client, clerk, messages.late_flag_text(receipt, user, tz))
+    # Durable intake: what was asked is in the database before Slack hears "ok".
+    job = record_submission(
+        deps.engine,
+        user=user,
+        team_id=(body.get("team") or {}).get("id"),
+        form=_submitted(view),
+        key=submission_key(body),
+        now=deps.now(),
+        owner=deps.owner,
+    )
+    ack()
+    if job is not None:  # None: a replay or retry of a submission already recorded
+        _store(deps, client, job)
+
+
+@downloading
+def _store(deps: Deps, client: WebClient, job: int) -> None:
+    run_recorded(deps.engine, deps.store, deps.clock, client, job, deps.owner)
 
 
 def _submitted(view: dict[str, Any]) -> dict[str, Any]:
@@ -252,39 +237,6 @@ def field_errors(deps: Deps, user: str, view: dict[str, Any]) -> dict[str, str]:
     return found
 
 
-def save_submission(
-    deps: Deps, user: str, view: dict[str, Any], client: WebClient, token: str
-) -> tuple[Receipt, str]:
-    """Download the paper and file it; the receipt and the zone to show its times in."""
-    form = _submitted(view)
-    file = form["file"] or {}
-    name = file.get("name") or "file"
-    if not file.get("url_private_download"):
-        file = file_of(client, file["id"])  # a file preselected from a DM or message
-    # Read at most one byte past the limit: enough for check_paper_file to refuse it.
-    data = download_private_file(
-        file.get("url_private_download") or file["url_private"], token, limit=max_paper_bytes()
-    )
-    with deps.session() as session:
-        receipt = submit_paper(
-            session,
-            deps.store,
-            actor=Actor.slack(user),
-            item_id=form["item_id"],
-            file_name=name,
-            data=data,
-            title=form["title"],
-            presenter=form["presenter"],
-            authors=form["authors"],
-            executive_summary=form["summary"],
-            recommendations=form["recommendations"],
-            exempt_reason=form["exempt_reason"] if form["exempt"] else None,
-            now=deps.now(),
-            source="slack",
-        )
-        return receipt, organisation_tz(session)
-
-
 def register(app: App) -> None:
     app.shortcut(SUBMIT_CALLBACK)(ack=just_ack, lazy=[from_shortcut])
     app.shortcut(MESSAGE_SHORTCUT)(ack=just_ack, lazy=[from_message])
@@ -294,4 +246,4 @@ def register(app: App) -> None:
     app.event("message")(ignore_messages)
     app.action(PICK_MEETING)(ack=just_ack, lazy=[change_meeting])
     app.action(PICK_ITEM)(ack=just_ack, lazy=[change_item])
-    app.view(SUBMIT_CALLBACK)(ack=validate, lazy=[save])
+    app.view(SUBMIT_CALLBACK)(validate)
