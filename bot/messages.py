@@ -413,3 +413,18 @@ def published(notice: PublishedNotice, problems: list[str]) -> str:
 
 
 CONFIDENTIAL_MINUTES_LABEL = "Confidential (Part B) minutes, if there was exempt business"
+
+
+def submission_gave_up(file_name: str | None) -> str:
+    return (
+        f":x: I could not store your paper *{escape(file_name or 'your file')}*: Slack would not "
+        "let me download it, after several attempts. Please submit it again; if it keeps "
+        "failing, tell the clerk."
+    )
+
+
+BUSY = (
+    ":hourglass: I am very busy right now and could not open the form in time. "
+    "Please try again in a moment."
+)
+LOADING = "Loading…"
