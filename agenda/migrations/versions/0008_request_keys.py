@@ -1,16 +1,16 @@
 """request keys: a job recorded from a Slack request carries the request's identity, unique,
 so a retried or replayed request records nothing new (durable intake, issue 13)
 
-Revision ID: 0007_request_keys
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-02 13:20:00
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0007_request_keys'
-down_revision = '0006'
+revision = '0008'
+down_revision = '0007'  # 0007 accessibility -> 0008 request keys
 branch_labels = None
 depends_on = None
 
