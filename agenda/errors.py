@@ -45,3 +45,13 @@ class PaperRejected(BoardclerkError):
 
 class DeadlinePassed(BoardclerkError):
     """An action that is closed because its deadline or the meeting has passed."""
+
+
+class StoreUnavailable(BoardclerkError):
+    """The file store (object storage) did not answer or answered with a server error. Nothing
+    was recorded; the same action a little later will do. Job runners retry it."""
+
+
+class StoreCorrupt(BoardclerkError):
+    """A stored file's bytes do not match the sha256 it is stored under: it must not be used,
+    published or sent, and an operator has to restore it (``boardclerk store check``)."""

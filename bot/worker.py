@@ -23,7 +23,7 @@ from sqlalchemy import Engine
 from agenda.board.permissions import Actor
 from agenda.clock import Clock
 from agenda.db.engine import transaction
-from agenda.errors import BoardclerkError
+from agenda.errors import BoardclerkError, StoreUnavailable
 from agenda.filestore import FileStore
 from agenda.jobs import queue as jobs
 from agenda.jobs.installations import latest_bot_token
@@ -114,28 +114,38 @@ class JobRunner:
             if handler is None:
                 raise BoardclerkError(f"I do not know how to do '{job.kind}' yet.")
             summary = handler(payload, client)
+        except StoreUnavailable as err:  # the store's problem, not the user's: retried below
+            self._failed(job, payload, client, err)
+            return
         except BoardclerkError as err:  # the user's problem: say so, don't retry
             jobs.fail(self.engine, job.id, self.owner, now=self.clock.now(), error=str(err))
             if user:
                 dm(client, user, errors.reply(err))
             return
         except Exception as err:  # noqa: BLE001 - retried; the clerk hears if it keeps failing
-            log.exception("job %s (%s) failed", job.id, job.kind)
-            last = job.attempts >= jobs.MAX_ATTEMPTS
-            jobs.fail(
-                self.engine,
-                job.id,
-                self.owner,
-                now=self.clock.now(),
-                error=f"{type(err).__name__}: {err}",
-                retry=not last,
-            )
-            if last and user:
-                dm(client, user, messages.build_failed(_what(job.kind), payload.get("meeting")))
+            self._failed(job, payload, client, err)
             return
         jobs.complete(
             self.engine, job.id, self.owner, now=self.clock.now(), result={"summary": summary}
         )
+
+    def _failed(
+        self, job: jobs.ClaimedJob, payload: dict[str, Any], client: WebClient, err: Exception
+    ) -> None:
+        """A failure that is nobody's input: retried, and the clerk hears if it keeps failing."""
+        log.exception("job %s (%s) failed", job.id, job.kind, exc_info=err)
+        last = job.attempts >= jobs.MAX_ATTEMPTS
+        jobs.fail(
+            self.engine,
+            job.id,
+            self.owner,
+            now=self.clock.now(),
+            error=f"{type(err).__name__}: {err}",
+            retry=not last,
+        )
+        user = payload.get("user")
+        if last and user:
+            dm(client, user, messages.build_failed(_what(job.kind), payload.get("meeting")))
 
     def _build_pack(self, payload: dict[str, Any], client: WebClient) -> str:
         private = bool(payload.get("private"))
