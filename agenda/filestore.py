@@ -86,9 +86,10 @@ def corrupt(sha256: str, where: str) -> StoreCorrupt:
 
 
 class FileStore(Protocol):
-    def put(self, data: bytes) -> str:
+    def put(self, data: bytes, *, keep_local: bool = True) -> str:
         """Store ``data`` and confirm it is stored whole; return its sha256. Idempotent.
-        Raises StoreUnavailable when the store cannot take it (nothing to record then)."""
+        Raises StoreUnavailable when the store cannot take it (nothing to record then).
+        ``keep_local=False``: a bulk copy, not to be kept in a local read cache."""
 
     def get(self, sha256: str) -> bytes:
         """The bytes, checked against ``sha256`` (StoreCorrupt if they differ)."""
@@ -97,6 +98,10 @@ class FileStore(Protocol):
         """A local path to the checked bytes (for LibreOffice and pypdf)."""
 
     def exists(self, sha256: str) -> bool: ...
+
+    def verify(self, sha256: str) -> bool | None:
+        """Check the stored object itself, never a cached copy: True if whole, False if its
+        bytes do not match, None if it is missing."""
 
     def digests(self) -> Iterator[str]:
         """Every stored digest (for migration and checks)."""
@@ -114,7 +119,7 @@ class LocalFileStore:
     def _object_path(self, sha256: str) -> Path:
         return self.root / "objects" / check_digest(sha256)[:2] / sha256
 
-    def put(self, data: bytes) -> str:
+    def put(self, data: bytes, *, keep_local: bool = True) -> str:
         digest = sha256_of(data)
         target = self._object_path(digest)
         if target.exists() and target.stat().st_size == len(data):
@@ -136,6 +141,12 @@ class LocalFileStore:
 
     def exists(self, sha256: str) -> bool:
         return self._object_path(sha256).exists()
+
+    def verify(self, sha256: str) -> bool | None:
+        try:
+            return sha256_of_file(self._object_path(sha256)) == sha256
+        except FileNotFoundError:
+            return None
 
     def digests(self) -> Iterator[str]:
         for path in sorted((self.root / "objects").glob("??/*")):

@@ -172,7 +172,7 @@ class S3FileStore:
         held = base64.b64decode(checksum).hex() if checksum else None
         return int(head["ContentLength"]), held or head.get("Metadata", {}).get("sha256")
 
-    def put(self, data: bytes) -> str:
+    def put(self, data: bytes, *, keep_local: bool = True) -> str:
         digest = sha256_of(data)
         if self._stored_digest(digest) != (len(data), digest):
             with answering():
@@ -188,7 +188,8 @@ class S3FileStore:
             if stored != (len(data), digest):
                 log.error("object %s not held after put: %s", digest, stored)
                 raise unavailable(RuntimeError(f"{digest} not held after put"))
-        self.cache.add(digest, data)
+        if keep_local:  # written now, usually read back at once (the pack's path, say)
+            self.cache.add(digest, data)
         return digest
 
     def _fetch(self, sha256: str) -> Path:
