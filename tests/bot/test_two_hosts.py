@@ -196,7 +196,7 @@ def test_two_webs_and_two_workers_on_separate_disks_share_only_the_database_and_
 
     # Everything lasting is in the bucket; no host kept an object of its own.
     assert stored == {sha256_of(d) for d in papers.values()}
-    keys = set(s3.keys())
+    keys = set(s3.object_keys())
     for sha in stored | {p.sha256 for p in packs}:
         assert f"boardclerk/objects/{sha[:2]}/{sha}" in keys
     assert not list(hosts.glob("*/objects"))

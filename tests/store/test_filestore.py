@@ -79,7 +79,7 @@ def s3_store(s3: S3, tmp_path: Path) -> S3FileStore:
 
 def test_s3_objects_use_the_content_addressed_layout(s3_store: S3FileStore, s3: S3) -> None:
     digest = s3_store.put(b"layout")
-    assert s3.keys() == [f"boardclerk/objects/{digest[:2]}/{digest}"]
+    assert s3.object_keys() == [f"boardclerk/objects/{digest[:2]}/{digest}"]
 
 
 def test_losing_the_cache_loses_nothing(s3_store: S3FileStore, tmp_path: Path, s3: S3) -> None:
@@ -119,7 +119,7 @@ def test_a_put_while_s3_answers_server_errors_stores_nothing(
 ) -> None:
     with s3.failing(status), pytest.raises(StoreUnavailable, match="try again"):
         s3_store.put(b"a paper")
-    assert s3.keys() == []
+    assert s3.object_keys() == []
     assert s3_store.put(b"a paper") == sha256_of(b"a paper")  # fine once it is back
 
 
@@ -128,4 +128,4 @@ def test_a_put_while_s3_is_unreachable_says_try_again(tmp_path: Path, s3: S3) ->
     store = open_store(Settings.from_env({"BOARDCLERK_DATA_DIR": str(tmp_path), **env}))
     with pytest.raises(StoreUnavailable, match="try again"):
         store.put(b"a paper")
-    assert s3.keys() == []
+    assert s3.object_keys() == []

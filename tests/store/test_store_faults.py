@@ -96,7 +96,7 @@ def test_an_author_submitting_while_s3_fails_is_told_to_try_again_and_nothing_is
             assert bot.slack.submit_view(PUBLIC_HEALTH, view, state).status == 200
             told = bot.dm_to(PUBLIC_HEALTH, "could not accept")
         assert "try again" in told and "Nothing was stored" in told
-        assert bot.papers(STRATEGY) == [] and s3.keys() == []
+        assert bot.papers(STRATEGY) == [] and s3.object_keys() == []
         # Once the store answers again, the same submission goes through.
         assert bot.slack.submit_view(PUBLIC_HEALTH, view, state).status == 200
         assert "Version 1" in bot.dm_to(PUBLIC_HEALTH, "Version 1")

@@ -127,7 +127,7 @@ class S3:
         """Replace an object's bytes behind the store's back (bit rot, a bad restore)."""
         self.client().put_object(Bucket=self.bucket, Key=key, Body=data)
 
-    def keys(self) -> list[str]:
+    def object_keys(self) -> list[str]:
         pages = self.client().get_paginator("list_objects_v2").paginate(Bucket=self.bucket)
         return sorted(o["Key"] for p in pages for o in p.get("Contents", []))
 

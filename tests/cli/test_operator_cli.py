@@ -1,5 +1,6 @@
-"""``boardclerk store check`` and ``store migrate`` run as an operator runs them: real processes,
-a real database, local files and moto's S3 server on loopback."""
+"""The operator's commands (``store check``, ``store migrate``, ``export``, ``import-archive``)
+run as an operator runs them: real processes, a real database, local files and moto's S3
+server on loopback."""
 
 from __future__ import annotations
 
@@ -80,11 +81,11 @@ def test_migrate_copies_the_local_store_to_s3_and_runs_again_safely(tmp_path: Pa
     moved = run(tmp_path, "store", "migrate", "--to", s3.url, **aws)
     assert moved.returncode == 0, moved.stderr
     assert "Copied 2 file(s)" in moved.stdout and f"Set BOARDCLERK_STORE={s3.url}" in moved.stdout
-    assert s3.keys() == sorted(
+    assert s3.object_keys() == sorted(
         f"boardclerk/objects/{sha256_of(p)[:2]}/{sha256_of(p)}" for p in papers
     )
     # Interrupted half-way (one object never arrived): running it again finishes the copy.
-    s3.client().delete_object(Bucket=s3.bucket, Key=s3.keys()[0])
+    s3.client().delete_object(Bucket=s3.bucket, Key=s3.object_keys()[0])
     again = run(tmp_path, "store", "migrate", "--to", s3.url, **aws)
     assert again.returncode == 0, again.stderr
     assert "Copied 1 file(s)" in again.stdout and "1 were already there" in again.stdout
@@ -106,7 +107,7 @@ def test_migrate_refuses_to_copy_a_damaged_file(tmp_path: Path, s3: S3) -> None:
         in moved.stdout
     )
     assert "missing: paper #1 v1 '0.docx'" in moved.stdout  # and the check says what it means
-    assert len(s3.keys()) == 1
+    assert len(s3.object_keys()) == 1
 
 
 @pytest.mark.parametrize("url", ["ftp://somewhere", "s3://"])
@@ -114,3 +115,24 @@ def test_migrate_to_a_store_that_is_not_s3_says_what_it_takes(tmp_path: Path, ur
     bad = run(tmp_path, "store", "migrate", "--to", url)
     assert bad.returncode == 1 and "s3://bucket/prefix" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_export_then_import_archive_moves_a_body_to_a_deployment_on_s3(
+    tmp_path: Path, s3: S3
+) -> None:
+    papers = board_with_papers(tmp_path)
+    exported = run(tmp_path, "export", "hwb", str(tmp_path / "hwb-archive"))
+    assert exported.returncode == 0, exported.stderr
+    assert "2 papers" in exported.stdout and "manifest.json" in exported.stdout
+    new = tmp_path / "new"
+    new.mkdir()
+    there = {**s3.env, "DATABASE_URL": f"sqlite:///{new}/bc.db", "BOARDCLERK_DATA_DIR": str(new)}
+    imported = run(new, "import-archive", str(tmp_path / "hwb-archive"), **there)
+    assert imported.returncode == 0, imported.stderr
+    assert "Imported 'hwb'" in imported.stdout and "2 stored file(s)" in imported.stdout
+    ref = run(new, "meetings", **there).stdout.split()[0]
+    assert "received v1" in run(new, "status", ref, **there).stdout
+    assert run(new, "store", "check", **there).returncode == 0
+    assert {k.rsplit("/", 1)[1] for k in s3.object_keys()} == {sha256_of(p) for p in papers}
+    again = run(new, "import-archive", str(tmp_path / "hwb-archive"), **there)
+    assert again.returncode == 0 and "nothing to change" in again.stdout
