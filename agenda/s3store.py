@@ -28,7 +28,7 @@ import boto3  # type: ignore[import-untyped]
 from botocore.config import Config  # type: ignore[import-untyped]
 from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped]
 
-from agenda.errors import InvalidInput, StoreUnavailable
+from agenda.errors import InvalidInput, StoreCorrupt, StoreUnavailable
 from agenda.filestore import check_digest, corrupt, sha256_of, sha256_of_file
 
 log = logging.getLogger(__name__)
@@ -192,26 +192,31 @@ class S3FileStore:
             self.cache.add(digest, data)
         return digest
 
-    def _fetch(self, sha256: str) -> Path:
+    def _download(self, sha256: str) -> bytes:
+        """The object's bytes from the store itself, checked against the digest."""
         try:
             with answering():
                 response = self.client.get_object(Bucket=self.bucket, Key=self.key(sha256))
-                data = response["Body"].read()
+                data: bytes = response["Body"].read()
         except ClientError as err:
             raise FileNotFoundError(f"{self.describe()}/{self.key(sha256)}") from err
         if sha256_of(data) != sha256:
             log.error("object %s in %s does not match its digest", sha256, self.describe())
             raise corrupt(sha256, self.describe())
-        return self.cache.add(sha256, data)
+        return data
 
     def path(self, sha256: str) -> Path:
-        return self.cache.lookup(check_digest(sha256)) or self._fetch(sha256)
+        cached = self.cache.lookup(check_digest(sha256))
+        return cached or self.cache.add(sha256, self._download(sha256))
 
     def get(self, sha256: str) -> bytes:
-        data = self.path(sha256).read_bytes()
-        if sha256_of(data) != sha256:  # the cache lost a race with another writer: ask again
-            return self._fetch(sha256).read_bytes()
-        return data
+        # Bytes wanted in memory (exports, copies, downloads) are not worth a cache entry.
+        cached = self.cache.lookup(check_digest(sha256))
+        if cached is not None:
+            data = cached.read_bytes()
+            if sha256_of(data) == sha256:  # not replaced since lookup checked it
+                return data
+        return self._download(sha256)
 
     def exists(self, sha256: str) -> bool:
         return self._stored_digest(sha256) is not None
@@ -231,9 +236,9 @@ class S3FileStore:
     def verify(self, sha256: str) -> bool | None:
         """Fetch the object and check it: True, False (damaged), None (missing). Not cached."""
         try:
-            with answering():
-                response = self.client.get_object(Bucket=self.bucket, Key=self.key(sha256))
-                data = response["Body"].read()
-        except ClientError:
+            self._download(sha256)
+        except FileNotFoundError:
             return None
-        return sha256_of(data) == sha256
+        except StoreCorrupt:
+            return False
+        return True

@@ -117,8 +117,8 @@ def import_archive(
             f"(first: {missing[0]}), so nothing was imported."
         )
     for sha, path in sorted(objects.items()):  # stored and confirmed before any row names them
-        stored = store.put((folder / path).read_bytes(), keep_local=False)
-        assert stored == sha  # read_archive checked the bytes against the manifest
+        if store.put((folder / path).read_bytes(), keep_local=False) != sha:
+            raise InvalidInput(f"{path} changed while it was being imported; nothing was imported.")
     report.files = len(objects)
     report.rows, new_ids = _insert_rows(session, rows, existing_org=org, now=now)
     upcoming = select(Meeting).where(
