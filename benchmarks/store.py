@@ -37,7 +37,7 @@ from agenda.documents.render import RenderCache  # noqa: E402
 from agenda.filestore import FileStore, open_store  # noqa: E402
 from agenda.pack.build import build_pack  # noqa: E402
 from agenda.plan.papers import submit_paper  # noqa: E402
-from agenda.settings import Settings
+from agenda.settings import Settings  # noqa: E402
 from tests.support.boards import CLERK, load_sample_board, meeting_refs  # noqa: E402
 from tests.support.s3server import new_bucket, start_server  # noqa: E402
 
