@@ -92,7 +92,7 @@ def _python_type(type_: Any) -> type | None:
     if isinstance(type_, TypeDecorator):  # e.g. UTCDateTime: what it stores is its impl's
         type_ = type_.impl_instance
     try:
-        return type_.python_type  # type: ignore[no-any-return]
+        return type_.python_type
     except NotImplementedError:
         return None
 
