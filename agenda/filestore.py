@@ -13,7 +13,6 @@ from the environment and is what every process calls.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -21,9 +20,8 @@ from pathlib import Path
 from typing import Protocol
 
 from agenda import settings
-from agenda.errors import InvalidInput, StoreCorrupt
-
-HASH_CHUNK = 1 << 20
+from agenda.digests import check_digest, corrupt, sha256_of, sha256_of_file
+from agenda.errors import InvalidInput
 
 
 def data_dir() -> Path:
@@ -56,33 +54,6 @@ def atomic_write(target: Path, data: bytes) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
-
-
-def sha256_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def sha256_of_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(HASH_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def check_digest(sha256: str) -> str:
-    """``sha256`` if it is a lower-case hex sha256 digest (it becomes a path or a key)."""
-    if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
-        raise ValueError(f"not a sha256 digest: {sha256!r}")
-    return sha256
-
-
-def corrupt(sha256: str, where: str) -> StoreCorrupt:
-    return StoreCorrupt(
-        f"The stored file {sha256[:12]}… ({where}) does not match its fingerprint, so it was "
-        "not used.",
-        hint="an operator should run 'boardclerk store check' and restore it from a backup",
-    )
 
 
 class FileStore(Protocol):

@@ -28,8 +28,8 @@ import boto3  # type: ignore[import-untyped]
 from botocore.config import Config  # type: ignore[import-untyped]
 from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped]
 
+from agenda.digests import check_digest, corrupt, sha256_of, sha256_of_file
 from agenda.errors import InvalidInput, StoreCorrupt, StoreUnavailable
-from agenda.filestore import check_digest, corrupt, sha256_of, sha256_of_file
 
 log = logging.getLogger(__name__)
 
