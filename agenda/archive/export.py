@@ -138,6 +138,9 @@ def _stored_files(rows: Rows) -> Iterable[tuple[str, str]]:
         date = dates.get(p["meeting_id"]) or dates.get(items[p["item_id"]]["meeting_id"])
         name = f"{p['item_id']}-v{p['version']}-{fmt.safe_name(p['file_name'])}"
         yield from once(f"files/papers/{date or 'unscheduled'}/{name}", p["sha256"])
+    for r in rows.get("paper_renditions", []):
+        name = f"{r['paper_id']}-{r['format']}-{fmt.safe_name(r['file_name'])}"
+        yield from once(f"files/papers/renditions/{name}", r["sha256"])
     for k in rows.get("packs", []):
         name = f"{k['id']}-{fmt.safe_name(k['file_name'])}"
         yield from once(f"files/packs/{dates[k['meeting_id']]}/{name}", k["sha256"])

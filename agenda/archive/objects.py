@@ -15,6 +15,7 @@ from agenda.errors import StoreCorrupt
 from agenda.filestore import FileStore
 from agenda.minutes.tables import ApprovedMinutes
 from agenda.pack.tables import Pack
+from agenda.schema import metadata
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,15 @@ def referenced_objects(
         refs.append(
             ObjectRef(paper.sha256, f"paper #{paper.id} v{paper.version} '{paper.file_name}'")
         )
+    renditions = metadata.tables.get("paper_renditions")  # derived files (e.g. accessible PDF)
+    if renditions is not None:
+        query = select(renditions).order_by(renditions.c.id)
+        if only is not None:
+            query = query.where(
+                renditions.c.paper_id.in_(select(Paper.id).where(Paper.meeting_id.in_(only)))
+            )
+        for r in session.execute(query).mappings():
+            refs.append(ObjectRef(r["sha256"], f"rendition #{r['id']} of paper #{r['paper_id']}"))
     for pack in session.scalars(packs):
         refs.append(ObjectRef(pack.sha256, f"pack #{pack.id} '{pack.file_name}'"))
     for minutes in session.scalars(approved):

@@ -41,6 +41,7 @@ SCOPE: dict[str, tuple[str, str] | str] = {
     "item_authors": ("item_id", "forward_plan_items"),
     "item_moves": ("item_id", "forward_plan_items"),
     "papers": ("item_id", "forward_plan_items"),
+    "paper_renditions": ("paper_id", "papers"),
     "packs": ("meeting_id", "meetings"),
     "pack_papers": ("pack_id", "packs"),
     "apologies": ("meeting_id", "meetings"),

@@ -81,7 +81,9 @@ def read_archive(folder: Path) -> tuple[dict[str, Any], dict[str, list[dict[str,
 
 def _named_objects(rows: dict[str, list[dict[str, Any]]]) -> set[str]:
     named = {
-        r["sha256"] for t in ("papers", "packs", "pack_papers", "approved_minutes") for r in rows[t]
+        r["sha256"]
+        for t in ("papers", "paper_renditions", "packs", "pack_papers", "approved_minutes")
+        for r in rows[t]
     }
     named |= {
         str(e["detail"]["sha256"])
