@@ -49,3 +49,13 @@ class DeadlinePassed(BoardclerkError):
 
 class PapersChanged(BoardclerkError):
     """A build's papers changed while it rendered, so its result was not kept."""
+
+
+class StoreUnavailable(BoardclerkError):
+    """The file store (object storage) did not answer or answered with a server error. Nothing
+    was recorded; the same action a little later will do. Job runners retry it."""
+
+
+class StoreCorrupt(BoardclerkError):
+    """A stored file's bytes do not match the sha256 it is stored under: it must not be used,
+    published or sent, and an operator has to restore it (``boardclerk store check``)."""

@@ -22,6 +22,7 @@ DEFAULT_DATA_DIR = "./data"
 DEFAULT_MAX_PAPER_MB = 25.0
 DEFAULT_RENDER_TIMEOUT = 120.0
 DEFAULT_WORD_TIMEOUT = 300.0
+DEFAULT_STORE_CACHE_MB = 1024.0
 
 DATABASE_URL = "DATABASE_URL"
 DATA_DIR = "BOARDCLERK_DATA_DIR"
@@ -31,6 +32,12 @@ MAX_PAPER_MB = "BOARDCLERK_MAX_PAPER_MB"
 RENDER_TIMEOUT = "BOARDCLERK_RENDER_TIMEOUT"
 WORD_TIMEOUT = "BOARDCLERK_WORD_TIMEOUT"
 RENDER_WORKERS = "BOARDCLERK_RENDER_WORKERS"
+STORE = "BOARDCLERK_STORE"
+STORE_CACHE_DIR = "BOARDCLERK_STORE_CACHE_DIR"
+STORE_CACHE_MB = "BOARDCLERK_STORE_CACHE_MB"
+# boto3 reads the other AWS_* variables (region, credentials, retries) itself; the endpoint is
+# read here too so a store can be opened from a Settings object alone (tests, store migrate).
+S3_ENDPOINT_URL = "AWS_ENDPOINT_URL"
 USER = "USER"
 
 
@@ -79,11 +86,16 @@ class Settings:
     word_timeout: float = DEFAULT_WORD_TIMEOUT  # seconds to assemble a pack's Word copy
     render_workers: int | None = None  # None: up to two, fewer on a one-core machine
     user: str = "operator"  # who the CLI acts as in the audit trail
+    store_url: str = ""  # "s3://bucket/prefix"; empty: files under data_dir
+    store_cache_dir: Path | None = None  # the S3 store's read cache; None: data_dir/store-cache
+    store_cache_mb: float = DEFAULT_STORE_CACHE_MB
+    s3_endpoint_url: str | None = None  # None: AWS itself
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = environment(env)
         templates = env.get(TEMPLATES_DIR)
+        cache_dir = env.get(STORE_CACHE_DIR)
         return cls(
             database_url=env.get(DATABASE_URL) or DEFAULT_DATABASE_URL,
             data_dir=Path(env.get(DATA_DIR) or DEFAULT_DATA_DIR),
@@ -94,6 +106,10 @@ class Settings:
             word_timeout=_positive(env, WORD_TIMEOUT, DEFAULT_WORD_TIMEOUT, "seconds"),
             render_workers=_workers(env),
             user=env.get(USER) or "operator",
+            store_url=(env.get(STORE) or "").strip(),
+            store_cache_dir=Path(cache_dir) if cache_dir else None,
+            store_cache_mb=_positive(env, STORE_CACHE_MB, DEFAULT_STORE_CACHE_MB, "megabytes"),
+            s3_endpoint_url=env.get(S3_ENDPOINT_URL) or None,
         )
 
 

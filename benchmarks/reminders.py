@@ -23,7 +23,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import func, select, text  # noqa: E402
 from sqlalchemy.orm import Session, selectinload  # noqa: E402
-from tests.recording import create_delivery_table, outstanding, worker_process  # noqa: E402
 
 from agenda.board.due import meeting_deadlines  # noqa: E402
 from agenda.board.models import (  # noqa: E402
@@ -38,6 +37,7 @@ from agenda.db.engine import make_engine  # noqa: E402
 from agenda.db.migrate import upgrade  # noqa: E402
 from agenda.reminders.planning import replan_meeting  # noqa: E402
 from agenda.reminders.tables import Reminder  # noqa: E402
+from tests.support.recording import create_delivery_table, outstanding, worker_process  # noqa: E402
 
 LONDON = ZoneInfo("Europe/London")
 PLANNED_AT = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)

@@ -31,13 +31,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import select  # noqa: E402
-from tests.boards import CLERK, PUBLIC_HEALTH, meeting_refs, write_sample_config  # noqa: E402
-from tests.bot_harness import values  # noqa: E402
-from tests.fakeslack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, Response, SlackSide  # noqa: E402
 
 from agenda.board.models import ForwardPlanItem  # noqa: E402
 from agenda.db.engine import make_engine  # noqa: E402
 from bot.blocks.plan import add_item_modal  # noqa: E402
+from tests.support.boards import CLERK, PUBLIC_HEALTH, meeting_refs, write_sample_config  # noqa: E402
+from tests.support.bot_harness import values  # noqa: E402
+from tests.support.fakeslack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, Response, SlackSide  # noqa: E402
 
 BOARDCLERK = str(Path(sys.executable).with_name("boardclerk"))
 

@@ -15,7 +15,7 @@ from gunicorn.app.base import BaseApplication
 
 from agenda.clock import Clock
 from agenda.db.engine import make_engine
-from agenda.filestore import LocalFileStore, data_dir
+from agenda.filestore import open_store
 from bot.app import create_app
 from bot.settings import Settings, web_concurrency, web_threads
 from bot.worker import run_bot_worker
@@ -31,7 +31,7 @@ SWITCH_INTERVAL = 0.001
 def _app(settings: Settings, database_url: str) -> Flask:
     sys.setswitchinterval(SWITCH_INTERVAL)
     engine = make_engine(database_url)
-    return create_app(settings, engine, LocalFileStore(data_dir()), clock=Clock())[1]
+    return create_app(settings, engine, open_store(), clock=Clock())[1]
 
 
 class _Gunicorn(BaseApplication):
@@ -84,7 +84,7 @@ def run_socket_mode(
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     engine = make_engine(database_url)
-    bolt, _ = create_app(settings, engine, LocalFileStore(data_dir()), clock=Clock())
+    bolt, _ = create_app(settings, engine, open_store(), clock=Clock())
     handler = SocketModeHandler(bolt, settings.app_token)
     if stop_event is None:
         handler.start()  # blocks until interrupted
@@ -99,9 +99,7 @@ def run_worker(
 ) -> None:
     stop_event = stop_event or _stop_on_signals()
     engine = make_engine(database_url)
-    run_bot_worker(
-        settings, engine, LocalFileStore(data_dir()), clock=Clock(), stop_event=stop_event
-    )
+    run_bot_worker(settings, engine, open_store(), clock=Clock(), stop_event=stop_event)
 
 
 def run_serve(settings: Settings, database_url: str, *, threads: int) -> None:

@@ -26,7 +26,7 @@ from agenda.clock import Clock
 from agenda.db.engine import transaction
 from agenda.db.lease import LeaseLost
 from agenda.documents.render import reap_stray_renderers
-from agenda.errors import BoardclerkError
+from agenda.errors import BoardclerkError, StoreUnavailable
 from agenda.filestore import FileStore
 from agenda.jobs import queue as jobs
 from agenda.jobs.installations import latest_bot_token
@@ -157,24 +157,16 @@ class JobRunner:
         except LeaseLost:
             log.warning("job %s was taken over by another worker; dropping my result", job.id)
             return
+        except StoreUnavailable as err:  # the store's problem, not the user's: retried below
+            self._failed(job, payload, client, err)
+            return
         except BoardclerkError as err:  # the user's problem: say so, don't retry
             jobs.fail(self.engine, job.id, self.owner, now=self.clock.now(), error=str(err))
             if user:
                 dm(client, user, errors.reply(err))
             return
         except Exception as err:  # noqa: BLE001 - retried; the clerk hears if it keeps failing
-            log.exception("job %s (%s) failed", job.id, job.kind)
-            last = job.attempts >= jobs.MAX_ATTEMPTS
-            jobs.fail(
-                self.engine,
-                job.id,
-                self.owner,
-                now=self.clock.now(),
-                error=f"{type(err).__name__}: {err}",
-                retry=not last,
-            )
-            if last and user:
-                dm(client, user, _gave_up(job))
+            self._failed(job, payload, client, err)
             return
         jobs.complete(
             self.engine, job.id, self.owner, now=self.clock.now(), result={"summary": summary}
@@ -187,6 +179,24 @@ class JobRunner:
         return run_submission(
             self.engine, self.store, self.clock, client, self.current.id, self.owner, payload
         )
+
+    def _failed(
+        self, job: jobs.ClaimedJob, payload: dict[str, Any], client: WebClient, err: Exception
+    ) -> None:
+        """A failure that is nobody's input: retried, and the clerk hears if it keeps failing."""
+        log.exception("job %s (%s) failed", job.id, job.kind, exc_info=err)
+        last = job.attempts >= jobs.MAX_ATTEMPTS
+        jobs.fail(
+            self.engine,
+            job.id,
+            self.owner,
+            now=self.clock.now(),
+            error=f"{type(err).__name__}: {err}",
+            retry=not last,
+        )
+        user = payload.get("user")
+        if last and user:
+            dm(client, user, _gave_up(job))
 
     def _build_pack(self, payload: dict[str, Any], client: WebClient) -> str:
         private = bool(payload.get("private"))

@@ -9,6 +9,7 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import Engine, text
@@ -17,6 +18,10 @@ from agenda.clock import FixedClock
 from agenda.db.engine import make_engine
 from agenda.db.migrate import upgrade
 from agenda.schema import metadata
+
+if TYPE_CHECKING:
+    from agenda.filestore import FileStore
+    from tests.support.s3server import S3, FaultyMotoServer
 
 POSTGRES_URL = os.environ.get("BOARDCLERK_TEST_POSTGRES_URL")
 REQUIRE_POSTGRES = os.environ.get("BOARDCLERK_REQUIRE_POSTGRES") == "1"
@@ -126,3 +131,36 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.postgres)
         if no_soffice and item.get_closest_marker("soffice"):
             item.add_marker(pytest.mark.skip(reason="needs LibreOffice (soffice is not on PATH)"))
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[FaultyMotoServer]:
+    """moto's S3 server on loopback, one per test run (each test gets its own bucket)."""
+    from tests.support.s3server import start_server
+
+    server = start_server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3(s3_server: FaultyMotoServer, monkeypatch: pytest.MonkeyPatch) -> S3:
+    """A fresh bucket, and this process's environment pointed at it (BOARDCLERK_STORE, AWS_*)."""
+    from tests.support.s3server import new_bucket
+
+    bucket = new_bucket(s3_server)
+    for name, value in bucket.env.items():
+        monkeypatch.setenv(name, value)
+    return bucket
+
+
+@pytest.fixture(params=["local", "s3"])
+def store(request: pytest.FixtureRequest, data_dir: Path) -> FileStore:
+    """The file store as a process opens it: local files, then S3 on loopback."""
+    from agenda.filestore import open_store
+    from agenda.settings import Settings
+
+    env = {"BOARDCLERK_DATA_DIR": str(data_dir)}
+    if request.param == "s3":
+        env.update(request.getfixturevalue("s3").env)
+    return open_store(Settings.from_env(env))

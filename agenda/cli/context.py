@@ -20,7 +20,7 @@ from agenda.clock import Clock, zone
 from agenda.db.engine import make_engine, transaction
 from agenda.db.migrate import upgrade
 from agenda.errors import BoardclerkError, ConfigError
-from agenda.filestore import LocalFileStore, data_dir
+from agenda.filestore import FileStore, open_store
 
 
 @dataclass
@@ -39,9 +39,13 @@ class Context:
             ensure_schema(self._engine)
         return self._engine
 
+    _store: FileStore | None = None
+
     @property
-    def store(self) -> LocalFileStore:
-        return LocalFileStore(data_dir())
+    def store(self) -> FileStore:
+        if self._store is None:
+            self._store = open_store()  # BOARDCLERK_STORE, else files under the data dir
+        return self._store
 
     @property
     def actor(self) -> Actor:

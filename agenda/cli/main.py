@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from agenda import settings
-from agenda.cli import minutes, pack, plan, publish, reminders, setup
+from agenda.cli import archive, minutes, pack, plan, publish, reminders, setup, store
 from agenda.cli.context import BoardclerkGroup, Context
 from agenda.clock import Clock
 
@@ -60,5 +60,8 @@ for command in (
     minutes.declare_cmd,
     minutes.approved_minutes_cmd,
     publish.publish,
+    store.store,
+    archive.export,
+    archive.import_archive_cmd,
 ):
     main.add_command(command)

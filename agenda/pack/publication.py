@@ -172,6 +172,7 @@ def publish_meeting(
             f"The agenda pack {pack.file_name} is missing from the file store. "
             f"Build the agenda pack again first: /boardclerk pack {meeting.ref}"
         )
+    pack_path = store.path(pack.sha256)  # checked against its digest: damaged is never published
     tz = body.organisation.zone
     _guard(session, store, meeting, pack, tz.key)
     publication = meeting_deadlines(meeting).publication
@@ -211,7 +212,7 @@ def publish_meeting(
         body_name=body.name,
         channel=body.channel or None,
         member_slack_ids=members,
-        pack_path=store.path(pack.sha256),
+        pack_path=pack_path,
         pack_sha256=pack.sha256,
         pack_file_name=pack.file_name,
         starts_at=meeting.starts_at,

@@ -20,7 +20,7 @@ from agenda.demo.papers import (
     sample_reports,
 )
 from agenda.errors import DeadlinePassed, PaperRejected, PermissionDenied
-from agenda.filestore import LocalFileStore, sha256_of
+from agenda.filestore import sha256_of
 from agenda.plan.papers import submit_paper
 from tests.support.boards import ASC_DIRECTOR, CLERK, PUBLIC_HEALTH, STRANGER, load_sample_board
 
@@ -28,11 +28,6 @@ from tests.support.boards import ASC_DIRECTOR, CLERK, PUBLIC_HEALTH, STRANGER, l
 @pytest.fixture
 def board(engine, clock):  # type: ignore[no-untyped-def]
     load_sample_board(engine, clock.now())
-
-
-@pytest.fixture
-def store(data_dir) -> LocalFileStore:  # type: ignore[no-untyped-def]
-    return LocalFileStore(data_dir)
 
 
 def item_of(engine, title: str) -> int:  # type: ignore[no-untyped-def]

@@ -19,7 +19,7 @@ from agenda.board.lookup import get_meeting
 from agenda.board.models import ForwardPlanItem, Paper
 from agenda.clock import FixedClock
 from agenda.db.engine import transaction
-from agenda.filestore import LocalFileStore
+from agenda.filestore import FileStore, LocalFileStore
 from bot.app import create_app
 from bot.settings import Settings
 from tests.support.boards import load_sample_board, meeting_refs
@@ -31,7 +31,7 @@ class Bot:
     fake: FakeSlack
     slack: SlackSide
     engine: Engine
-    store: LocalFileStore
+    store: FileStore
     clock: FixedClock
     url: str
 
@@ -115,13 +115,18 @@ class Bot:
 
 @contextmanager
 def running_bot(
-    engine: Engine, clock: FixedClock, data_dir: Path, *, load_board: bool = True
+    engine: Engine,
+    clock: FixedClock,
+    data_dir: Path,
+    *,
+    load_board: bool = True,
+    store: FileStore | None = None,
 ) -> Iterator[Bot]:
     fake = FakeSlack().start()
     if load_board:
         load_sample_board(engine, clock.now())
     settings = Settings(signing_secret=SIGNING_SECRET, bot_token=BOT_TOKEN, api_url=fake.base_url)
-    store = LocalFileStore(data_dir)
+    store = store or LocalFileStore(data_dir)
     _bolt, flask_app = create_app(settings, engine, store, clock=clock)
     server = make_server("127.0.0.1", 0, flask_app, threaded=True)
     thread = threading.Thread(
