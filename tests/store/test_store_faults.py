@@ -97,7 +97,12 @@ def test_an_author_submitting_while_s3_fails_is_told_to_try_again_and_nothing_is
             told = bot.dm_to(PUBLIC_HEALTH, "could not accept")
         assert "try again" in told and "Nothing was stored" in told
         assert bot.papers(STRATEGY) == [] and s3.object_keys() == []
-        # Once the store answers again, the same submission goes through.
+        # Once the store answers again, trying again (the form opened afresh) goes through;
+        # a replay of the refused submission itself stays a no-op (issue 13's idempotency).
+        mark = len(bot.fake.calls)
+        bot.slack.command(PUBLIC_HEALTH, "submit")
+        view = bot.opened_view("submit_paper", after=mark)
+        state = submit_values(view, item=("select", item), title=STRATEGY, file=[file])
         assert bot.slack.submit_view(PUBLIC_HEALTH, view, state).status == 200
         assert "Version 1" in bot.dm_to(PUBLIC_HEALTH, "Version 1")
         assert [p.version for p in bot.papers(STRATEGY)] == [1]
