@@ -21,6 +21,10 @@ DEFAULT_DATABASE_URL = "sqlite:///boardclerk.db"
 DEFAULT_DATA_DIR = "./data"
 DEFAULT_MAX_PAPER_MB = 25.0
 DEFAULT_RENDER_TIMEOUT = 120.0
+DEFAULT_MAX_PAPER_PAGES = 500
+# LibreOffice needs about 1 GB of address space for a big report; 4 GB leaves room and still
+# stops a document built to eat the server's memory.
+DEFAULT_RENDER_MEMORY_MB = 4096.0
 
 DATABASE_URL = "DATABASE_URL"
 DATA_DIR = "BOARDCLERK_DATA_DIR"
@@ -29,6 +33,9 @@ TEMPLATES_DIR = "BOARDCLERK_TEMPLATES_DIR"
 MAX_PAPER_MB = "BOARDCLERK_MAX_PAPER_MB"
 RENDER_TIMEOUT = "BOARDCLERK_RENDER_TIMEOUT"
 RENDER_WORKERS = "BOARDCLERK_RENDER_WORKERS"
+MAX_PAPER_PAGES = "BOARDCLERK_MAX_PAPER_PAGES"
+RENDER_MEMORY_MB = "BOARDCLERK_RENDER_MEMORY_MB"
+RENDER_NETWORK = "BOARDCLERK_RENDER_NETWORK"
 USER = "USER"
 
 
@@ -66,6 +73,15 @@ def _workers(env: Mapping[str, str]) -> int | None:
         ) from None
 
 
+def _render_network(env: Mapping[str, str]) -> bool:
+    raw = (env.get(RENDER_NETWORK) or "").strip().lower()
+    if raw not in ("", "allow", "deny"):
+        raise ConfigError(
+            f"{RENDER_NETWORK} must be 'allow' or 'deny', not {raw!r}", path="environment"
+        )
+    return raw == "allow"
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
@@ -76,6 +92,9 @@ class Settings:
     render_timeout: float = DEFAULT_RENDER_TIMEOUT  # seconds for one LibreOffice batch
     render_workers: int | None = None  # None: up to two, fewer on a one-core machine
     user: str = "operator"  # who the CLI acts as in the audit trail
+    max_paper_pages: int = DEFAULT_MAX_PAPER_PAGES  # PDF papers; authors are told at submission
+    render_memory_mb: float = DEFAULT_RENDER_MEMORY_MB  # LibreOffice's address-space limit
+    render_network: bool = False  # True: LibreOffice without its network namespace
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -90,6 +109,11 @@ class Settings:
             render_timeout=_positive(env, RENDER_TIMEOUT, DEFAULT_RENDER_TIMEOUT, "seconds"),
             render_workers=_workers(env),
             user=env.get(USER) or "operator",
+            max_paper_pages=int(_positive(env, MAX_PAPER_PAGES, DEFAULT_MAX_PAPER_PAGES, "pages")),
+            render_memory_mb=_positive(
+                env, RENDER_MEMORY_MB, DEFAULT_RENDER_MEMORY_MB, "megabytes"
+            ),
+            render_network=_render_network(env),
         )
 
 

@@ -148,6 +148,7 @@ def receipt_text(receipt: Receipt, tz: str) -> str:
         lines.append("• Exempt (Part B): it will appear only in the private pack.")
     if not receipt.on_time:
         lines.append("The clerk has been told it came in after the deadline.")
+    lines.extend(f"• {escape(note)}" for note in receipt.removed)
     notes = receipt.accessibility_text()  # what to fix, each with the way to do it in Word
     if notes:
         lines.append(escape(notes))

@@ -84,6 +84,16 @@ def max_paper_bytes() -> int:
     return int(settings.current().max_paper_mb * 1024 * 1024)
 
 
+def max_paper_pages() -> int:
+    """The page limit for PDF papers: ``$BOARDCLERK_MAX_PAPER_PAGES``, else 500."""
+    return settings.current().max_paper_pages
+
+
+def limits_text() -> str:
+    """The limits, as told to authors: 'Word or PDF, at most 25 MB and 500 pages'."""
+    return f"Word (.docx) or PDF, at most {_mb(max_paper_bytes())} and {max_paper_pages()} pages"
+
+
 def check_paper_file(file_name: str, data: bytes, *, max_bytes: int | None = None) -> CheckedFile:
     """Accept a Word document (.docx) or a PDF, or raise :class:`PaperRejected` saying why not."""
     name = f"‘{file_name}’"
@@ -278,6 +288,19 @@ def _check_pdf(name: str, data: bytes) -> CheckedFile:
     if pages == 0:
         raise PaperRejected(
             f"{name} is a PDF with no pages. Export it to PDF again and submit it again."
+        )
+    if pages > max_paper_pages():
+        raise PaperRejected(
+            f"{name} has {pages} pages; papers can have at most {max_paper_pages()}.",
+            hint="Split off large appendices, or send a link to them in the paper",
+        )
+    from agenda.documents.sanitize_pdf import inflated_size_problem
+
+    bomb = inflated_size_problem(data)
+    if bomb is not None:
+        raise PaperRejected(
+            f"{name} cannot be accepted: {bomb}, which is how harmful files work. "
+            "Print it to a new PDF and submit that instead."
         )
     return CheckedFile(kind="pdf", pages=pages, title=None)
 
