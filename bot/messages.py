@@ -256,6 +256,17 @@ def download_failed(err: OSError) -> str:
     return f"I could not download the file from Slack ({err}). Please try again."
 
 
+DOWNLOAD_NOT_AT_SLACK = (
+    "The file's download address is not at Slack, so I did not download it. "
+    "Please attach the file again, or tell the clerk."
+)
+DOWNLOAD_TOO_MANY_REDIRECTS = "Slack redirected the download too many times. Please try again."
+
+
+def download_status(code: int) -> str:
+    return f"Slack answered {code} when I downloaded the file. Please try again."
+
+
 # -- App Home --------------------------------------------------------------------------------
 
 NOT_AN_AUTHOR = "You are not named as an author on any upcoming item."

@@ -263,7 +263,10 @@ def save_submission(
         file = file_of(client, file["id"])  # a file preselected from a DM or message
     # Read at most one byte past the limit: enough for check_paper_file to refuse it.
     data = download_private_file(
-        file.get("url_private_download") or file["url_private"], token, limit=max_paper_bytes()
+        file.get("url_private_download") or file["url_private"],
+        token,
+        limit=max_paper_bytes(),
+        api_url=client.base_url,
     )
     with deps.session() as session:
         receipt = submit_paper(
