@@ -52,6 +52,10 @@ class Receipt:
     # What neutralising took out of the file ("A linked picture was removed: ..."): the
     # stored paper is the file as sent; every pack is built from the neutralised copy.
     removed: tuple[str, ...] = ()
+    # The author marked the paper exempt on an item the clerk has not made exempt: it is held
+    # out of public artefacts and the clerk must accept or reject (plan.exempt_requests).
+    exempt_requested: bool = False
+    exempt_reason: str | None = None
 
     def summary(self, tz: str = "Europe/London") -> str:
         when = "on time" if self.on_time else "LATE"
@@ -62,6 +66,11 @@ class Receipt:
             f"Received '{self.item_title}' for {self.meeting_ref} as version {self.version} "
             f"({self.file_name}), {when}{due}."
         )
+        if self.exempt_requested:
+            text += (
+                " You marked it exempt: it is held out of the public agenda pack until the "
+                "clerk decides."
+            )
         if self.removed:
             text += " Before publication: " + " ".join(self.removed)
         notes = self.accessibility_text()
@@ -219,6 +228,8 @@ def submit_paper(
         late_reason=paper.late_reason,
         accessibility=report,
         removed=removed,
+        exempt_requested=item.exempt_requested,
+        exempt_reason=reason,
     )
 
 
