@@ -146,6 +146,10 @@ def receipt_text(receipt: Receipt, tz: str) -> str:
     ]
     if receipt.exempt:
         lines.append("• Exempt (Part B): it will appear only in the private pack.")
+    elif receipt.exempt_requested:
+        lines.append(
+            "• You marked it exempt: it is held out of the public pack until the clerk decides."
+        )
     if not receipt.on_time:
         lines.append("The clerk has been told it came in after the deadline.")
     lines.extend(f"• {escape(note)}" for note in receipt.removed)
@@ -425,3 +429,41 @@ def published(notice: PublishedNotice, problems: list[str]) -> str:
 
 
 CONFIDENTIAL_MINUTES_LABEL = "Confidential (Part B) minutes, if there was exempt business"
+
+
+# -- exempt requests ---------------------------------------------------------------------------
+
+
+def exempt_requested(receipt: Receipt, author: str) -> str:
+    return (
+        f":lock: <@{author}> marked their paper for *{escape(receipt.item_title)}* "
+        f"(`{receipt.meeting_ref}`, version {receipt.version}) as exempt: "
+        f"“{escape(receipt.exempt_reason or '')}”. The item is held out of the public agenda "
+        "pack until you decide."
+    )
+
+
+EXEMPT_ACCEPT_LABEL = "Accept: exempt (Part B)"
+EXEMPT_REJECT_LABEL = "Reject: publish it"
+
+
+def exempt_accepted_for_clerk(title: str) -> str:
+    return (
+        f":white_check_mark: *{escape(title)}* is now exempt (Part B); "
+        "it stays out of the public pack."
+    )
+
+
+def exempt_accepted_for_author(title: str) -> str:
+    return f"The clerk agreed that your paper for *{escape(title)}* is exempt (Part B)."
+
+
+def exempt_rejected_for_clerk(title: str) -> str:
+    return f"*{escape(title)}* is not exempt; its paper goes into the public pack."
+
+
+def exempt_rejected_for_author(title: str) -> str:
+    return (
+        f"The clerk decided that your paper for *{escape(title)}* is not exempt: it will be "
+        "published with the agenda. Talk to the clerk if that is wrong."
+    )

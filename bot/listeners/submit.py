@@ -35,6 +35,7 @@ from bot.blocks.submit import (
 from bot.deps import Deps, deps_of
 from bot.errors import user_of
 from bot.listeners.common import just_ack, slow
+from bot.listeners.exempt import ask_clerks
 from bot.slack import DownloadError, dm, download_private_file, file_of
 
 PAPER_TYPES = (".docx", ".pdf")
@@ -196,6 +197,8 @@ def save(
         for clerk in receipt.clerk_slack_ids:
             if clerk != user:
                 dm(client, clerk, messages.late_flag_text(receipt, user, tz))
+    if receipt.exempt_requested:
+        ask_clerks(client, receipt, user)
 
 
 def _submitted(view: dict[str, Any]) -> dict[str, Any]:
