@@ -467,3 +467,7 @@ def exempt_rejected_for_author(title: str) -> str:
         f"The clerk decided that your paper for *{escape(title)}* is not exempt: it will be "
         "published with the agenda. Talk to the clerk if that is wrong."
     )
+
+
+def paper_limits(limits: str) -> str:
+    return f"{limits}; linked pictures and files are removed."

@@ -168,9 +168,9 @@ def neutralise_docx(data: bytes) -> NeutralisedDocx:
             raw = source.read(info)
             if not _might_need_cleaning(raw, dropped_ids.get(name)):
                 continue
-            new = _clean_part(raw, dropped_ids.get(name, set()), removed)
-            if new is not None:
-                parts[name] = new
+            cleaned = _clean_part(raw, dropped_ids.get(name, set()), removed)
+            if cleaned is not None:
+                parts[name] = cleaned
         if not parts:
             return NeutralisedDocx(data, ())
         out = io.BytesIO()

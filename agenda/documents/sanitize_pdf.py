@@ -292,7 +292,7 @@ def _active_walk(obj: object, found: set[str], depth: int) -> None:
             found.add("/JavaScript")
         if str(obj.get("/Subtype", "")) in BAD_ANNOTATIONS:
             found.add(str(obj.get("/Subtype")))
-        children: object = [obj.get(k) for k in obj]
+        children: object = [obj.get(str(k)) for k in obj]
     elif isinstance(obj, Array):
         children = list(obj)
     else:

@@ -83,6 +83,8 @@ def test_submit_opens_a_modal_listing_only_the_authors_items(bot: Bot) -> None:
     assert "Winter Plan" not in text and CONTRACT not in text
     file_blocks = [b for b in view["blocks"] if b.get("element", {}).get("type") == "file_input"]
     assert file_blocks[0]["element"]["filetypes"] == ["docx", "pdf"]
+    # The author is told the limits before uploading.
+    assert "at most 25 MB and 500 pages" in file_blocks[0]["hint"]["text"]
 
 
 def test_a_paper_submitted_in_the_modal_is_stored_and_the_author_gets_a_receipt(
