@@ -37,13 +37,6 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
-_V = "urn:schemas-microsoft-com:vml"
-_O = "urn:schemas-microsoft-com:office:office"
-
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 # Field instructions that read other files, URLs or programs when the field is updated.
@@ -145,25 +138,28 @@ def describe(kind: str, n: int) -> str:
 def neutralise_docx(data: bytes) -> NeutralisedDocx:
     """``data`` with every external reference and include/DDE field removed.
 
-    Raises ``zipfile.BadZipFile``/``etree.XMLSyntaxError`` on a broken package: callers have
-    already checked the file (``filecheck``) and turn these into their own messages."""
+    Elements and attributes are matched by local name, so Strict OOXML (other namespace URIs)
+    is cleaned too; zip members outside the OOXML folders (an ODF ``content.xml`` smuggled in,
+    say, which LibreOffice's type detection might prefer) are dropped. Raises
+    ``zipfile.BadZipFile``/``etree.XMLSyntaxError`` on a broken package: callers have already
+    checked the file (``filecheck``) and turn these into their own messages."""
     removed: Counter[str] = Counter()
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         infos = source.infolist()
-        names = {i.filename for i in infos}
-        parts: dict[str, bytes] = {}
+        parts: dict[str, bytes | None] = {}  # None: leave the member out
         dropped_ids: dict[str, set[str]] = {}  # part name -> relationship ids removed
         for info in infos:
-            if info.filename.endswith(".rels"):
+            if not _is_ooxml_member(info.filename):
+                parts[info.filename] = None
+        for info in infos:
+            if info.filename.endswith(".rels") and info.filename not in parts:
                 new, gone = _clean_rels(source.read(info), removed)
                 if gone:
                     parts[info.filename] = new
                     dropped_ids[_rels_owner(info.filename)] = gone
         for info in infos:
             name = info.filename
-            if not (name.startswith("word/") and name.endswith(".xml")):
-                continue
-            if name.startswith("word/_rels/"):
+            if not (name.startswith("word/") and name.endswith(".xml")) or name in parts:
                 continue
             raw = source.read(info)
             if not _might_need_cleaning(raw, dropped_ids.get(name)):
@@ -176,10 +172,18 @@ def neutralise_docx(data: bytes) -> NeutralisedDocx:
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
             for info in infos:
-                body = parts.get(info.filename)
-                target.writestr(info, body if body is not None else source.read(info))
-        assert names  # the package was not empty
+                if info.filename not in parts:
+                    target.writestr(info, source.read(info))
+                elif (body := parts[info.filename]) is not None:
+                    target.writestr(info, body)
     return NeutralisedDocx(out.getvalue(), tuple(sorted(removed.items())))
+
+
+_OOXML_FOLDERS = ("_rels/", "word/", "docProps/", "customXml/")
+
+
+def _is_ooxml_member(name: str) -> bool:
+    return name == "[Content_Types].xml" or name.startswith(_OOXML_FOLDERS)
 
 
 def _rels_owner(rels_name: str) -> str:
@@ -188,17 +192,25 @@ def _rels_owner(rels_name: str) -> str:
     return folder + file.removesuffix(".rels")
 
 
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^[\\/]{2}")
+
+
 def _clean_rels(raw: bytes, removed: Counter[str]) -> tuple[bytes, set[str]]:
     root = etree.fromstring(raw, parser=_PARSER)
     gone: set[str] = set()
     for rel in list(root):
-        if rel.get("TargetMode") != "External":
-            if rel.get("Type", "").endswith("/aFChunk"):
-                gone.add(rel.get("Id", ""))  # the altChunk element is removed with it
-                root.remove(rel)
+        if not isinstance(rel.tag, str):
             continue
         rel_type = rel.get("Type", "").rsplit("/", 1)[-1]
         target = rel.get("Target", "").strip()
+        # "External" by the spec; any case, or a target with a scheme or a UNC path, is
+        # treated as outside the package whatever the mode says.
+        external = rel.get("TargetMode", "").lower() == "external" or bool(_SCHEME.match(target))
+        if not external:
+            if rel_type == "aFChunk":
+                gone.add(rel.get("Id", ""))
+                root.remove(rel)
+            continue
         if rel_type == "hyperlink" and target.lower().startswith(SAFE_LINK_SCHEMES):
             continue  # an ordinary web or e-mail link: nothing fetches it
         removed[_REL_KINDS.get(rel_type, "external")] += 1
@@ -208,7 +220,7 @@ def _clean_rels(raw: bytes, removed: Counter[str]) -> tuple[bytes, set[str]]:
 
 
 _SUSPECT = re.compile(
-    rb"instrText|fldSimple|altChunk|subDoc|attachedTemplate|mailMerge|o:href|imagedata|"
+    rb"instrText|fldSimple|altChunk|subDoc|attachedTemplate|mailMerge|href|imagedata|src=|"
     rb"sourceFileName|frameset"
 )
 
@@ -221,51 +233,70 @@ def _field_name(instr: str) -> str:
     return instr.strip().split(" ", 1)[0].split("\\", 1)[0].upper()
 
 
+def _local(el: etree._Element) -> str:
+    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+
+
+def _attr(el: etree._Element, local: str) -> str | None:
+    """The value of the attribute with this local name, whatever its namespace."""
+    for key, value in el.attrib.items():
+        if key == local or key.endswith("}" + local):
+            return str(value)
+    return None
+
+
+def _is_rel_attr(key: str) -> bool:
+    return key.startswith("{") and key[1:].split("}", 1)[0].endswith("/relationships")
+
+
+_POINTERS = frozenset({"altChunk", "subDoc", "attachedTemplate", "mailMerge", "frameset"})
+_VML_FILE_ATTRS = frozenset({"href", "althref", "src"})
+
+
 def _clean_part(raw: bytes, dropped: set[str], removed: Counter[str]) -> bytes | None:
     root = etree.fromstring(raw, parser=_PARSER)
-    before = sum(removed.values())
     changed = False
-    r_id, r_link = f"{{{_R}}}id", f"{{{_R}}}link"
-
     # Elements whose only job is to point at something removed or outside.
-    for tag in ("altChunk", "subDoc", "attachedTemplate", "mailMerge", "frameset"):
-        for el in list(root.iter(f"{{{_W}}}{tag}")):
-            if tag == "altChunk":
-                removed["alt-chunk"] += 1
-            elif tag == "mailMerge" and el.find(f"{{{_W}}}dataSource") is None:
-                removed["data-source"] += 1  # a connect string with no relationship
-            _drop(el)
-            changed = True
+    for el in [e for e in root.iter() if _local(e) in _POINTERS]:
+        tag = _local(el)
+        if tag == "altChunk":
+            removed["alt-chunk"] += 1
+        elif tag == "mailMerge":
+            removed["data-source"] += (
+                1 if not any(_local(c) == "dataSource" for c in el) else 0
+            )  # a connect string with no relationship
+        _drop(el)
+        changed = True
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
-        for attr in (r_id, r_link, f"{{{_R}}}embed"):
-            if el.get(attr) in dropped:
-                del el.attrib[attr]
-                changed = True
-        # VML pictures can name a file directly, with no relationship at all.
-        for attr in (f"{{{_O}}}href", "src"):
-            if el.tag == f"{{{_V}}}imagedata" and el.get(attr):
-                if el.get(r_id) is None:
+        for key in [k for k in el.attrib if _is_rel_attr(k) and el.attrib[k] in dropped]:
+            del el.attrib[key]
+            changed = True
+        # VML pictures and fills can name a file directly, with no relationship at all.
+        if el.tag.startswith(
+            ("{urn:schemas-microsoft-com:vml}", "{urn:schemas-microsoft-com:office")
+        ):
+            for key in [k for k in el.attrib if k.rsplit("}", 1)[-1] in _VML_FILE_ATTRS]:
+                if _local(el) == "imagedata" and not any(_is_rel_attr(k) for k in el.attrib):
                     removed["linked-picture"] += 1
-                del el.attrib[attr]
+                del el.attrib[key]
                 changed = True
-    # A picture left with neither an embedded nor a linked image is an empty frame.
-    for blip in list(root.iter(f"{{{_A}}}blip")):
-        if blip.get(f"{{{_R}}}embed") is None and blip.get(r_link) is None:
-            drawing = next((a for a in blip.iterancestors(f"{{{_W}}}drawing")), None)
+    # Pictures and objects left with nothing embedded are empty frames or dead links.
+    for el in list(root.iter()):
+        local = _local(el)
+        has_rel = any(_is_rel_attr(k) for k in el.attrib) if isinstance(el.tag, str) else False
+        if local == "blip" and not has_rel:
+            drawing = next((a for a in el.iterancestors() if _local(a) == "drawing"), None)
             if drawing is not None:
                 _drop(drawing)
                 changed = True
-    # VML pictures and OLE objects whose link was removed: nothing left to show or update.
-    for tag in (f"{{{_V}}}imagedata", f"{{{_O}}}OLEObject"):
-        for el in list(root.iter(tag)):
-            if el.get(r_id) is None:
-                _drop(el)
-                changed = True
+        elif local in ("imagedata", "OLEObject") and not has_rel:
+            _drop(el)
+            changed = True
     changed |= _unlink_simple_fields(root, removed)
     changed |= _unlink_complex_fields(root, removed)
-    if not changed and sum(removed.values()) == before:
+    if not changed:
         return None
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
@@ -283,8 +314,8 @@ def _count_field(name: str, removed: Counter[str]) -> None:
 def _unlink_simple_fields(root: etree._Element, removed: Counter[str]) -> bool:
     """``<w:fldSimple w:instr="INCLUDETEXT ...">result runs</w:fldSimple>`` -> the runs."""
     changed = False
-    for simple in list(root.iter(f"{{{_W}}}fldSimple")):
-        name = _field_name(simple.get(f"{{{_W}}}instr", ""))
+    for simple in [e for e in root.iter() if _local(e) == "fldSimple"]:
+        name = _field_name(_attr(simple, "instr") or "")
         if name not in DANGEROUS_FIELDS:
             continue
         _count_field(name, removed)
@@ -311,13 +342,14 @@ def _unlink_complex_fields(root: etree._Element, removed: Counter[str]) -> bool:
 
     Fields nest; for a dangerous field every run from its ``begin`` to its ``separate`` (the
     instruction, including any fields nested in it) and its ``end`` run are removed, and the
-    result runs in between stay. A field with no ``separate`` loses everything up to ``end``."""
-    w = f"{{{_W}}}"
+    result runs in between stay. A field with no ``separate`` loses everything up to ``end``.
+    Deleted instruction text (``w:delInstrText``, tracked changes) counts as instruction."""
     stack: list[_Field] = []
     doomed: list[etree._Element] = []
-    for run in list(root.iter(f"{w}r")):
-        char = run.find(f"{w}fldChar")
-        kind = char.get(f"{w}fldCharType") if char is not None else None
+    for run in [e for e in root.iter() if _local(e) == "r"]:
+        children = {_local(c): c for c in run}
+        char = children.get("fldChar")
+        kind = _attr(char, "fldCharType") if char is not None else None
         # A run belongs to the instruction of every open field still reading its instruction
         # (so a field nested in a dangerous field's instruction goes with it).
         for open_field in stack:
@@ -329,9 +361,10 @@ def _unlink_complex_fields(root: etree._Element, removed: Counter[str]) -> bool:
         if not stack:
             continue
         top = stack[-1]
-        text = run.find(f"{w}instrText")
-        if text is not None and not top.separated:
-            top.instr.append(text.text or "")
+        for tag in ("instrText", "delInstrText"):
+            text = children.get(tag)
+            if text is not None and not top.separated:
+                top.instr.append(text.text or "")
         if kind == "separate":
             top.separated = True
         elif kind == "end":
@@ -341,6 +374,11 @@ def _unlink_complex_fields(root: etree._Element, removed: Counter[str]) -> bool:
                 _count_field(name, removed)
                 doomed.extend(top.runs)
                 doomed.append(run)
+    # Fields never closed: a dangerous one still must not survive.
+    for open_field in stack:
+        if _field_name("".join(open_field.instr)) in DANGEROUS_FIELDS:
+            _count_field(_field_name("".join(open_field.instr)), removed)
+            doomed.extend(open_field.runs)
     for run in dict.fromkeys(doomed):  # each once, in order
         _drop(run)
     return bool(doomed)

@@ -38,6 +38,7 @@ def test_libreoffice_reads_no_linked_server_file_even_unneutralised(tmp_path: Pa
 def test_without_unshare_rendering_falls_back_with_a_warning(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
+    monkeypatch.delenv("BOARDCLERK_RENDER_NETWORK", raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))  # no unshare to be found
     with caplog.at_level(logging.WARNING, logger="agenda.documents.render"):
         assert render._probe_isolation() == []
