@@ -264,8 +264,26 @@ def _probe_isolation() -> list[str]:
     return []
 
 
-def _limits(memory: int, cpu_seconds: int) -> None:
-    """Runs in the child before exec: limits that LibreOffice and its children inherit."""
+def _limit_prefix(memory: int, cpu_seconds: int) -> list[str]:
+    """``prlimit`` (util-linux) setting the limits LibreOffice and its children inherit: set
+    before exec by a separate program, because a ``preexec_fn`` can deadlock a threaded parent
+    (the bot renders from worker threads)."""
+    prlimit = shutil.which("prlimit")
+    if prlimit is None:
+        return []
+    return [
+        prlimit,
+        f"--as={memory}",
+        f"--cpu={cpu_seconds}",
+        f"--fsize={MAX_OUTPUT_BYTES}",
+        "--core=0",
+        "--",
+    ]
+
+
+def _limits_in_child(memory: int, cpu_seconds: int) -> None:
+    """The same limits from inside the child, where ``prlimit`` is missing (it only calls
+    setrlimit, which takes no Python-level lock)."""
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
     resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_OUTPUT_BYTES, MAX_OUTPUT_BYTES))
@@ -282,9 +300,15 @@ def _confined_env(profile: Path) -> dict[str, str]:
 
 
 def _soffice_command(
-    profile: Path, out_dir: Path, inputs: Sequence[Path], *, tagged: bool = True
+    profile: Path,
+    out_dir: Path,
+    inputs: Sequence[Path],
+    limits: Sequence[str] = (),
+    *,
+    tagged: bool = True,
 ) -> list[str]:
     return [
+        *limits,
         *network_isolation(),
         soffice_path(),
         f"-env:UserInstallation={profile.as_uri()}",
@@ -323,15 +347,16 @@ def _run_soffice(
         (profile / "tmp").mkdir(parents=True, exist_ok=True)
         memory = memory_limit_bytes()
         cpu = int(timeout * len(inputs)) + 60
+        limits = _limit_prefix(memory, cpu)
         proc = subprocess.Popen(
-            _soffice_command(profile, out_dir, inputs, tagged=tagged),
+            _soffice_command(profile, out_dir, inputs, limits, tagged=tagged),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             start_new_session=True,
             cwd=profile / "tmp",
             env=_confined_env(profile),
-            preexec_fn=lambda: _limits(memory, cpu),  # noqa: PLW1509 - no threads in the child
+            preexec_fn=None if limits else (lambda: _limits_in_child(memory, cpu)),
         )
         done, deadline = 0, time.monotonic() + timeout
         try:

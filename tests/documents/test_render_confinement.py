@@ -43,3 +43,13 @@ def test_without_unshare_rendering_falls_back_with_a_warning(
     with caplog.at_level(logging.WARNING, logger="agenda.documents.render"):
         assert render._probe_isolation() == []
     assert "without network access" in caplog.text
+
+
+def test_a_render_over_the_memory_limit_fails_cleanly_naming_the_paper(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BOARDCLERK_RENDER_MEMORY_MB", "64")  # far below what LibreOffice needs
+    source = tmp_path / "plan.docx"
+    source.write_bytes(hostile._base_docx())
+    with pytest.raises(render.RenderFailed, match="Item 4 'Plan'"):
+        render.convert_to_pdf([source], tmp_path / "out", labels=["Item 4 'Plan'"], timeout=30)
