@@ -383,6 +383,9 @@ def test_an_authors_exempt_request_asks_the_clerk_who_can_accept_it(bot: Bot, do
     assert "held out of the public pack until the clerk decides" in receipt
     ask = bot.dm_to(CLERK, "marked their paper")
     assert reason in ask and f"<@{PUBLIC_HEALTH}>" in ask
+    meeting = next(m for m in bot.meetings if STRATEGY in bot.ask(CLERK, f"status {m}"))
+    status = json.dumps(json.loads(bot.ask(CLERK, f"status {meeting}")), ensure_ascii=False)
+    assert f"{STRATEGY}: received v1 · exempt requested" in status
     [message] = [c for c in bot.fake.messages() if "marked their paper" in str(c.body.get("text"))]
     blocks = message.body["blocks"]
     blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
