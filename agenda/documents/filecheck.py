@@ -256,6 +256,10 @@ def _check_pdf(name: str, data: bytes) -> CheckedFile:
         f"{name} is encrypted in a way boardclerk cannot read. Remove the security "
         "settings (or print it to a new PDF) and submit it again."
     )
+    # qpdf counts a 20,000-page file's pages ten times faster than pypdf: refuse it first.
+    quick = _quick_page_count(data)
+    if quick is not None and quick > max_paper_pages():
+        _too_many_pages(name, quick)
     try:
         with _quiet_pypdf():
             reader = PdfReader(io.BytesIO(data), strict=False)
@@ -290,10 +294,7 @@ def _check_pdf(name: str, data: bytes) -> CheckedFile:
             f"{name} is a PDF with no pages. Export it to PDF again and submit it again."
         )
     if pages > max_paper_pages():
-        raise PaperRejected(
-            f"{name} has {pages} pages; papers can have at most {max_paper_pages()}.",
-            hint="Split off large appendices, or send a link to them in the paper",
-        )
+        _too_many_pages(name, pages)
     from agenda.documents.sanitize_pdf import inflated_size_problem
 
     bomb = inflated_size_problem(data)
@@ -303,6 +304,25 @@ def _check_pdf(name: str, data: bytes) -> CheckedFile:
             "Print it to a new PDF and submit that instead."
         )
     return CheckedFile(kind="pdf", pages=pages, title=None)
+
+
+def _too_many_pages(name: str, pages: int) -> None:
+    raise PaperRejected(
+        f"{name} has {pages} pages; papers can have at most {max_paper_pages()}.",
+        hint="Split off large appendices, or send a link to them in the paper",
+    )
+
+
+def _quick_page_count(data: bytes) -> int | None:
+    """The page count as qpdf sees it, or None when qpdf cannot open the file (a password, a
+    damaged file): pypdf's check then says what is wrong in the author's words."""
+    import pikepdf
+
+    try:
+        with pikepdf.open(io.BytesIO(data), password="") as pdf:
+            return len(pdf.pages)
+    except Exception:  # pikepdf.PdfError, PasswordError, and qpdf's other complaints
+        return None
 
 
 class _ThisThreadOnly(logging.Filter):
