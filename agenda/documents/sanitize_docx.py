@@ -233,15 +233,22 @@ def _field_name(instr: str) -> str:
     return instr.strip().split(" ", 1)[0].split("\\", 1)[0].upper()
 
 
+_NOT_ELEMENTS = (etree._Comment, etree._ProcessingInstruction, etree._Entity)
+
+
 def _local(el: etree._Element) -> str:
-    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+    return "" if isinstance(el, _NOT_ELEMENTS) else str(etree.QName(el).localname)
+
+
+def _keys(el: etree._Element) -> list[str]:
+    return [str(k) for k in el.attrib]
 
 
 def _attr(el: etree._Element, local: str) -> str | None:
     """The value of the attribute with this local name, whatever its namespace."""
-    for key, value in el.attrib.items():
+    for key in _keys(el):
         if key == local or key.endswith("}" + local):
-            return str(value)
+            return str(el.attrib[key])
     return None
 
 
@@ -268,24 +275,24 @@ def _clean_part(raw: bytes, dropped: set[str], removed: Counter[str]) -> bytes |
         _drop(el)
         changed = True
     for el in root.iter():
-        if not isinstance(el.tag, str):
+        if isinstance(el, _NOT_ELEMENTS):
             continue
-        for key in [k for k in el.attrib if _is_rel_attr(k) and el.attrib[k] in dropped]:
+        for key in [k for k in _keys(el) if _is_rel_attr(k) and el.attrib[k] in dropped]:
             del el.attrib[key]
             changed = True
         # VML pictures and fills can name a file directly, with no relationship at all.
-        if el.tag.startswith(
+        if str(el.tag).startswith(
             ("{urn:schemas-microsoft-com:vml}", "{urn:schemas-microsoft-com:office")
         ):
-            for key in [k for k in el.attrib if k.rsplit("}", 1)[-1] in _VML_FILE_ATTRS]:
-                if _local(el) == "imagedata" and not any(_is_rel_attr(k) for k in el.attrib):
+            for key in [k for k in _keys(el) if k.rsplit("}", 1)[-1] in _VML_FILE_ATTRS]:
+                if _local(el) == "imagedata" and not any(_is_rel_attr(k) for k in _keys(el)):
                     removed["linked-picture"] += 1
                 del el.attrib[key]
                 changed = True
     # Pictures and objects left with nothing embedded are empty frames or dead links.
     for el in list(root.iter()):
         local = _local(el)
-        has_rel = any(_is_rel_attr(k) for k in el.attrib) if isinstance(el.tag, str) else False
+        has_rel = any(_is_rel_attr(k) for k in _keys(el)) if local else False
         if local == "blip" and not has_rel:
             drawing = next((a for a in el.iterancestors() if _local(a) == "drawing"), None)
             if drawing is not None:
