@@ -13,6 +13,7 @@ from agenda.errors import PaperRejected
 from tests.support import hostile
 
 
+@pytest.mark.slow  # building the 20,000-page file takes a second or two
 def test_a_twenty_thousand_page_pdf_is_refused_quickly_saying_the_limit() -> None:
     pdf = hostile._base_pdf(1)
     for _ in range(19_999):
