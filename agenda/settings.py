@@ -23,6 +23,10 @@ DEFAULT_MAX_PAPER_MB = 25.0
 DEFAULT_RENDER_TIMEOUT = 120.0
 DEFAULT_WORD_TIMEOUT = 300.0
 DEFAULT_STORE_CACHE_MB = 1024.0
+DEFAULT_MAX_PAPER_PAGES = 500
+# LibreOffice needs about 1 GB of address space for a big report; 4 GB leaves room and still
+# stops a document built to eat the server's memory.
+DEFAULT_RENDER_MEMORY_MB = 4096.0
 
 DATABASE_URL = "DATABASE_URL"
 DATA_DIR = "BOARDCLERK_DATA_DIR"
@@ -38,6 +42,9 @@ STORE_CACHE_MB = "BOARDCLERK_STORE_CACHE_MB"
 # boto3 reads the other AWS_* variables (region, credentials, retries) itself; the endpoint is
 # read here too so a store can be opened from a Settings object alone (tests, store migrate).
 S3_ENDPOINT_URL = "AWS_ENDPOINT_URL"
+MAX_PAPER_PAGES = "BOARDCLERK_MAX_PAPER_PAGES"
+RENDER_MEMORY_MB = "BOARDCLERK_RENDER_MEMORY_MB"
+RENDER_NETWORK = "BOARDCLERK_RENDER_NETWORK"
 USER = "USER"
 
 
@@ -75,6 +82,15 @@ def _workers(env: Mapping[str, str]) -> int | None:
         ) from None
 
 
+def _render_network(env: Mapping[str, str]) -> bool:
+    raw = (env.get(RENDER_NETWORK) or "").strip().lower()
+    if raw not in ("", "allow", "deny"):
+        raise ConfigError(
+            f"{RENDER_NETWORK} must be 'allow' or 'deny', not {raw!r}", path="environment"
+        )
+    return raw == "allow"
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
@@ -90,6 +106,9 @@ class Settings:
     store_cache_dir: Path | None = None  # the S3 store's read cache; None: data_dir/store-cache
     store_cache_mb: float = DEFAULT_STORE_CACHE_MB
     s3_endpoint_url: str | None = None  # None: AWS itself
+    max_paper_pages: int = DEFAULT_MAX_PAPER_PAGES  # PDF papers; authors are told at submission
+    render_memory_mb: float = DEFAULT_RENDER_MEMORY_MB  # LibreOffice's address-space limit
+    render_network: bool = False  # True: LibreOffice without its network namespace
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -110,6 +129,11 @@ class Settings:
             store_cache_dir=Path(cache_dir) if cache_dir else None,
             store_cache_mb=_positive(env, STORE_CACHE_MB, DEFAULT_STORE_CACHE_MB, "megabytes"),
             s3_endpoint_url=env.get(S3_ENDPOINT_URL) or None,
+            max_paper_pages=int(_positive(env, MAX_PAPER_PAGES, DEFAULT_MAX_PAPER_PAGES, "pages")),
+            render_memory_mb=_positive(
+                env, RENDER_MEMORY_MB, DEFAULT_RENDER_MEMORY_MB, "megabytes"
+            ),
+            render_network=_render_network(env),
         )
 
 

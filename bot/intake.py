@@ -31,6 +31,7 @@ from agenda.pack.overview import organisation_tz as org_tz
 from agenda.plan.papers import submit_paper
 from agenda.reminders.planning import queue_notice
 from agenda.reminders.tables import ReminderKind
+from bot.listeners.exempt import ask_clerks
 from bot.messages import late_flag_text, receipt_text, rejection_text
 from bot.slack import DownloadError, dm, download_private_file, file_of
 
@@ -102,6 +103,7 @@ def run_submission(
             file.get("url_private_download") or file["url_private"],
             client.token or "",
             limit=max_paper_bytes(),  # one byte past the limit: enough to refuse it
+            api_url=client.base_url,  # the token goes to Slack's file hosts or this API only
         )
         fields = payload["fields"]
         with transaction(engine) as session:
@@ -150,6 +152,8 @@ def run_submission(
                     body_id,
                     f"late:{job_id}:{clerk}",
                 )
+    if receipt.exempt_requested:  # the author asked for Part B: the clerks decide
+        ask_clerks(client, receipt, user)
     return f"paper {receipt.paper_id} version {receipt.version}"
 
 

@@ -146,8 +146,13 @@ def receipt_text(receipt: Receipt, tz: str) -> str:
     ]
     if receipt.exempt:
         lines.append("• Exempt (Part B): it will appear only in the private pack.")
+    elif receipt.exempt_requested:
+        lines.append(
+            "• You marked it exempt: it is held out of the public pack until the clerk decides."
+        )
     if not receipt.on_time:
         lines.append("The clerk has been told it came in after the deadline.")
+    lines.extend(f"• {escape(note)}" for note in receipt.removed)
     notes = receipt.accessibility_text()  # what to fix, each with the way to do it in Word
     if notes:
         lines.append(escape(notes))
@@ -253,6 +258,17 @@ DOWNLOAD_REFUSED = (
 
 def download_failed(err: OSError) -> str:
     return f"I could not download the file from Slack ({err}). Please try again."
+
+
+DOWNLOAD_NOT_AT_SLACK = (
+    "The file's download address is not at Slack, so I did not download it. "
+    "Please attach the file again, or tell the clerk."
+)
+DOWNLOAD_TOO_MANY_REDIRECTS = "Slack redirected the download too many times. Please try again."
+
+
+def download_status(code: int) -> str:
+    return f"Slack answered {code} when I downloaded the file. Please try again."
 
 
 # -- App Home --------------------------------------------------------------------------------
@@ -428,3 +444,45 @@ BUSY = (
     "Please try again in a moment."
 )
 LOADING = "Loading…"
+
+
+# -- exempt requests ---------------------------------------------------------------------------
+
+
+def exempt_requested(receipt: Receipt, author: str) -> str:
+    return (
+        f":lock: <@{author}> marked their paper for *{escape(receipt.item_title)}* "
+        f"(`{receipt.meeting_ref}`, version {receipt.version}) as exempt: "
+        f"“{escape(receipt.exempt_reason or '')}”. The item is held out of the public agenda "
+        "pack until you decide."
+    )
+
+
+EXEMPT_ACCEPT_LABEL = "Accept: exempt (Part B)"
+EXEMPT_REJECT_LABEL = "Reject: publish it"
+
+
+def exempt_accepted_for_clerk(title: str) -> str:
+    return (
+        f":white_check_mark: *{escape(title)}* is now exempt (Part B); "
+        "it stays out of the public pack."
+    )
+
+
+def exempt_accepted_for_author(title: str) -> str:
+    return f"The clerk agreed that your paper for *{escape(title)}* is exempt (Part B)."
+
+
+def exempt_rejected_for_clerk(title: str) -> str:
+    return f"*{escape(title)}* is not exempt; its paper goes into the public pack."
+
+
+def exempt_rejected_for_author(title: str) -> str:
+    return (
+        f"The clerk decided that your paper for *{escape(title)}* is not exempt: it will be "
+        "published with the agenda. Talk to the clerk if that is wrong."
+    )
+
+
+def paper_limits(limits: str) -> str:
+    return f"{limits}; linked pictures and files are removed."

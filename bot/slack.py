@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
+import socket
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from typing import Any
 
@@ -97,18 +101,90 @@ def dm(client: WebClient, user: str, text: str, blocks: list[dict[str, Any]] | N
         return False
 
 
-def download_private_file(url: str, token: str, *, limit: int | None = None) -> bytes:
-    """Fetch a file's bytes with the bot token. Slack answers a bad token or a missing
-    ``files:read`` scope with 200 and an HTML sign-in page, so check the content type."""
-    req = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+# Where Slack serves private files from. The token may be sent to these hosts only (over
+# HTTPS), and to the configured SLACK_API_URL's own scheme, host and port (the fake Slack in
+# tests, a proxy in front of Slack in some deployments).
+SLACK_FILE_HOST_SUFFIXES = (".slack.com", ".slack-edge.com", ".slack-files.com")
+SLACK_FILE_HOSTS = ("slack.com", "slack-files.com")
+MAX_REDIRECTS = 3
+
+
+def _origin(url: str) -> tuple[str, str, int | None] | None:
+    parts = urllib.parse.urlsplit(url)
     try:
-        with urllib.request.urlopen(req, timeout=DOWNLOAD_TIMEOUT) as resp:
-            if resp.headers.get_content_type() == "text/html":
-                raise DownloadError(messages.DOWNLOAD_REFUSED)
-            data = _read_within(resp, limit, time.monotonic() + DOWNLOAD_DEADLINE)
-    except OSError as err:
-        raise DownloadError(messages.download_failed(err), retryable=True) from err
-    return data
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    default = {"http": 80, "https": 443}.get(scheme)
+    return scheme, (parts.hostname or "").lower(), port or default
+
+
+def _is_public(host: str) -> bool:
+    """Every address ``host`` resolves to is a public one (not loopback, private, link-local...)."""
+    try:
+        infos = socket.getaddrinfo(host, 443, proto=socket.IPPROTO_TCP)
+    except OSError:
+        # No DNS here: acceptable only behind an HTTPS proxy, which resolves the name itself.
+        return bool(urllib.request.getproxies().get("https"))
+    addresses = {ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos}
+    return bool(addresses) and all(a.is_global for a in addresses)
+
+
+def token_may_go_to(url: str, api_url: str | None) -> bool:
+    """Whether the bot token may be sent to ``url``: HTTPS to a Slack file host that resolves to
+    public addresses, or exactly the configured API origin. Never ``file:``, ``ftp:`` or
+    anything else."""
+    origin = _origin(url)
+    if origin is None or origin[0] not in ("http", "https") or not origin[1]:
+        return False
+    if api_url is not None and origin == _origin(api_url):
+        return True
+    scheme, host, port = origin
+    slack_host = host in SLACK_FILE_HOSTS or host.endswith(SLACK_FILE_HOST_SUFFIXES)
+    return scheme == "https" and port == 443 and slack_host and _is_public(host)
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """urllib would follow a redirect *with* the Authorization header to any host: don't."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects())
+
+
+def download_private_file(
+    url: str, token: str, *, limit: int | None = None, api_url: str | None = None
+) -> bytes:
+    """Fetch a file's bytes with the bot token, from Slack only (:func:`token_may_go_to`).
+
+    Redirects are followed by hand, and only to addresses the token may go to; a redirect
+    anywhere else is refused without a request. Slack answers a bad token or a missing
+    ``files:read`` scope with 200 and an HTML sign-in page, so check the content type. Error
+    messages never contain the token (nor the address, which the payload chose)."""
+    deadline = time.monotonic() + DOWNLOAD_DEADLINE
+    for _ in range(MAX_REDIRECTS + 1):
+        if not token_may_go_to(url, api_url):
+            log.warning("refused to send the bot token to a non-Slack file address")
+            raise DownloadError(messages.DOWNLOAD_NOT_AT_SLACK)
+        req = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+        try:
+            with _OPENER.open(req, timeout=DOWNLOAD_TIMEOUT) as resp:
+                if resp.headers.get_content_type() == "text/html":
+                    raise DownloadError(messages.DOWNLOAD_REFUSED)
+                return _read_within(resp, limit, deadline)
+        except urllib.error.HTTPError as err:
+            location = err.headers.get("Location") if 300 <= err.code < 400 else None
+            err.close()
+            if not location:
+                retryable = err.code == 429 or err.code >= 500  # Slack's trouble, not the file's
+                raise DownloadError(messages.download_status(err.code), retryable=retryable) from None
+            url = urllib.parse.urljoin(url, location)
+        except OSError as err:
+            raise DownloadError(messages.download_failed(err), retryable=True) from None
+    raise DownloadError(messages.DOWNLOAD_TOO_MANY_REDIRECTS)
 
 
 def _read_within(resp: Any, limit: int | None, deadline: float) -> bytes:

@@ -37,13 +37,17 @@ def agenda_paper(paper: Paper) -> AgendaPaper:
 
 def _as_input(item: ForwardPlanItem) -> SubstantiveItem:
     current = max(item.papers, key=lambda p: p.version) if item.papers else None
-    reason = item.exempt_reason or (current.exempt_reason if current else None)
+    # A requested (undecided) exemption shows "reason to be confirmed by the clerk".
+    reason = item.exempt_reason or (
+        current.exempt_reason if current and not item.exempt_requested else None
+    )
     return SubstantiveItem(
         item_id=item.id,
         title=item.title,
         kind=item.kind,
         lead=item.lead,
-        exempt=item.exempt,
+        # An author's exempt request holds the item out of public artefacts until decided.
+        exempt=item.exempt or item.exempt_requested,
         exempt_reason=reason,
         paper=agenda_paper(current) if current else None,
     )

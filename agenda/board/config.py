@@ -551,11 +551,21 @@ def parse_config(
 ) -> BoardConfig:
     """Parse and validate configuration text; raise :class:`ConfigError` listing every problem."""
     problems = _Problems(path)
+    if len(text) > yamlfile.MAX_FILE_BYTES:
+        raise ConfigError(
+            f"the file is larger than {yamlfile.MAX_FILE_BYTES // (1024 * 1024)} MB; "
+            "a configuration file is a few kilobytes",
+            path=path,
+        )
     try:
         root = yamlfile.load(text)
     except ConfigError as err:
         raise ConfigError(
             err.message.split(": ", 1)[-1], path=path, line=err.line, hint=err.hint
+        ) from None
+    except RecursionError:
+        raise ConfigError(
+            "the settings are nested too deeply", path=path, hint="write the values out flat"
         ) from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)

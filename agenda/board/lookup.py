@@ -49,6 +49,14 @@ def get_meeting(session: Session, ref: str) -> Meeting:
     return meeting
 
 
+MAX_DB_ID = 2**31 - 1
+
+
+def in_id_range(key: int) -> bool:
+    """Whether ``key`` could be a row id at all (a positive 32-bit integer)."""
+    return 1 <= key <= MAX_DB_ID
+
+
 def get_item(session: Session, item_id: int | str) -> ForwardPlanItem:
     try:
         key = int(str(item_id).strip().lstrip("#"))
@@ -56,7 +64,9 @@ def get_item(session: Session, item_id: int | str) -> ForwardPlanItem:
         raise InvalidInput(
             f"'{item_id}' is not an item id. Use the number 'boardclerk forward-plan' shows."
         ) from None
-    item = session.get(ForwardPlanItem, key)
+    # An id the database cannot hold (PostgreSQL integers are 32-bit) names no item; asking
+    # the database would fail with an overflow instead of "no such item".
+    item = session.get(ForwardPlanItem, key) if in_id_range(key) else None
     if item is None:
         ids = sorted(session.scalars(select(ForwardPlanItem.id)))
         hint = f"items are numbered {ids[0]}–{ids[-1]}" if ids else "there are no items yet"

@@ -221,6 +221,14 @@ class ForwardPlanItem(Base):
     def current_paper(self) -> Paper | None:
         return self.papers[-1] if self.papers else None
 
+    @property
+    def exempt_requested(self) -> bool:
+        """The author marked the current paper exempt on an item the clerk has not made
+        exempt: the item is held out of every public artefact until the clerk decides
+        (``agenda.plan.exempt_requests``)."""
+        paper = self.current_paper
+        return not self.exempt and paper is not None and bool(paper.exempt_reason)
+
 
 class ItemAuthor(Base):
     """Someone who writes the paper for an item: a Slack user, and/or a name and e-mail."""

@@ -49,6 +49,7 @@ from lxml import etree
 from agenda.documents.agenda import AgendaEntry
 from agenda.documents.docx_styles import PaperLook
 from agenda.documents.pdf_pack import PageRanges, bookmark_name, is_withheld, stamp_text
+from agenda.documents.sanitize_docx import neutralise_docx
 from agenda.errors import BoardclerkError
 
 WORKING_COPY_NOTE = (
@@ -734,7 +735,8 @@ class DocxPackBuilder:
                     self.where[part.entry.key] = (part.entry, paragraph)
             else:
                 try:
-                    sub = docx.Document(str(part.path))
+                    # Never the stored original: its links and include fields are taken out.
+                    sub = docx.Document(io.BytesIO(neutralise_docx(part.path.read_bytes()).data))
                     look.prepare(sub, stamp_text(part.entry))
                     _bookmark_first_paragraph(sub, bookmark_name(part.entry), bm_id)
                     composer.append(sub)

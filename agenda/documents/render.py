@@ -6,6 +6,14 @@ directories of its own (``lo_profile_<pid>_<slot>``) guarded by a lock. Renders 
 the paper's sha256 under ``BOARDCLERK_DATA_DIR/render-cache/<sha>.tagged.pdf``: rebuilding a
 pack after one late paper renders only that paper.
 
+Papers are hostile input. Word papers are neutralised (``sanitize_docx``) before LibreOffice
+sees them, and LibreOffice runs confined (:func:`_confinement`): a profile of its own whose
+settings refuse macros and linked content, a working directory of its own, no network (a
+network namespace via ``unshare -n`` where the platform allows it; otherwise a logged warning
+and the neutralising alone), and CPU-time, memory and file-size limits. Its output, like every
+submitted PDF, then goes through ``sanitize_pdf``. The cache key carries
+:data:`SANITISER_GENERATION`, so renders made before a sanitiser change are never reused.
+
 Every failure is a :class:`RenderFailed` (a :class:`PaperRejected`) whose message names the
 paper through the label the caller gave ("Agenda Item 5 'Better Care Fund' by Jane Smith").
 """
@@ -15,7 +23,9 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import io
+import logging
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -30,11 +40,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
-from pypdf import PasswordType, PdfReader, PdfWriter
+from pypdf import PasswordType, PdfReader
 
 from agenda import settings
+from agenda.documents.sanitize_docx import neutralise_docx
+from agenda.documents.sanitize_pdf import UnsafePdf, sanitise_pdf
 from agenda.errors import BoardclerkError, PaperRejected
 from agenda.filestore import atomic_write, data_dir
+
+log = logging.getLogger(__name__)
+
+# Bumped whenever neutralising or sanitising changes: older cached renders are not reused.
+SANITISER_GENERATION = "s1"
+MAX_OUTPUT_BYTES = 1024 * 1024 * 1024
 
 
 class RenderFailed(PaperRejected):
@@ -210,11 +228,134 @@ TAGGED_PDF_FILTER = (
 UNTAGGED_PDF_FILTER = "pdf"  # only for measuring what tagging costs (benchmarks/pack.py)
 
 
+# LibreOffice settings written into every profile before a run: macros never run, links are
+# never updated, and content linked from documents that are not in a trusted location (ours
+# never are) is not loaded.
+_SAFE_SETTINGS = {
+    ("/org.openoffice.Office.Common/Security/Scripting", "MacroSecurityLevel"): ("int", "3"),
+    ("/org.openoffice.Office.Common/Security/Scripting", "DisableMacrosExecution"): (
+        "boolean",
+        "true",
+    ),
+    ("/org.openoffice.Office.Common/Security/Scripting", "BlockUntrustedRefererLinks"): (
+        "boolean",
+        "true",
+    ),
+    ("/org.openoffice.Office.Writer/Content/Update", "Link"): ("int", "2"),
+    ("/org.openoffice.Office.Calc/Content/Update", "Link"): ("int", "2"),
+    ("/org.openoffice.Office.Common/Misc", "UseLocking"): ("boolean", "false"),
+}
+
+
+def _registry_xml() -> str:
+    items = "".join(
+        f'<item oor:path="{path}"><prop oor:name="{name}" oor:op="fuse">'
+        f"<value>{value}</value></prop></item>\n"
+        for (path, name), (_, value) in _SAFE_SETTINGS.items()
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<oor:items '
+        'xmlns:oor="http://openoffice.org/2001/registry" '
+        'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n' + items + "</oor:items>\n"
+    )
+
+
+def _write_safe_settings(profile: Path) -> None:
+    """Put the safe settings into the profile, replacing whatever LibreOffice saved there."""
+    user = profile / "user"
+    user.mkdir(parents=True, exist_ok=True)
+    (user / "registrymodifications.xcu").write_text(_registry_xml(), encoding="utf-8")
+
+
+def memory_limit_bytes() -> int:
+    return int(settings.current().render_memory_mb * 1024 * 1024)
+
+
+_network_isolation: list[str] | None = None
+_isolation_lock = threading.Lock()
+
+
+def network_isolation() -> list[str]:
+    """The command prefix that runs LibreOffice with no network: ``unshare -n`` (root, as in
+    CI and containers with CAP_SYS_ADMIN) or ``unshare -rn`` (unprivileged user namespaces);
+    ``[]`` where neither works, with a warning in the log. Probed once per process."""
+    global _network_isolation
+    with _isolation_lock:
+        if _network_isolation is None:
+            _network_isolation = _probe_isolation()
+        return _network_isolation
+
+
+def _probe_isolation() -> list[str]:
+    if settings.current().render_network:
+        log.warning("BOARDCLERK_RENDER_NETWORK=allow: LibreOffice runs with network access")
+        return []
+    unshare = shutil.which("unshare")
+    if unshare is not None:
+        for prefix in ([unshare, "-n"], [unshare, "-r", "-n"]):
+            try:
+                probe = subprocess.run(
+                    [*prefix, "true"], capture_output=True, timeout=10, check=False
+                )
+            except (OSError, subprocess.TimeoutExpired):
+                continue
+            if probe.returncode == 0:
+                return prefix
+    log.warning(
+        "cannot start LibreOffice without network access here (unshare -n is not permitted); "
+        "papers are still neutralised before rendering"
+    )
+    return []
+
+
+def _limit_prefix(memory: int, cpu_seconds: int) -> list[str]:
+    """``prlimit`` (util-linux) setting the limits LibreOffice and its children inherit: set
+    before exec by a separate program, because a ``preexec_fn`` can deadlock a threaded parent
+    (the bot renders from worker threads)."""
+    prlimit = shutil.which("prlimit")
+    if prlimit is None:
+        return []
+    return [
+        prlimit,
+        f"--as={memory}",
+        f"--cpu={cpu_seconds}",
+        f"--fsize={MAX_OUTPUT_BYTES}",
+        "--core=0",
+        "--",
+    ]
+
+
+def _limits_in_child(memory: int, cpu_seconds: int) -> None:
+    """The same limits from inside the child, where ``prlimit`` is missing (it only calls
+    setrlimit, which takes no Python-level lock)."""
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_OUTPUT_BYTES, MAX_OUTPUT_BYTES))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _confined_env(profile: Path) -> dict[str, str]:
+    """Only what LibreOffice needs: no secrets (tokens, database URLs) from our environment."""
+    keep = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "SAL_USE_VCLPLUGIN")
+    env = {k: v for k, v in settings.environment().items() if k in keep}
+    env["HOME"] = str(profile)
+    env["TMPDIR"] = str(profile / "tmp")
+    return env
+
+
 def _soffice_command(
-    profile: Path, out_dir: Path, inputs: Sequence[Path], *, tagged: bool = True
+    profile: Path,
+    out_dir: Path,
+    inputs: Sequence[Path],
+    limits: Sequence[str] = (),
+    *,
+    tagged: bool = True,
 ) -> list[str]:
     return [
+        *limits,
         *_dies_with_us(),
+        *network_isolation(),
         soffice_path(),
         f"-env:UserInstallation={profile.as_uri()}",
         "--headless",
@@ -248,12 +389,20 @@ def _run_soffice(
     with _profile(slot) as profile:
         with _stats_lock:
             stats.soffice_calls += 1
+        _write_safe_settings(profile)
+        (profile / "tmp").mkdir(parents=True, exist_ok=True)
+        memory = memory_limit_bytes()
+        cpu = int(timeout * len(inputs)) + 60
+        limits = _limit_prefix(memory, cpu)
         proc = subprocess.Popen(
-            _soffice_command(profile, out_dir, inputs, tagged=tagged),
+            _soffice_command(profile, out_dir, inputs, limits, tagged=tagged),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             start_new_session=True,
+            cwd=profile / "tmp",
+            env=_confined_env(profile),
+            preexec_fn=None if limits else (lambda: _limits_in_child(memory, cpu)),
         )
         done, deadline = 0, time.monotonic() + timeout
         try:
@@ -460,8 +609,9 @@ class RenderCache:
         self.root = root if root is not None else default_cache_dir()
 
     def path(self, sha256: str) -> Path:
-        # ".tagged": renders cached before tagged export are not reused.
-        return self.root / f"{sha256}.tagged.pdf"
+        # ".tagged": renders cached before tagged export are not reused; the generation: nor
+        # are renders made before a sanitiser change.
+        return self.root / f"{sha256}.tagged.{SANITISER_GENERATION}.pdf"
 
     def get(self, sha256: str) -> Path | None:
         path = self.path(sha256)
@@ -509,7 +659,7 @@ def render_papers(
             inputs = []
             for sha, paper in todo.items():
                 source = work / f"{sha}.docx"
-                source.write_bytes(strip_headers_footers(_read(paper), paper.label))
+                source.write_bytes(strip_headers_footers(_neutralised(paper), paper.label))
                 inputs.append(source)
             outputs = convert_to_pdf(
                 inputs,
@@ -518,7 +668,9 @@ def render_papers(
                 timeout=timeout,
                 workers=workers,
             )
-            for sha, output in zip(todo, outputs, strict=True):
+            for (sha, paper), output in zip(todo.items(), outputs, strict=True):
+                # LibreOffice writes hyperlinks as /URI links: the published PDF gets none.
+                _sanitise_file(output, paper.label)
                 result[sha] = cache.put_file(sha, output)
     return result
 
@@ -532,15 +684,44 @@ def _read(paper: PaperFile) -> bytes:
         ) from exc
 
 
-def _prepare_pdf(paper: PaperFile, cache: RenderCache) -> Path:
-    reader, encrypted = open_pdf_paper(paper.path, paper.label)
-    if not encrypted:
-        return paper.path
-    # Store a decrypted copy so the pack (and later rebuilds) never deal with the password.
-    writer = PdfWriter(clone_from=reader)
-    with tempfile.NamedTemporaryFile(suffix=".pdf", delete=False) as fh:
-        writer.write(fh)
+def _neutralised(paper: PaperFile) -> bytes:
+    data = _read(paper)
+    if not data:
+        return data  # strip_headers_footers says "empty file"
     try:
+        return neutralise_docx(data).data
+    except Exception as exc:  # BadZipFile, XMLSyntaxError: not a Word package we can read
+        raise RenderFailed(
+            f"{paper.label} is not a readable Word document.",
+            label=paper.label,
+            hint="ask the author to re-save it in Word, or send a PDF",
+        ) from exc
+
+
+def _sanitise_file(path: Path, label: str) -> None:
+    """Replace the PDF at ``path`` by its sanitised copy (no scripts, actions, attachments,
+    external links), refusing one that cannot be cleaned."""
+    try:
+        clean = sanitise_pdf(path.read_bytes())
+    except UnsafePdf as exc:
+        raise RenderFailed(f"{label}: {exc}", label=label) from exc
+    except Exception as exc:  # qpdf errors on a structure pypdf accepted
+        raise RenderFailed(
+            f"{label} is a damaged PDF that cannot be read.",
+            label=label,
+            hint="ask the author to export it again",
+        ) from exc
+    path.write_bytes(clean.data)
+
+
+def _prepare_pdf(paper: PaperFile, cache: RenderCache) -> Path:
+    """A submitted PDF, checked, decrypted (owner-password-only PDFs) and sanitised, cached:
+    the stored original is never what goes into a pack."""
+    open_pdf_paper(paper.path, paper.label)  # refuses password-protected and damaged PDFs
+    with tempfile.NamedTemporaryFile(suffix=".pdf", delete=False) as fh:
+        fh.write(paper.path.read_bytes())
+    try:
+        _sanitise_file(Path(fh.name), paper.label)
         return cache.put_file(paper.sha256, Path(fh.name))
     finally:
         Path(fh.name).unlink(missing_ok=True)

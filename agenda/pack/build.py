@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +46,7 @@ from agenda.documents.pdf_pack import (
     stamp_text,
 )
 from agenda.documents.render import PaperFile, RenderCache, render_document, render_papers
+from agenda.documents.sanitize_pdf import active_content, sanitise_pdf
 from agenda.documents.tagging import DEFAULT_LANGUAGE
 from agenda.documents.words import clock, long_date
 from agenda.errors import BoardclerkError, InvalidInput, PapersChanged
@@ -53,6 +55,8 @@ from agenda.pack.renditions import RenditionFile, publish_renditions
 from agenda.pack.tables import Pack, PackKind, PackPaper
 
 FORMATS = ("pdf", "docx")
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -205,12 +209,22 @@ def assemble_pack(
             pack = build_pdf_pack(
                 front_for, parts, private=private, title=title, readers=readers, language=language
             )
-            pdf, pages = pack.data, pack.total_pages
+            pdf, pages = _inactive(pack.data), pack.total_pages
         word = composing.finish(front, ranges) if composing is not None else None
     finally:
         if composing is not None:
             composing.close()  # a failed build leaves no assembler running
     return AssembledPack(pdf=pdf, docx=word, page_ranges=ranges, pdf_pages=pages, paper_pdfs=pdfs)
+
+
+def _inactive(pdf: bytes) -> bytes:
+    """The finished PDF pack, checked for active content once more (every part was sanitised
+    on its own; this catches anything the merge or a future part type brings in)."""
+    found = active_content(pdf)
+    if not found:
+        return pdf
+    log.warning("active content in a built pack (%s); sanitising it", ", ".join(sorted(found)))
+    return sanitise_pdf(pdf).data
 
 
 def _check_formats(formats: Sequence[str]) -> tuple[str, ...]:

@@ -149,7 +149,9 @@ def render_readiness(ready: Readiness, tz: ZoneInfo) -> str:
     for row in ready.items:
         item = row.item
         version = f" v{item.paper_version}" if item.paper_version else ""
-        exempt = " [EXEMPT]" if item.exempt else ""
+        exempt = (
+            " [EXEMPT]" if item.exempt else " [EXEMPT REQUESTED]" if item.exempt_requested else ""
+        )
         lines.append(f"  #{item.id:<4} {row.state + version:<18} {item.title}{exempt}")
         if item.paper_accessibility:
             lines.append(f"        {item.paper_accessibility}")

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from agenda.board.models import Meeting
 from agenda.documents.agenda import Agenda, AgendaEntry
 from agenda.documents.pdf_pack import is_withheld
+from agenda.documents.sanitize_docx import neutralise_docx
 from agenda.documents.tagging import finish_pdf
 from agenda.documents.webpage import paper_html
 from agenda.filestore import FileStore
@@ -68,7 +69,10 @@ def publish_renditions(
         }
         if paper.file_kind == "docx":
             outputs["html"] = paper_html(
-                store.get(paper.sha256), title=paper.title, language=language
+                # The neutralised copy: mammoth must not follow linked pictures either.
+                neutralise_docx(store.get(paper.sha256)).data,
+                title=paper.title,
+                language=language,
             ).encode()
         for fmt, data in outputs.items():
             sha = store.put(data)

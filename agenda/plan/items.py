@@ -56,6 +56,7 @@ class ItemView:
     # The current paper's accessibility check in a few words: "accessible", "2 accessibility
     # issues: image-alt, no-title"; None without a checked paper.
     paper_accessibility: str | None = None
+    exempt_requested: bool = False  # the author asked for Part B; the clerk has not decided
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ def item_view(session: Session, item: ForwardPlanItem, viewer: Actor | None = No
         paper_version=paper.version if paper else None,
         paper_on_time=paper.on_time if paper else None,
         paper_accessibility=accessibility_summary(paper.accessibility) if paper else None,
+        exempt_requested=item.exempt_requested,
     )
 
 

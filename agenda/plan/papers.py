@@ -50,6 +50,13 @@ class Receipt:
     clerk_slack_ids: tuple[str, ...]  # whom to flag a late paper to
     late_reason: str | None = None
     accessibility: AccessibilityReport | None = None  # the check at submission
+    # What neutralising took out of the file ("A linked picture was removed: ..."): the
+    # stored paper is the file as sent; every pack is built from the neutralised copy.
+    removed: tuple[str, ...] = ()
+    # The author marked the paper exempt on an item the clerk has not made exempt: it is held
+    # out of public artefacts and the clerk must accept or reject (plan.exempt_requests).
+    exempt_requested: bool = False
+    exempt_reason: str | None = None
 
     def summary(self, tz: str = "Europe/London") -> str:
         when = "on time" if self.on_time else "LATE"
@@ -60,6 +67,13 @@ class Receipt:
             f"Received '{self.item_title}' for {self.meeting_ref} as version {self.version} "
             f"({self.file_name}), {when}{due}."
         )
+        if self.exempt_requested:
+            text += (
+                " You marked it exempt: it is held out of the public agenda pack until the "
+                "clerk decides."
+            )
+        if self.removed:
+            text += " Before publication: " + " ".join(self.removed)
         notes = self.accessibility_text()
         return f"{text}\n{notes}" if notes else text
 
@@ -147,6 +161,7 @@ def submit_paper(
             "these fixes first:\n" + "\n".join(report.lines()),
             hint="fix them in Word and send the paper again",
         )
+    removed = what_publication_removes(file_name, checked.kind, data)
     if isinstance(recommendations, str):
         recommendations = recommendations.splitlines()
     recs = [r.strip(" \t-•") for r in map(clean, recommendations or []) if r and r.strip(" \t-•")]
@@ -221,4 +236,26 @@ def submit_paper(
         clerk_slack_ids=tuple(s for s in clerks if s),
         late_reason=paper.late_reason,
         accessibility=report,
+        removed=removed,
+        exempt_requested=item.exempt_requested,
+        exempt_reason=reason,
     )
+
+
+def what_publication_removes(file_name: str, kind: str, data: bytes) -> tuple[str, ...]:
+    """What neutralising will take out of this paper before any pack includes it, in words for
+    the author; refuses a PDF whose active content cannot be removed."""
+    from agenda.documents.sanitize_docx import neutralise_docx
+    from agenda.documents.sanitize_pdf import UnsafePdf, sanitise_pdf
+
+    if kind == "docx":
+        return neutralise_docx(data).notes
+    try:
+        return sanitise_pdf(data).notes
+    except UnsafePdf as err:
+        raise PaperRejected(f"‘{file_name}’: {err}") from err
+    except Exception as err:  # qpdf cannot read what pypdf could
+        raise PaperRejected(
+            f"‘{file_name}’ is a damaged PDF and cannot be read. Export it to PDF again and "
+            "submit it again."
+        ) from err

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from agenda.board import audit
 from agenda.board.due import DUE_TIME, item_due_at
-from agenda.board.lookup import get_item
+from agenda.board.lookup import get_item, in_id_range
 from agenda.board.models import ForwardPlanItem, ItemStatus, Member, Role
 from agenda.board.permissions import Actor, is_author, is_chair, is_clerk, require_clerk
 from agenda.clock import as_utc
@@ -152,7 +152,7 @@ def decide_extension(
 ) -> ExtensionRequest:
     """The clerk or chair approves (the item's deadline moves and its reminders follow) or
     declines. The requester is told either way."""
-    request = session.get(ExtensionRequest, request_id)
+    request = session.get(ExtensionRequest, request_id) if in_id_range(request_id) else None
     if request is None:
         raise NotFound(f"There is no extension request {request_id}.")
     item = session.get(ForwardPlanItem, request.item_id)

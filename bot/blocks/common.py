@@ -170,9 +170,9 @@ def static_select(
     return element
 
 
-def file_input(label: str) -> Block:
+def file_input(label: str, hint: str | None = None) -> Block:
     """One Word or PDF file."""
-    return {
+    block: Block = {
         "type": "input",
         "block_id": "file",
         "label": plain(label),
@@ -183,6 +183,9 @@ def file_input(label: str) -> Block:
             "max_files": 1,
         },
     }
+    if hint:
+        block["hint"] = plain(hint)
+    return block
 
 
 def chunked(lines: Sequence[str], limit: int = SECTION_CHARS) -> list[Block]:

@@ -49,7 +49,9 @@ def readiness_lines(readiness: Readiness, tz: str) -> list[str]:
     for entry in readiness.items:
         item = entry.item
         got = f" v{item.paper_version}" if item.paper_version else ""
-        exempt = " · exempt" if item.exempt else ""
+        exempt = (
+            " · exempt" if item.exempt else " · exempt requested" if item.exempt_requested else ""
+        )
         a11y = f" · {item.paper_accessibility}" if item.paper_accessibility else ""
         lines.append(
             f"{STATE_ICON.get(entry.state, '•')} `#{item.id}` {escape(item.title)}: "

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from agenda.board.fit import LIMITS
+from agenda.documents.filecheck import limits_text
 from agenda.pack.overview import SubmitChoice
 from agenda.plan.items import ItemView
 from bot import messages
@@ -172,7 +173,8 @@ def submit_modal(
             )
         )
     else:
-        blocks.append(file_input("The paper (Word or PDF)"))
+        # The limits, told before the upload rather than after a refusal.
+        blocks.append(file_input("The paper (Word or PDF)", messages.paper_limits(limits_text())))
     return modal(
         SUBMIT_CALLBACK,
         "Submit a paper",

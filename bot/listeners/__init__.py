@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners import commands, home, minutes, plan, publish, reminders, submit
+from bot.listeners import commands, exempt, home, minutes, plan, publish, reminders, submit
 
 
 def register_all(app: App) -> None:
-    for module in (commands, submit, plan, home, reminders, minutes, publish):
+    for module in (commands, submit, plan, home, reminders, minutes, publish, exempt):
         module.register(app)

@@ -182,7 +182,9 @@ def save_approved(
     if not file.get("url_private_download"):
         file = file_of(client, file["id"])
     data = download_private_file(
-        file.get("url_private_download") or file["url_private"], context.bot_token or ""
+        file.get("url_private_download") or file["url_private"],
+        context.bot_token or "",
+        api_url=client.base_url,
     )
     secret = approved_file(view, "confidential")
     secret_data = None
@@ -190,7 +192,9 @@ def save_approved(
         if not secret.get("url_private_download"):
             secret = file_of(client, secret["id"])
         secret_data = download_private_file(
-            secret.get("url_private_download") or secret["url_private"], context.bot_token or ""
+            secret.get("url_private_download") or secret["url_private"],
+            context.bot_token or "",
+            api_url=client.base_url,
         )
     with deps.session() as session:
         result = file_approved_minutes(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 
 import pytest
 from sqlalchemy import update
 
-from agenda.board.models import Meeting
+from agenda.board.models import ForwardPlanItem, Meeting
 from agenda.demo.papers import (
     make_encrypted_pdf,
     make_macro_docm,
@@ -82,6 +83,8 @@ def test_submit_opens_a_modal_listing_only_the_authors_items(bot: Bot) -> None:
     assert "Winter Plan" not in text and CONTRACT not in text
     file_blocks = [b for b in view["blocks"] if b.get("element", {}).get("type") == "file_input"]
     assert file_blocks[0]["element"]["filetypes"] == ["docx", "pdf"]
+    # The author is told the limits before uploading.
+    assert "at most 25 MB and 500 pages" in file_blocks[0]["hint"]["text"]
 
 
 def test_a_paper_submitted_in_the_modal_is_stored_and_the_author_gets_a_receipt(
@@ -375,3 +378,27 @@ def test_an_image_lacking_alt_text_is_named_on_the_receipt_and_the_paper_is_acce
     assert "View Alt Text" in receipt  # the one-line way to fix it in Word
     [paper] = bot.papers(STRATEGY)
     assert [f["code"] for f in paper.accessibility["findings"]] == ["image-alt"]
+
+
+def test_an_authors_exempt_request_asks_the_clerk_who_can_accept_it(bot: Bot, docx: bytes) -> None:
+    reason = "Paragraph 1: information about an individual"
+    submit(
+        bot, PUBLIC_HEALTH, STRATEGY, docx, "strategy.docx", exempt=["exempt"], exempt_reason=reason
+    )
+    receipt = bot.dm_to(PUBLIC_HEALTH, "Version 1")
+    assert "held out of the public pack until the clerk decides" in receipt
+    ask = bot.dm_to(CLERK, "marked their paper")
+    assert reason in ask and f"<@{PUBLIC_HEALTH}>" in ask
+    meeting = next(m for m in bot.meetings if STRATEGY in bot.ask(CLERK, f"status {m}"))
+    status = json.dumps(json.loads(bot.ask(CLERK, f"status {meeting}")), ensure_ascii=False)
+    assert f"{STRATEGY}: received v1 · exempt requested" in status
+    [message] = [c for c in bot.fake.messages() if "marked their paper" in str(c.body.get("text"))]
+    blocks = message.body["blocks"]
+    blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
+    buttons = [e for b in blocks for e in b.get("elements", [])]
+    accept = next(b for b in buttons if b["action_id"] == "exempt_request_accept")
+    bot.slack.click(CLERK, accept["action_id"], accept["value"], channel=dm_channel(CLERK))
+    assert "agreed" in bot.dm_to(PUBLIC_HEALTH, "agreed")
+    with bot.session() as session:
+        item = session.get(ForwardPlanItem, bot.item_id(STRATEGY))
+        assert item is not None and item.exempt and item.exempt_reason == reason

@@ -84,6 +84,8 @@ class FakeSlack:
     overrides: dict[str, list[_Override]] = field(default_factory=dict)
     # False: downloads get Slack's HTML sign-in page, as when the app lacks files:read.
     files_read_granted: bool = True
+    # file id -> address: the download answers 302 there (a redirect to another host).
+    file_redirects: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -240,6 +242,8 @@ class FakeSlack:
         if path.startswith("/files-pri/"):
             self._record(Call("download", headers, {"path": path}, raw, token))
             file_id = path.split("/")[2].split("-", 1)[1]
+            if file_id in self.file_redirects:
+                return self._send(h, 302, {"Location": self.file_redirects[file_id]}, b"")
             if self.files_read_granted and token in self.valid_tokens and file_id in self.file_data:
                 return self._send(
                     h, 200, {"Content-Type": "application/octet-stream"}, self.file_data[file_id]
