@@ -180,7 +180,9 @@ def download_private_file(
             err.close()
             if not location:
                 retryable = err.code == 429 or err.code >= 500  # Slack's trouble, not the file's
-                raise DownloadError(messages.download_status(err.code), retryable=retryable) from None
+                raise DownloadError(
+                    messages.download_status(err.code), retryable=retryable
+                ) from None
             url = urllib.parse.urljoin(url, location)
         except OSError as err:
             raise DownloadError(messages.download_failed(err), retryable=True) from None

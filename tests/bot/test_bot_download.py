@@ -47,5 +47,5 @@ def test_a_dripping_download_is_cut_off_at_its_deadline(
     monkeypatch.setattr(slack, "DOWNLOAD_DEADLINE", 1.0)
     started = time.monotonic()
     with pytest.raises(DownloadError) as err:
-        download_private_file(dripping, "xoxb-test", limit=10_000)
+        download_private_file(dripping, "xoxb-test", limit=10_000, api_url=dripping)
     assert err.value.retryable and time.monotonic() - started < 5
