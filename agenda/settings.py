@@ -11,6 +11,7 @@ started with and a test can change a variable for one case. A bad value is a
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,9 @@ RENDER_TIMEOUT = "BOARDCLERK_RENDER_TIMEOUT"
 WORD_TIMEOUT = "BOARDCLERK_WORD_TIMEOUT"
 RENDER_WORKERS = "BOARDCLERK_RENDER_WORKERS"
 USER = "USER"
+PUBLIC_URL = "BOARDCLERK_PUBLIC_URL"
+SITE_PATH = "BOARDCLERK_SITE_PATH"
+SITE_COLOUR = "BOARDCLERK_SITE_COLOUR"
 
 
 def environment(env: Mapping[str, str] | None = None) -> Mapping[str, str]:
@@ -68,6 +72,26 @@ def _workers(env: Mapping[str, str]) -> int | None:
         ) from None
 
 
+def _site_path(env: Mapping[str, str]) -> str:
+    raw = (env.get(SITE_PATH) or "/").strip()
+    if not raw.startswith("/") or "//" in raw or any(c in raw for c in '?#<>"\\ '):
+        raise ConfigError(
+            f"{SITE_PATH} must be a path such as / or /meetings/, not {raw!r}", path="environment"
+        )
+    return "/" + raw.strip("/") + "/" if raw.strip("/") else "/"
+
+
+def _colour(env: Mapping[str, str]) -> str | None:
+    raw = (env.get(SITE_COLOUR) or "").strip()
+    if not raw:
+        return None
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}", raw):
+        raise ConfigError(
+            f"{SITE_COLOUR} must be a colour such as #1d4f91, not {raw!r}", path="environment"
+        )
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
@@ -79,6 +103,9 @@ class Settings:
     word_timeout: float = DEFAULT_WORD_TIMEOUT  # seconds to assemble a pack's Word copy
     render_workers: int | None = None  # None: up to two, fewer on a one-core machine
     user: str = "operator"  # who the CLI acts as in the audit trail
+    public_url: str | None = None  # where the public meeting site is reached from outside
+    site_path: str = "/"  # where `boardclerk web` serves the public site
+    site_colour: str | None = None  # the organisation's colour on the public site (#rrggbb)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -94,6 +121,9 @@ class Settings:
             word_timeout=_positive(env, WORD_TIMEOUT, DEFAULT_WORD_TIMEOUT, "seconds"),
             render_workers=_workers(env),
             user=env.get(USER) or "operator",
+            public_url=(env.get(PUBLIC_URL) or "").strip() or None,
+            site_path=_site_path(env),
+            site_colour=_colour(env),
         )
 
 
