@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from agenda import settings
-from agenda.cli import minutes, pack, plan, publish, reminders, setup
+from agenda.cli import minutes, pack, plan, publish, reminders, setup, site
 from agenda.cli.context import BoardclerkGroup, Context
 from agenda.clock import Clock
 
@@ -60,5 +60,6 @@ for command in (
     minutes.declare_cmd,
     minutes.approved_minutes_cmd,
     publish.publish,
+    site.site,
 ):
     main.add_command(command)
