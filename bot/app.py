@@ -130,7 +130,9 @@ def create_app(
     register_all(app)
     flask_app = _flask_app(app, settings, engine)
     env = agenda_settings.current()
-    flask_app.register_blueprint(site_blueprint(deps, path=env.site_path, colour=env.site_colour))
+    flask_app.register_blueprint(
+        site_blueprint(deps, path=env.site_path, colour=env.site_colour, public_url=env.public_url)
+    )
     return app, flask_app
 
 

@@ -21,8 +21,10 @@ PAGE_CACHE = "public, max-age=60"  # a reverse proxy may keep pages a minute
 FILE_CACHE = "public, max-age=3600"  # a file's identity is its content hash
 
 
-def site_blueprint(deps: Deps, *, path: str = "/", colour: str | None = None) -> Blueprint:
-    site = Site(base=path, colour=colour)
+def site_blueprint(
+    deps: Deps, *, path: str = "/", colour: str | None = None, public_url: str | None = None
+) -> Blueprint:
+    site = Site(base=path, colour=colour, public_url=public_url)
     blueprint = Blueprint("public_site", __name__)
     prefix = site.base.rstrip("/")
 
@@ -43,7 +45,7 @@ def site_blueprint(deps: Deps, *, path: str = "/", colour: str | None = None) ->
                 return Response(html, status=404, mimetype="text/html")
         if isinstance(found, FileHit):
             return _send(deps, found)
-        response = Response(found.html, mimetype="text/html")
+        response = Response(found.html, mimetype=found.mimetype)
         response.headers["Cache-Control"] = PAGE_CACHE
         response.add_etag()
         response.make_conditional(request)

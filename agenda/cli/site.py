@@ -28,7 +28,7 @@ def site() -> None:
 def export(obj: Context, out_dir: str, base: str | None) -> None:
     """Write every public page and published document to OUT_DIR."""
     env = settings.current()
-    public = Site(base=base or env.site_path, colour=env.site_colour)
+    public = Site(base=base or env.site_path, colour=env.site_colour, public_url=env.public_url)
     with obj.session() as session:
         done = export_site(session, obj.store, Path(out_dir), obj.clock.now(), site=public)
     click.echo(done.summary())

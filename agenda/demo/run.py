@@ -114,7 +114,11 @@ def _demo_site(
     env = settings.current()
     with transaction(engine) as session:
         done = export_site(
-            session, store, out / "site", clock.now(), site=Site(base="/", colour=env.site_colour)
+            session,
+            store,
+            out / "site",
+            clock.now(),
+            site=Site(base="/", colour=env.site_colour, public_url=env.public_url),
         )
     echo("")
     echo(done.summary())

@@ -28,7 +28,7 @@ class Exported:
 def site_paths(session: Session, store: FileStore, site: Site) -> list[str]:
     """Every page of the site, and every published document, relative to its base."""
     bodies, meetings, items = query.every_page(session)
-    paths = ["", *(f"{key}/" for key in bodies)]
+    paths = ["", "feed.atom", *(f"{key}/" for key in bodies), *(f"{k}/feed.atom" for k in bodies)]
     paths += [f"{key}/{date.isoformat()}/" for key, date in meetings]
     by_body = {}
     for item_id in items:
@@ -51,7 +51,9 @@ def export_site(
     pages = files = 0
     for path in site_paths(session, store, site):
         found = site.resolve(session, store, path, now)
-        if isinstance(found, Page):
+        if isinstance(found, Page) and found.mimetype != "text/html":
+            atomic_write(out / path, found.html.encode("utf-8"))
+        elif isinstance(found, Page):
             atomic_write(out / path / "index.html", found.html.encode("utf-8"))
             pages += 1
         elif isinstance(found, FileHit):

@@ -37,12 +37,14 @@ _ROUTES = {
         r"(?P<name>[^/]+)$"
     ),
     "item": re.compile(rf"^(?P<key>{_KEY})/items/(?P<id>\d{{1,9}})/$"),
+    "feed": re.compile(rf"^(?:(?P<key>{_KEY})/)?feed\.atom$"),
 }
 
 
 @dataclass(frozen=True)
 class Page:
     html: str
+    mimetype: str = "text/html"
 
 
 @dataclass(frozen=True)
@@ -69,12 +71,15 @@ def _date(text: str) -> dt.date:
 class Site:
     """Renders the public pages of the record under ``base`` ("/" or "/meetings/")."""
 
-    def __init__(self, *, base: str = "/", colour: str | None = None) -> None:
+    def __init__(
+        self, *, base: str = "/", colour: str | None = None, public_url: str | None = None
+    ) -> None:
+        self.public_url = public_url.rstrip("/") + "/" if public_url else None
         self.base = "/" + base.strip("/") + "/" if base.strip("/") else "/"
         self.colour = colour if colour and _HEX.match(colour) else DEFAULT_COLOUR
         self.env = Environment(
             loader=PackageLoader("agenda.public", "templates"),
-            autoescape=select_autoescape(["html"]),
+            autoescape=select_autoescape(["html", "xml"]),
             trim_blocks=True,
             lstrip_blocks=True,
         )
@@ -130,6 +135,10 @@ class Site:
             if item.body_key != i["key"]:
                 raise NotPublic(f"There is no public item {i['id']}.")
             return Page(self._render("item.html", page=item, title=item.title))
+        if "feed" in match:
+            found_feed = query.feed(session, match["feed"]["key"])
+            xml = self._render("feed.xml", feed=found_feed, public_url=self.public_url)
+            return Page(xml, "application/atom+xml")
         raise NotPublic("There is no page at this address.")
 
     def _match(self, path: str) -> dict[str, dict[str, str]]:

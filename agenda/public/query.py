@@ -29,6 +29,8 @@ from agenda.public.views import (
     AgendaLine,
     BodyLine,
     BodyPage,
+    Feed,
+    FeedEntry,
     HistoryLine,
     ItemPage,
     MeetingPage,
@@ -341,6 +343,65 @@ def item_page(session: Session, item_id: int) -> ItemPage:
     )
 
 
+def feed(session: Session, key: str | None) -> Feed:
+    """The publications of one body (``key``) or of every body, newest first."""
+    org = _organisation(session)
+    bodies = [public_body(session, key)] if key else _bodies(org)
+    entries: list[FeedEntry] = []
+    for body in bodies:
+        for meeting in body.meetings:
+            pack = _published_pack(session, meeting)
+            summary = _summary(meeting)
+            base = f"{body.key}/{meeting.date.isoformat()}"
+            if pack is not None:
+                entries.append(
+                    FeedEntry(
+                        f"{base}/agenda",
+                        f"Agenda published: {body.name}",
+                        summary,
+                        _published_at(session, meeting),
+                    )
+                )
+                for n, extra in enumerate(_supplements(session, meeting, pack), 1):
+                    entries.append(
+                        FeedEntry(
+                            f"{base}/supplement-{n}",
+                            f"Supplementary agenda {n} published: {body.name}",
+                            summary,
+                            extra.built_at,
+                        )
+                    )
+            minutes = session.scalars(
+                select(ApprovedMinutes)
+                .where(ApprovedMinutes.meeting_id == meeting.id, ApprovedMinutes.part == "public")
+                .order_by(ApprovedMinutes.uploaded_at)
+                .limit(1)
+            ).first()
+            if minutes is not None:
+                entries.append(
+                    FeedEntry(
+                        f"{base}/minutes",
+                        f"Minutes published: {body.name}",
+                        summary,
+                        minutes.uploaded_at,
+                    )
+                )
+    entries.sort(key=lambda e: e.at, reverse=True)
+    title = bodies[0].name if key else org.name
+    return Feed(f"{title}: meeting papers", key, tuple(entries))
+
+
+def _published_at(session: Session, meeting: Meeting) -> dt.datetime:
+    """When the agenda was first published."""
+    at = session.scalars(
+        select(AuditEvent.at)
+        .where(AuditEvent.action == "meeting.published", AuditEvent.subject == meeting.ref)
+        .order_by(AuditEvent.at)
+        .limit(1)
+    ).first()
+    return at or meeting.starts_at
+
+
 def every_page(session: Session) -> tuple[list[str], list[tuple[str, dt.date]], list[int]]:
     """What the site has: body keys, meetings (key, date) and public item ids (for export)."""
     bodies = _bodies(_organisation(session))
@@ -358,6 +419,7 @@ __all__ = [
     "NotPublic",
     "body_page",
     "every_page",
+    "feed",
     "exempt_note",
     "item_page",
     "meeting_page",

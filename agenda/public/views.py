@@ -120,3 +120,20 @@ class ItemPage:
     meeting: MeetingSummary | None  # where it stands now
     status: str
     history: tuple[HistoryLine, ...]
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One publication: an agenda, a supplementary pack or approved minutes."""
+
+    key: str  # stable id within the site, e.g. "hwb/2027-03-04/agenda"
+    title: str
+    meeting: MeetingSummary
+    at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Feed:
+    title: str
+    body_key: str | None
+    entries: tuple[FeedEntry, ...]

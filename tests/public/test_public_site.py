@@ -312,3 +312,22 @@ def test_the_site_settings_refuse_a_bad_path_or_colour() -> None:
     with pytest.raises(ConfigError, match="BOARDCLERK_SITE_COLOUR"):
         CoreSettings.from_env({"BOARDCLERK_SITE_COLOUR": "red"})
     assert CoreSettings.from_env({"BOARDCLERK_SITE_PATH": "/meetings"}).site_path == "/meetings/"
+
+
+def test_atom_feeds_announce_agendas_and_minutes_and_link_to_their_meetings(demo) -> None:
+    import xml.etree.ElementTree as ET
+
+    out, _ = demo
+    client = site_client(out)
+    atom = "{http://www.w3.org/2005/Atom}"
+    for path in ("/feed.atom", "/hwb/feed.atom"):
+        response = client.get(path)
+        assert response.status_code == 200 and response.mimetype == "application/atom+xml"
+        root = ET.fromstring(response.data)
+        titles = [e.findtext(f"{atom}title") or "" for e in root.iter(f"{atom}entry")]
+        assert sum(t.startswith("Agenda published") for t in titles) == 2, titles
+        assert any(t.startswith("Minutes published") for t in titles), titles
+        for entry in root.iter(f"{atom}entry"):
+            link = entry.find(f"{atom}link")
+            assert link is not None and client.get(link.get("href", "")).status_code == 200
+    assert client.get("/nobody/feed.atom").status_code == 404
