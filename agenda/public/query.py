@@ -222,7 +222,7 @@ def _public_papers(session: Session, store: FileStore, packs: list[Pack]) -> dic
             out[paper.item_id] = PublicFile(
                 paper.sha256,
                 paper.file_name,
-                f"Report: {paper.item.title}",
+                paper.item.title,
                 paper.file_size,
                 pages,
                 _KINDS.get(paper.file_kind, paper.file_kind.upper()),

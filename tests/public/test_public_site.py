@@ -253,7 +253,7 @@ def test_a_published_meeting_lists_its_papers_with_type_size_and_pages(demo) -> 
     html = site_client(out).get("/hwb/2027-01-07/").data.decode()
     assert re.search(r"Agenda pack <span class=\"file-meta\">\(PDF, \d+ KB, \d+ pages\)", html)
     assert "Approved minutes" in html
-    assert re.search(r"Report: [^<]+<span class=\"file-meta\">\((PDF|Word), \d+ KB", html)
+    assert re.search(r">[^<>]+ <span class=\"file-meta\">\((PDF|Word), \d+ KB", html)
 
 
 def test_documents_are_served_with_etags_and_byte_ranges(demo) -> None:
