@@ -24,13 +24,22 @@ FILE_CACHE = "public, max-age=3600"  # a file's identity is its content hash
 def site_blueprint(
     deps: Deps, *, path: str = "/", colour: str | None = None, public_url: str | None = None
 ) -> Blueprint:
-    site = Site(base=path, colour=colour, public_url=public_url)
+    site = Site(base=path, colour=colour, public_url=public_url, searchable=True)
     blueprint = Blueprint("public_site", __name__)
     prefix = site.base.rstrip("/")
 
     @blueprint.get(f"{prefix}/style.css")
     def stylesheet() -> Response:
         response = Response(site.stylesheet(), mimetype="text/css")
+        response.headers["Cache-Control"] = PAGE_CACHE
+        return response
+
+    @blueprint.get(f"{prefix}/search/")
+    def search() -> Response:
+        text = request.args.get("q", "")[:2000]
+        with deps.read() as session:
+            found = site.search_page(session, deps.store, text)
+        response = Response(found.html, mimetype="text/html")
         response.headers["Cache-Control"] = PAGE_CACHE
         return response
 

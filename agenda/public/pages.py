@@ -72,8 +72,14 @@ class Site:
     """Renders the public pages of the record under ``base`` ("/" or "/meetings/")."""
 
     def __init__(
-        self, *, base: str = "/", colour: str | None = None, public_url: str | None = None
+        self,
+        *,
+        base: str = "/",
+        colour: str | None = None,
+        public_url: str | None = None,
+        searchable: bool = False,
     ) -> None:
+        """``searchable``: the site is served (search needs a server; the export has none)."""
         self.public_url = public_url.rstrip("/") + "/" if public_url else None
         self.base = "/" + base.strip("/") + "/" if base.strip("/") else "/"
         self.colour = colour if colour and _HEX.match(colour) else DEFAULT_COLOUR
@@ -90,6 +96,7 @@ class Site:
             long_moment=long_moment,
             full_date=full_date,
             human_size=human_size,
+            searchable=searchable,
         )
 
     # -- addresses ------------------------------------------------------------------------
@@ -140,6 +147,13 @@ class Site:
             xml = self._render("feed.xml", feed=found_feed, public_url=self.public_url)
             return Page(xml, "application/atom+xml")
         raise NotPublic("There is no page at this address.")
+
+    def search_page(self, session: Session, store: FileStore, text: str) -> Page:
+        """The search form, and the hits for ``text`` when there is one (served only)."""
+        from agenda.public.search import search
+
+        hits = search(session, store, text) if text.strip() else []
+        return Page(self._render("search.html", title="Search", q=text, hits=hits))
 
     def _match(self, path: str) -> dict[str, dict[str, str]]:
         for name, pattern in _ROUTES.items():

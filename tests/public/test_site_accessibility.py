@@ -29,6 +29,7 @@ PAGE_KINDS = {
     "meeting-unpublished": "/hwb/2027-04-29/",
     "item": "/hwb/items/1/",
     "not-found": "/hwb/2031-01-01/",
+    "search": "/search/?q=better+care+fund",
 }
 
 
