@@ -11,6 +11,7 @@ started with and a test can change a variable for one case. A bad value is a
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,9 @@ MAX_PAPER_PAGES = "BOARDCLERK_MAX_PAPER_PAGES"
 RENDER_MEMORY_MB = "BOARDCLERK_RENDER_MEMORY_MB"
 RENDER_NETWORK = "BOARDCLERK_RENDER_NETWORK"
 USER = "USER"
+PUBLIC_URL = "BOARDCLERK_PUBLIC_URL"
+SITE_PATH = "BOARDCLERK_SITE_PATH"
+SITE_COLOUR = "BOARDCLERK_SITE_COLOUR"
 
 
 def environment(env: Mapping[str, str] | None = None) -> Mapping[str, str]:
@@ -91,6 +95,26 @@ def _render_network(env: Mapping[str, str]) -> bool:
     return raw == "allow"
 
 
+def _site_path(env: Mapping[str, str]) -> str:
+    raw = (env.get(SITE_PATH) or "/").strip()
+    if not raw.startswith("/") or "//" in raw or any(c in raw for c in '?#<>"\\ '):
+        raise ConfigError(
+            f"{SITE_PATH} must be a path such as / or /meetings/, not {raw!r}", path="environment"
+        )
+    return "/" + raw.strip("/") + "/" if raw.strip("/") else "/"
+
+
+def _colour(env: Mapping[str, str]) -> str | None:
+    raw = (env.get(SITE_COLOUR) or "").strip()
+    if not raw:
+        return None
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}", raw):
+        raise ConfigError(
+            f"{SITE_COLOUR} must be a colour such as #1d4f91, not {raw!r}", path="environment"
+        )
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
@@ -109,6 +133,9 @@ class Settings:
     max_paper_pages: int = DEFAULT_MAX_PAPER_PAGES  # PDF papers; authors are told at submission
     render_memory_mb: float = DEFAULT_RENDER_MEMORY_MB  # LibreOffice's address-space limit
     render_network: bool = False  # True: LibreOffice without its network namespace
+    public_url: str | None = None  # where the public meeting site is reached from outside
+    site_path: str = "/"  # where `boardclerk web` serves the public site
+    site_colour: str | None = None  # the organisation's colour on the public site (#rrggbb)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -134,6 +161,9 @@ class Settings:
                 env, RENDER_MEMORY_MB, DEFAULT_RENDER_MEMORY_MB, "megabytes"
             ),
             render_network=_render_network(env),
+            public_url=(env.get(PUBLIC_URL) or "").strip() or None,
+            site_path=_site_path(env),
+            site_colour=_colour(env),
         )
 
 

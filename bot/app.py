@@ -22,6 +22,7 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine, text
 
+from agenda import settings as agenda_settings
 from agenda.clock import Clock
 from agenda.db.engine import reader
 from agenda.filestore import FileStore
@@ -29,6 +30,7 @@ from agenda.jobs.queue import first_delivery, request_key
 from bot.deps import DEPS_KEY, Deps, deps_of
 from bot.listeners import register_all
 from bot.settings import Settings
+from bot.site import site_blueprint
 from bot.slack import web_client
 
 log = logging.getLogger(__name__)
@@ -126,7 +128,12 @@ def create_app(
     app.use(process_each_event_once)
     app.use(act_on_each_signed_request_once)
     register_all(app)
-    return app, _flask_app(app, settings, engine)
+    flask_app = _flask_app(app, settings, engine)
+    env = agenda_settings.current()
+    flask_app.register_blueprint(
+        site_blueprint(deps, path=env.site_path, colour=env.site_colour, public_url=env.public_url)
+    )
+    return app, flask_app
 
 
 def process_each_event_once(

@@ -388,6 +388,10 @@ def notice_footer(meeting_ref: str) -> str:
     )
 
 
+def notice_public_page(url: str) -> str:
+    return f"The agenda and papers are on the public meeting page: <{url}|{url}>"
+
+
 def publish_confirm(meeting_ref: str) -> str:
     return (
         f"The latest public agenda pack of `{meeting_ref}` goes to "

@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from agenda import settings
-from agenda.cli import archive, minutes, pack, plan, publish, reminders, setup, store
+from agenda.cli import archive, minutes, pack, plan, publish, reminders, setup, site, store
 from agenda.cli.context import BoardclerkGroup, Context
 from agenda.clock import Clock
 
@@ -63,5 +63,6 @@ for command in (
     store.store,
     archive.export,
     archive.import_archive_cmd,
+    site.site,
 ):
     main.add_command(command)

@@ -95,11 +95,39 @@ def run_demo(out: Path, *, echo: Echo = print, today: dt.date | None = None) -> 
         _demo_minutes_loop(engine, store, meeting_ref, written["minutes"], out, clock, echo)
     )
 
+    written["site"] = _demo_site(engine, store, out, clock, echo)
     echo("")
     echo(f"Done. Files are in {out}/")
     engine.dispose()
     written["config"] = config_path
     return written
+
+
+def _demo_site(
+    engine: Engine, store: LocalFileStore, out: Path, clock: FixedClock, echo: Echo
+) -> Path:
+    """The public meeting site as static files, and where `boardclerk web` would serve it."""
+    from agenda import settings
+    from agenda.public.export import export_site
+    from agenda.public.pages import Site
+
+    env = settings.current()
+    with transaction(engine) as session:
+        done = export_site(
+            session,
+            store,
+            out / "site",
+            clock.now(),
+            site=Site(base="/", colour=env.site_colour, public_url=env.public_url),
+        )
+    echo("")
+    echo(done.summary())
+    base = (env.public_url or "http://localhost:3000/").rstrip("/") + env.site_path
+    echo(
+        f"  `boardclerk web` serves it at {base} (run it with DATABASE_URL=sqlite:///"
+        f"{out / 'boardclerk-demo.db'} BOARDCLERK_DATA_DIR={out / 'data'})."
+    )
+    return out / "site" / "index.html"
 
 
 def _demo_publish(

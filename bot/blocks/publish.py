@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from agenda.pack.publication import PublishedNotice
+from agenda.public.links import meeting_url
 from bot import messages
 from bot.blocks.common import Block, actions, button, context, escape, mrkdwn, plain, section
 from bot.blocks.minutes import meeting_notice_buttons
@@ -31,8 +32,13 @@ def publish_offer_blocks(meeting_ref: str) -> list[Block]:
 
 
 def notice_blocks(notice: PublishedNotice) -> list[Block]:
-    return [
+    blocks = [
         section(f":calendar: {escape(notice.notice_text())}"),
         context(messages.notice_footer(notice.meeting_ref)),
-        actions(f"notice:{notice.meeting_ref}", meeting_notice_buttons(notice.meeting_ref)),
     ]
+    if url := meeting_url(notice.meeting_ref):
+        blocks.append(context(messages.notice_public_page(url)))
+    blocks.append(
+        actions(f"notice:{notice.meeting_ref}", meeting_notice_buttons(notice.meeting_ref))
+    )
+    return blocks
