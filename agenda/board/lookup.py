@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm.interfaces import ORMOption
 
 from agenda.board.models import Body, ForwardPlanItem, Meeting
 from agenda.errors import InvalidInput, NotFound
@@ -34,12 +35,28 @@ def get_body(session: Session, key: str) -> Body:
     return body
 
 
-def get_meeting(session: Session, ref: str) -> Meeting:
+def with_plan() -> tuple[ORMOption, ...]:
+    """Loader options for a view of meetings and their items: the body (with its members and
+    organisation) joined in, then one query per kind of row (items, their authors, their papers)
+    for all the meetings at once, so a view costs the same few queries however large the plan.
+    Authors and papers come by subquery, not ``IN`` lists: those are cut every 500 items."""
+    items = selectinload(Meeting.items)
+    return (
+        joinedload(Meeting.body).joinedload(Body.organisation),
+        joinedload(Meeting.body).selectinload(Body.members),
+        items.subqueryload(ForwardPlanItem.authors),
+        items.subqueryload(ForwardPlanItem.papers),
+    )
+
+
+def get_meeting(session: Session, ref: str, *, with_items: bool = False) -> Meeting:
+    """The meeting ``ref`` names; ``with_items`` loads its plan as :func:`with_plan` does."""
     body_key, date = parse_meeting_ref(ref)
     body = get_body(session, body_key)
-    meeting = session.scalar(
-        select(Meeting).where(Meeting.body_id == body.id, Meeting.date == date)
-    )
+    query = select(Meeting).where(Meeting.body_id == body.id, Meeting.date == date)
+    if with_items:
+        query = query.options(*with_plan()).execution_options(populate_existing=True)
+    meeting = session.scalar(query)
     if meeting is None:
         dates = [m.date.isoformat() for m in body.meetings]
         listed = ", ".join(f"{body.key}:{d}" for d in dates) if dates else "none"

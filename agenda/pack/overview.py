@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from agenda.board.lookup import get_item, get_meeting
 from agenda.board.models import Meeting, Organisation
-from agenda.board.permissions import Actor, is_author, is_clerk, require_can_submit, require_clerk
+from agenda.board.permissions import Actor, clerking, is_author, require_can_submit, require_clerk
 from agenda.clock import DEFAULT_TIMEZONE
 from agenda.kinds import MeetingStatus
 from agenda.minutes.service import agenda_items_of, attendance_summary
@@ -79,11 +79,11 @@ def my_meetings(session: Session, slack_id: str, now: dt.datetime) -> list[Meeti
 def _clerked(
     session: Session, slack_id: str, now: dt.datetime, body_id: int | None
 ) -> list[Meeting]:
-    actor = Actor.slack(slack_id)
+    clerks = clerking(session, Actor.slack(slack_id))
     return [
         m
         for m in upcoming_meetings(session, now=now, slack_id=slack_id)
-        if is_clerk(session, m.body, actor) and (body_id is None or m.body_id == body_id)
+        if clerks.of(m.body_id) and (body_id is None or m.body_id == body_id)
     ]
 
 
@@ -123,11 +123,12 @@ def submit_choices(session: Session, slack_id: str, now: dt.datetime) -> list[Su
     """Upcoming meetings of the person's bodies with the items they may submit for: items they
     are named on, or every planned item of a body they clerk."""
     actor = Actor.slack(slack_id)
+    clerks = clerking(session, actor)
     choices = []
     for meeting in upcoming_meetings(session, now=now, slack_id=slack_id):
-        clerk = is_clerk(session, meeting.body, actor)
+        clerk = clerks.of(meeting.body_id)
         items = tuple(
-            item_view(session, i, actor)
+            item_view(session, i, actor, clerks=clerks)
             for i in meeting.planned_items()
             if clerk or is_author(i, actor)
         )
@@ -139,18 +140,18 @@ def submit_choices(session: Session, slack_id: str, now: dt.datetime) -> list[Su
 def own_items(session: Session, slack_id: str, now: dt.datetime) -> list[OwnItem]:
     """The items the person writes on upcoming meetings, each with its readiness state."""
     actor = Actor.slack(slack_id)
+    clerks = clerking(session, actor)
     own = []
     for meeting in upcoming_meetings(session, now=now, slack_id=slack_id):
         mine = [i for i in meeting.items if is_author(i, actor)]
         if not mine:
             continue
-        states = {
-            r.item.id: r.state for r in readiness_of(session, meeting, now=now, viewer=actor).items
-        }
+        ready = readiness_of(session, meeting, now=now, viewer=actor, clerks=clerks)
+        views = {r.item.id: r for r in ready.items}
         own += [
-            OwnItem(item_view(session, i, actor), states.get(i.id, i.status), meeting.body.name)
+            OwnItem(views[i.id].item, views[i.id].state, meeting.body.name)
             for i in mine
-            if i.id in states
+            if i.id in views
         ]
     return own
 
@@ -158,8 +159,9 @@ def own_items(session: Session, slack_id: str, now: dt.datetime) -> list[OwnItem
 def clerk_readiness(session: Session, slack_id: str, now: dt.datetime) -> list[Readiness]:
     """The readiness of each upcoming meeting the person clerks."""
     actor = Actor.slack(slack_id)
+    clerks = clerking(session, actor)
     return [
-        readiness_of(session, m, now=now, viewer=actor)
+        readiness_of(session, m, now=now, viewer=actor, clerks=clerks)
         for m in _clerked(session, slack_id, now, None)
     ]
 

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agenda.board.due import item_due_at, meeting_deadlines
-from agenda.board.lookup import get_meeting
+from agenda.board.lookup import get_meeting, with_plan
 from agenda.board.models import Body, ItemKind, Meeting, MeetingStatus
-from agenda.board.permissions import Actor
+from agenda.board.permissions import Actor, Clerking, clerking
 from agenda.documents.words import long_moment, short_date, short_moment
 from agenda.minutes.service import AttendanceSummary, attendance_summary
 from agenda.plan.items import ItemView, item_view
@@ -80,11 +80,20 @@ def _state(item_due: dt.datetime | None, view: ItemView, now: dt.datetime) -> st
 
 
 def readiness_of(
-    session: Session, meeting: Meeting, *, now: dt.datetime, viewer: Actor | None = None
+    session: Session,
+    meeting: Meeting,
+    *,
+    now: dt.datetime,
+    viewer: Actor | None = None,
+    clerks: Clerking | None = None,
 ) -> Readiness:
+    """The meeting's readiness as ``viewer`` may see it; for a meeting loaded without
+    :func:`~agenda.board.lookup.with_plan`, each item costs its own queries."""
+    if viewer is not None and clerks is None:
+        clerks = clerking(session, viewer)
     items = []
     for item in meeting.planned_items():
-        view = item_view(session, item, viewer)
+        view = item_view(session, item, viewer, clerks=clerks)
         items.append(ItemReadiness(item=view, state=_state(item_due_at(item), view, now)))
     deadlines = meeting_deadlines(meeting)
     return Readiness(
@@ -103,7 +112,8 @@ def readiness_of(
 def meeting_readiness(
     session: Session, meeting_ref: str, *, now: dt.datetime, viewer: Actor | None = None
 ) -> Readiness:
-    return readiness_of(session, get_meeting(session, meeting_ref), now=now, viewer=viewer)
+    meeting = get_meeting(session, meeting_ref, with_items=True)
+    return readiness_of(session, meeting, now=now, viewer=viewer)
 
 
 def upcoming_meetings(
@@ -114,6 +124,7 @@ def upcoming_meetings(
     query = (
         select(Meeting)
         .join(Body)
+        .options(*with_plan())
         .where(
             Meeting.starts_at > now,
             Meeting.status.in_([MeetingStatus.SCHEDULED.value, MeetingStatus.PUBLISHED.value]),

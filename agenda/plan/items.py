@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from agenda.board import audit
 from agenda.board.due import item_due_at
 from agenda.board.fit import clean, fit
-from agenda.board.lookup import get_body, get_item, get_meeting
+from agenda.board.lookup import get_body, get_item, get_meeting, with_plan
 from agenda.board.models import (
     Body,
     ForwardPlanItem,
@@ -22,7 +22,7 @@ from agenda.board.models import (
     ItemStatus,
     Meeting,
 )
-from agenda.board.permissions import Actor, can_see_exempt, require_clerk
+from agenda.board.permissions import Actor, Clerking, can_see_exempt, clerking, require_clerk
 from agenda.documents.accessibility import Report as AccessibilityReport
 from agenda.errors import DeadlinePassed, InvalidInput
 from agenda.reminders import planning as reminders
@@ -69,9 +69,17 @@ class MeetingPlan:
     items: tuple[ItemView, ...]
 
 
-def item_view(session: Session, item: ForwardPlanItem, viewer: Actor | None = None) -> ItemView:
+def item_view(
+    session: Session,
+    item: ForwardPlanItem,
+    viewer: Actor | None = None,
+    *,
+    clerks: Clerking | None = None,
+) -> ItemView:
+    """The item as ``viewer`` may see it (everything, with no viewer). Views of many items pass
+    the viewer's :func:`~agenda.board.permissions.clerking`, read once."""
     paper = item.current_paper
-    show_exempt = viewer is None or can_see_exempt(session, item, viewer)
+    show_exempt = viewer is None or can_see_exempt(session, item, viewer, clerks)
     return ItemView(
         id=item.id,
         title=item.title,
@@ -297,11 +305,12 @@ def forward_plan(
     include_withdrawn: bool = False,
 ) -> list[MeetingPlan]:
     """Meetings (from ``now`` on, if given) with their planned items in agenda order."""
-    query = select(Meeting).join(Body).order_by(Meeting.starts_at, Body.key)
+    query = select(Meeting).join(Body).options(*with_plan()).order_by(Meeting.starts_at, Body.key)
     if body_key:
         query = query.where(Meeting.body_id == get_body(session, body_key).id)
     if now is not None:
         query = query.where(Meeting.starts_at >= now - dt.timedelta(hours=12))
+    clerks = clerking(session, viewer) if viewer is not None else None
     plans = []
     for meeting in session.scalars(query):
         items = [
@@ -314,7 +323,7 @@ def forward_plan(
                 starts_at=meeting.starts_at,
                 venue=meeting.venue,
                 status=meeting.status,
-                items=tuple(item_view(session, i, viewer) for i in items),
+                items=tuple(item_view(session, i, viewer, clerks=clerks) for i in items),
             )
         )
     return plans
