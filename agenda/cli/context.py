@@ -7,20 +7,23 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import click
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
 from agenda import settings
-from agenda.board.permissions import Actor
 from agenda.clock import Clock, zone
-from agenda.db.engine import make_engine, transaction
-from agenda.db.migrate import upgrade
 from agenda.errors import BoardclerkError, ConfigError
-from agenda.filestore import FileStore, open_store
+
+# The database, the models and the file store are imported where a command first uses them,
+# so 'boardclerk --help' and mistyped commands answer at once.
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+    from agenda.board.permissions import Actor
+    from agenda.filestore import FileStore
 
 
 @dataclass
@@ -35,6 +38,8 @@ class Context:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
+            from agenda.db.engine import make_engine
+
             self._engine = make_engine(self.database_url)
             ensure_schema(self._engine)
         return self._engine
@@ -44,15 +49,21 @@ class Context:
     @property
     def store(self) -> FileStore:
         if self._store is None:
+            from agenda.filestore import open_store
+
             self._store = open_store()  # BOARDCLERK_STORE, else files under the data dir
         return self._store
 
     @property
     def actor(self) -> Actor:
+        from agenda.board.permissions import Actor
+
         return Actor.cli(settings.current().user)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
+        from agenda.db.engine import transaction
+
         with transaction(self.engine) as session:
             yield session
 
@@ -60,7 +71,7 @@ class Context:
 def ensure_schema(engine: Engine) -> None:
     """SQLite databases are brought up to date on first use, so the two README commands are
     all a new user needs. Shared servers are migrated on purpose, with 'boardclerk db upgrade'."""
-    from agenda.db.migrate import current_revision, head_revision
+    from agenda.db.migrate import current_revision, head_revision, upgrade
 
     current, head = current_revision(engine), head_revision()
     if current == head:

@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from agenda.cli.context import Context, pass_context
-from agenda.pack.build import build_pack_briefly, write_outputs
 
 FORMAT_CHOICES = {"pdf": ("pdf",), "docx": ("docx",), "both": ("pdf", "docx")}
 
@@ -45,6 +44,8 @@ def pack(
     obj: Context, meeting: str, private: bool, fmt: str, out_dir: str, supplementary: bool
 ) -> None:
     """Build the agenda pack of MEETING (BODY:DATE), as the clerk."""
+    from agenda.pack.build import build_pack_briefly, write_outputs
+
     # Rendered outside any transaction: papers submitted meanwhile are stored at once.
     result = build_pack_briefly(
         obj.engine,

@@ -11,7 +11,6 @@ import click
 from agenda.cli.context import Context, local_tz, pass_context
 from agenda.documents.words import short_date, short_moment
 from agenda.kinds import ItemKind
-from agenda.pack.readiness import render_readiness
 
 # --- what is planned ------------------------------------------------------------------------
 
@@ -94,7 +93,7 @@ def forward_plan_cmd(obj: Context, body_key: str | None, show_all: bool) -> None
 @pass_context
 def status(obj: Context, meeting: str) -> None:
     """Readiness of MEETING (BODY:DATE): papers expected, received, late."""
-    from agenda.pack.readiness import meeting_readiness
+    from agenda.pack.readiness import meeting_readiness, render_readiness
 
     with obj.session() as session:
         tz = local_tz(session)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import click
 
 from agenda.cli.context import Context, pass_context
-from agenda.pack.publication import publish_meeting
 
 
 @click.command("publish")
@@ -18,6 +17,8 @@ from agenda.pack.publication import publish_meeting
 @pass_context
 def publish(obj: Context, meeting: str) -> None:
     """Publish the agenda of MEETING (BODY:DATE), as the clerk. Build the pack first."""
+    from agenda.pack.publication import publish_meeting
+
     with obj.session() as session:
         notice = publish_meeting(
             session, obj.store, actor=obj.actor, meeting_ref=meeting, now=obj.clock.now()

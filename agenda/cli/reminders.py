@@ -6,12 +6,8 @@ from pathlib import Path
 
 import click
 
-from agenda.board.due import meeting_deadlines
-from agenda.board.ical import body_calendar
-from agenda.board.lookup import get_body, get_meeting
 from agenda.cli.context import Context, pass_context
 from agenda.documents.words import short_date, short_moment
-from agenda.outbox.timeline import reminder_timeline
 
 
 @click.command("calendar")
@@ -26,6 +22,9 @@ from agenda.outbox.timeline import reminder_timeline
 @pass_context
 def calendar_cmd(obj: Context, body_key: str, out_path: str | None) -> None:
     """An iCalendar file of BODY's meetings, papers-due and publication deadlines."""
+    from agenda.board.ical import body_calendar
+    from agenda.board.lookup import get_body
+
     with obj.session() as session:
         body = get_body(session, body_key)
         text = body_calendar(body, now=obj.clock.now())
@@ -49,6 +48,10 @@ def calendar_cmd(obj: Context, body_key: str, out_path: str | None) -> None:
 @pass_context
 def reminders_cmd(obj: Context, meeting: str, statuses: tuple[str, ...]) -> None:
     """The reminders of MEETING (BODY:DATE): who, when, and whether they went."""
+    from agenda.board.due import meeting_deadlines
+    from agenda.board.lookup import get_meeting
+    from agenda.outbox.timeline import reminder_timeline
+
     with obj.session() as session:
         m = get_meeting(session, meeting)
         tz = m.body.organisation.zone

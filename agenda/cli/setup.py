@@ -7,8 +7,6 @@ from pathlib import Path
 import click
 
 from agenda.cli.context import Context, pass_context
-from agenda.db.engine import make_engine
-from agenda.db.migrate import upgrade
 from agenda.errors import BoardclerkError
 
 # --- set-up ---------------------------------------------------------------------------------
@@ -59,6 +57,9 @@ def db() -> None:
 @pass_context
 def db_upgrade(obj: Context) -> None:
     """Apply the database migrations."""
+    from agenda.db.engine import make_engine
+    from agenda.db.migrate import upgrade
+
     engine = make_engine(obj.database_url)
     upgrade(engine)
     click.echo(f"Database at {engine.url.render_as_string(hide_password=True)} is up to date.")
