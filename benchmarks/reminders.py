@@ -5,6 +5,7 @@ duplicate). Prints planning time, dispatch throughput and the counts sent, dupli
 
     BOARDCLERK_BENCH_POSTGRES_URL=postgresql+psycopg://postgres:postgres@127.0.0.1:5432/postgres \
         python benchmarks/reminders.py [--bodies 200 --meetings 12 --items 15 --workers 4]
+        python benchmarks/reminders.py --plan-only   # planning per meeting, no dispatch
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from agenda.board.models import (  # noqa: E402
 )
 from agenda.db.engine import make_engine  # noqa: E402
 from agenda.db.migrate import upgrade  # noqa: E402
-from agenda.reminders.planning import replan_meeting  # noqa: E402
+from agenda.reminders.planning import replan_meetings  # noqa: E402
 from agenda.reminders.tables import Reminder  # noqa: E402
 from tests.support.recording import create_delivery_table, outstanding, worker_process  # noqa: E402
 
@@ -115,8 +116,7 @@ def plan(url: str) -> tuple[float, int]:
                     selectinload(Meeting.body).selectinload(Body.members),
                 )
             )
-            for m in meetings:
-                replan_meeting(s, m, now=PLANNED_AT)
+            replan_meetings(s, list(meetings), now=PLANNED_AT)
     elapsed = time.perf_counter() - start
     with Session(engine) as s:
         rows = s.scalar(select(func.count(Reminder.id)))
@@ -188,6 +188,9 @@ def main() -> None:
     parser.add_argument("--meetings", type=int, default=12)
     parser.add_argument("--items", type=int, default=15)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--plan-only", action="store_true", help="Measure planning only; skip the dispatch run."
+    )
     args = parser.parse_args()
     admin_url = (
         os.environ.get("BOARDCLERK_BENCH_POSTGRES_URL")
@@ -215,6 +218,9 @@ def main() -> None:
             f"({n_items / elapsed:.0f} items/s, {elapsed / (args.bodies * args.meetings) * 1000:.1f} "
             "ms per meeting)"
         )
+        print(f"  load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+        if args.plan_only:
+            return
         with Session(engine) as s:
             first = s.scalars(select(Meeting).order_by(Meeting.id).limit(1)).one()
             due = meeting_deadlines(first).papers_due

@@ -203,3 +203,35 @@ def test_a_meeting_on_a_bank_holiday_is_reported_when_planned(sqlite_engine):
         result = replan_meeting(s, m, now=NOW)
         assert any("public holiday (Spring Bank Holiday)" in msg for msg in result.messages)
         assert result.added > 0
+
+
+def _plan_of_two_meetings(s: Session) -> tuple[list, object]:
+    b, m = _board(s)
+    later = f.meeting(s, b, D(2027, 5, 6))
+    f.item(s, m, authors=("U0AUTH001",))
+    moved = f.item(s, m, title="Winter Plan", authors=("U0AUTH002",))
+    f.item(s, later, title="Annual Report", authors=("U0AUTH003",))
+    return [m, later], moved
+
+
+def test_planning_a_year_of_meetings_at_once_plans_what_planning_each_would(sqlite_engine):
+    from agenda.reminders.planning import replan_meetings
+
+    with Session(sqlite_engine) as s:
+        meetings, _ = _plan_of_two_meetings(s)
+        for m in meetings:
+            replan_meeting(s, m, now=NOW)
+        one_by_one = _timeline(s)
+        s.rollback()
+    with Session(sqlite_engine) as s:
+        meetings, moved = _plan_of_two_meetings(s)
+        results = replan_meetings(s, meetings, now=NOW)
+        assert _timeline(s) == one_by_one
+        # Each meeting: 2 chair digests and the clerk's publication day; each item: 4 reminders
+        # to its author and 2 escalations.
+        assert [r.added for r in results] == [3 + 2 * 6, 3 + 6]
+        # An item moved to the other meeting is re-planned there when both are re-planned.
+        moved.meeting = meetings[1]
+        replan_meetings(s, meetings, now=NOW)
+        chasers = _rows(s, item_id=moved.id, status="pending", kind="author_due")
+        assert [r.meeting_id for r in chasers] == [meetings[1].id]
