@@ -7,6 +7,11 @@ until the HTTP response (the ack). Slack's limit is 3 s; the target is p99 < 300
 
     /work/venv/bin/python benchmarks/slack_ack.py [--rounds 5] [--concurrency 20]
                                                   [--workers 2] [--threads 16]
+
+With ``--views``, instead: the time and the number of queries to build each view (the clerk's
+plan, submit choices, App Home parts, status) from the agenda services, with 10, 100 and 1,000
+planned items, on SQLite and (with BOARDCLERK_BENCH_POSTGRES_URL, in a database of its own
+that it creates and drops) PostgreSQL. Target: < 300 ms at 1,000 items, as many queries as at 10.
 """
 
 from __future__ import annotations
@@ -114,6 +119,59 @@ def start_web(
             time.sleep(0.1)
 
 
+def views(sizes: tuple[int, ...] = (10, 100, 1000), repeat: int = 3) -> None:
+    """Build each view on a plan of each size; print the best time and the query count."""
+    from sqlalchemy import text
+
+    urls = {"sqlite": f"sqlite:///{tempfile.mkdtemp(prefix='bc-views-')}/views.db"}
+    admin_url = os.environ.get("BOARDCLERK_BENCH_POSTGRES_URL")
+    name = f"bc_views_{os.getpid()}"
+    admin = make_engine(admin_url, isolation_level="AUTOCOMMIT") if admin_url else None
+    if admin is not None and admin_url:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        urls["postgresql"] = f"{admin_url.rpartition('/')[0]}/{name}"
+    try:
+        _views_on(urls, sizes, repeat)
+    finally:
+        if admin is not None:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+
+def _views_on(urls: dict[str, str], sizes: tuple[int, ...], repeat: int) -> None:
+    from sqlalchemy.orm import Session
+
+    from agenda.db.engine import transaction
+    from agenda.db.migrate import upgrade
+    from tests.support.queries import VIEWS, counting, empty_database, plan_of_size
+
+    print(f"load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+    for db, url in urls.items():
+        engine = make_engine(url)
+        upgrade(engine)
+        print(f"{db}: " + "  ".join(f"{n:>5} items" for n in sizes))
+        table: dict[str, list[str]] = {name: [] for name in VIEWS}
+        for size in sizes:
+            empty_database(engine)
+            with transaction(engine) as session:
+                plan_of_size(session, size)
+            for name, view in VIEWS.items():
+                best, queries = float("inf"), 0
+                for _ in range(repeat):
+                    with Session(engine) as session, counting(engine) as count:
+                        start = time.perf_counter()
+                        view(session)
+                        best = min(best, time.perf_counter() - start)
+                    queries = len(count)
+                table[name].append(f"{best * 1000:6.1f} ms {queries:3d} q")
+        for name, cells in table.items():
+            print(f"  {name:<30} " + "  ".join(cells))
+        empty_database(engine)
+        engine.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
@@ -126,7 +184,13 @@ def main() -> None:
         default=0.5,
         help="seconds between bursts (lazy work of one burst drains meanwhile)",
     )
+    parser.add_argument(
+        "--views", action="store_true", help="time view building at 10/100/1,000 items instead"
+    )
     args = parser.parse_args()
+    if args.views:
+        views()
+        return
 
     tmp = Path(tempfile.mkdtemp(prefix="bc-bench-"))
     fake = FakeInProcess()

@@ -13,7 +13,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from agenda.board.models import ForwardPlanItem, ItemAuthor, Meeting, Paper
+from agenda.board.permissions import Actor
 from agenda.db.engine import transaction
+from agenda.pack import overview
+from agenda.pack.readiness import meeting_readiness
+from agenda.plan.items import forward_plan
 from agenda.schema import metadata
 from tests.support import factories
 
@@ -22,6 +26,22 @@ CHAIR = "U0CHAIR01"
 AUTHOR = "U0AUTH001"
 NOW = dt.datetime(2027, 1, 4, 9, 0, tzinfo=dt.UTC)
 MEETING_DAYS = (dt.date(2027, 2, 4), dt.date(2027, 3, 4), dt.date(2027, 4, 8))
+
+# The agenda services behind each view a person opens (Slack or the command line).
+VIEWS: dict[str, Callable[[Session], object]] = {
+    "clerk's plan": lambda s: forward_plan(s, viewer=Actor.slack(CLERK), now=NOW),
+    "forward plan CLI": lambda s: forward_plan(s, now=NOW),
+    "clerk's submit choices": lambda s: overview.submit_choices(s, CLERK, NOW),
+    "author's submit choices": lambda s: overview.submit_choices(s, AUTHOR, NOW),
+    "clerk's readiness (App Home)": lambda s: overview.clerk_readiness(s, CLERK, NOW),
+    "author's own items (App Home)": lambda s: overview.own_items(s, AUTHOR, NOW),
+    "member's meetings (App Home)": lambda s: overview.member_meetings(s, CHAIR, NOW),
+    "clerk's meetings": lambda s: overview.clerk_meetings(s, CLERK, NOW),
+    "my meetings": lambda s: overview.my_meetings(s, AUTHOR, NOW),
+    "status of a meeting": lambda s: meeting_readiness(
+        s, f"hwb:{MEETING_DAYS[0].isoformat()}", now=NOW, viewer=Actor.slack(CLERK)
+    ),
+}
 
 
 class QueryCount:
@@ -89,7 +109,8 @@ def plan_of_size(session: Session, size: int) -> list[Meeting]:
     return meetings
 
 
-def _empty(engine: Engine) -> None:
+def empty_database(engine: Engine) -> None:
+    """Delete every row (children first), keeping the schema."""
     with engine.begin() as conn:
         for table in reversed(metadata.sorted_tables):
             conn.execute(table.delete())
@@ -103,7 +124,7 @@ def queries_by_size(
     """How many statements ``view`` sends on a fresh session, for each plan size."""
     counts: dict[int, int] = {}
     for size in sizes:
-        _empty(engine)
+        empty_database(engine)
         with transaction(engine) as session:
             plan_of_size(session, size)
         with transaction(engine) as session, counting(engine) as count:
