@@ -7,8 +7,6 @@ from pathlib import Path
 
 import click
 
-from agenda.archive.export import export_body
-from agenda.archive.restore import import_archive
 from agenda.cli.context import Context, pass_context
 
 
@@ -19,6 +17,8 @@ from agenda.cli.context import Context, pass_context
 def export(obj: Context, body: str, folder: Path) -> None:
     """Write BODY's whole record (configuration, meetings, items, every paper version, packs,
     minutes, audit trail) into FOLDER, with a manifest of every file's sha256."""
+    from agenda.archive.export import export_body
+
     with obj.session() as session:
         report = export_body(session, obj.store, body, folder, now=obj.clock.now())
     click.echo(report.summary())
@@ -29,6 +29,8 @@ def export(obj: Context, body: str, folder: Path) -> None:
 @pass_context
 def import_archive_cmd(obj: Context, folder: Path) -> None:
     """Load a folder written by 'boardclerk export' (every file checked first; safe to repeat)."""
+    from agenda.archive.restore import import_archive
+
     with obj.session() as session:
         report = import_archive(session, obj.store, folder, actor=obj.actor, now=obj.clock.now())
     click.echo(report.summary())

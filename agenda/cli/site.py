@@ -8,8 +8,6 @@ import click
 
 from agenda import settings
 from agenda.cli.context import Context, pass_context
-from agenda.public.export import export_site
-from agenda.public.pages import Site
 
 
 @click.group("site")
@@ -27,6 +25,9 @@ def site() -> None:
 @pass_context
 def export(obj: Context, out_dir: str, base: str | None) -> None:
     """Write every public page and published document to OUT_DIR."""
+    from agenda.public.export import export_site
+    from agenda.public.pages import Site
+
     env = settings.current()
     public = Site(base=base or env.site_path, colour=env.site_colour, public_url=env.public_url)
     with obj.session() as session:

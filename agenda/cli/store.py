@@ -8,9 +8,7 @@ import sys
 
 import click
 
-from agenda.archive.objects import check_store, migrate_store
 from agenda.cli.context import Context, pass_context
-from agenda.filestore import open_store
 from agenda.settings import Settings
 
 
@@ -23,6 +21,8 @@ def store() -> None:
 @pass_context
 def check(obj: Context) -> None:
     """Every file the database names is in the store with the right digest (exit 1 if not)."""
+    from agenda.archive.objects import check_store
+
     with obj.session() as session:
         report = check_store(session, obj.store)
     for line in report.lines():
@@ -42,6 +42,9 @@ def check(obj: Context) -> None:
 def migrate(obj: Context, target_url: str) -> None:
     """Copy the current store (BOARDCLERK_STORE, else BOARDCLERK_DATA_DIR) into another,
     checking every digest. Safe to run again: it copies only what is not there yet."""
+    from agenda.archive.objects import check_store, migrate_store
+    from agenda.filestore import open_store
+
     target = open_store(dataclasses.replace(Settings.from_env(), store_url=target_url))
     source = obj.store
     if source.describe() == target.describe():
